@@ -1,0 +1,79 @@
+using MessagePack;
+
+namespace Parley.Client.Protocol;
+
+// The one C# definition of the wire (docs/protocol.md). String keys keep the MessagePack maps
+// readable from TypeScript; binary fields stay `bin`, never base64.
+
+/// <summary>An encrypted payload. The server stores and relays it without reading it.</summary>
+[MessagePackObject]
+public sealed record Envelope(
+    [property: Key("epoch")] int Epoch,
+    [property: Key("iv")] byte[] Iv,
+    [property: Key("ciphertext")] byte[] Ciphertext);
+
+[MessagePackObject]
+public sealed record JoinRequest(
+    [property: Key("roomId")] string RoomId,
+    [property: Key("joinKey")] byte[] JoinKey,
+    [property: Key("memberId")] string? MemberId,
+    [property: Key("memberToken")] byte[]? MemberToken,
+    [property: Key("sinceSeq")] long SinceSeq);
+
+[MessagePackObject]
+public sealed record StoredUpdate(
+    [property: Key("seq")] long Seq,
+    [property: Key("sender")] string Sender,
+    [property: Key("envelope")] Envelope Envelope);
+
+[MessagePackObject]
+public sealed record StoredSnapshot(
+    [property: Key("upToSeq")] long UpToSeq,
+    [property: Key("sender")] string Sender,
+    [property: Key("envelope")] Envelope Envelope);
+
+[MessagePackObject]
+public sealed record JoinResult(
+    [property: Key("memberId")] string MemberId,
+    [property: Key("memberToken")] byte[] MemberToken,
+    [property: Key("epoch")] int Epoch,
+    [property: Key("latestSeq")] long LatestSeq,
+    [property: Key("snapshot")] StoredSnapshot? Snapshot,
+    [property: Key("updates")] IReadOnlyList<StoredUpdate> Updates,
+    [property: Key("more")] bool More,
+    [property: Key("online")] IReadOnlyList<string> Online);
+
+[MessagePackObject]
+public sealed record UpdatePage(
+    [property: Key("updates")] IReadOnlyList<StoredUpdate> Updates,
+    [property: Key("more")] bool More);
+
+[MessagePackObject]
+public sealed record PushResult(
+    [property: Key("seq")] long Seq,
+    [property: Key("snapshotDue")] bool SnapshotDue);
+
+/// <summary>Envelope kinds; each is bound into the associated data.</summary>
+public static class EnvelopeKind
+{
+    public const string DocUpdate = "doc-update";
+    public const string DocSnapshot = "doc-snapshot";
+    public const string Awareness = "awareness";
+}
+
+/// <summary>Hub method and event names, shared by server, .NET client and tests.</summary>
+public static class HubNames
+{
+    public const string Path = "/hub";
+
+    public const string JoinRoom = nameof(JoinRoom);
+    public const string FetchUpdates = nameof(FetchUpdates);
+    public const string PushDocUpdate = nameof(PushDocUpdate);
+    public const string PushSnapshot = nameof(PushSnapshot);
+    public const string PushAwareness = nameof(PushAwareness);
+
+    public const string DocUpdate = nameof(DocUpdate);
+    public const string Awareness = nameof(Awareness);
+    public const string MemberJoined = nameof(MemberJoined);
+    public const string MemberLeft = nameof(MemberLeft);
+}

@@ -1,0 +1,167 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Client.Crypto;
+using Parley.Client.Protocol;
+
+namespace Parley.Client.Sessions;
+
+/// <summary>A decrypted entry of the room's document log.</summary>
+public sealed record DocEntry(long Seq, string Sender, byte[] Plaintext);
+
+/// <summary>What a join delivered: the snapshot (if any) and the updates after it, decrypted.</summary>
+public sealed record Catchup(DocEntry? Snapshot, IReadOnlyList<DocEntry> Updates, long CiphertextBytes);
+
+/// <summary>Lets a client resume as the same member after a disconnect.</summary>
+public sealed record MemberCredentials(string MemberId, byte[] MemberToken);
+
+/// <summary>
+/// One member's live connection to one room, speaking the same protocol and cryptography as the
+/// browser: tests, benchmarks and tools act through this as real members.
+/// </summary>
+public sealed class RoomSession : IAsyncDisposable
+{
+    readonly RoomKeyRing keys;
+    readonly SeqTracker seqs = new();
+
+    RoomSession(HubConnection connection, string roomId, RoomSecrets secrets)
+    {
+        Connection = connection;
+        RoomId = roomId;
+        Secrets = secrets;
+        keys = RoomKeyRing.FromLinkSecret(secrets);
+        connection.On<string, StoredUpdate>(HubNames.DocUpdate, OnDocUpdate);
+        connection.On<string, string, Envelope>(HubNames.Awareness, (room, sender, envelope) =>
+        {
+            if (room == RoomId) AwarenessReceived?.Invoke(sender, Decrypt(EnvelopeKind.Awareness, sender, envelope));
+        });
+        connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
+        connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
+    }
+
+    /// <summary>The raw hub connection, for calls this class does not wrap (and for tests of bad input).</summary>
+    public HubConnection Connection { get; }
+    public string RoomId { get; }
+    public RoomSecrets Secrets { get; }
+    public string MemberId { get; private set; } = "";
+    public MemberCredentials Credentials { get; private set; } = new("", []);
+    public int Epoch { get; private set; }
+
+    /// <summary>Highest seq up to which this session has seen every update.</summary>
+    public long LastSeq => seqs.Contiguous;
+
+    public event Action<DocEntry>? UpdateReceived;
+    public event Action<StoredUpdate>? UndecryptableReceived;
+    public event Action<string, byte[]>? AwarenessReceived;
+    public event Action<string>? MemberJoined;
+    public event Action<string>? MemberLeft;
+
+    /// <summary>Creates a room on the server; the link secret never leaves this process.</summary>
+    public static async Task<(string RoomId, string LinkSecret)> CreateRoomAsync(HttpClient http, CancellationToken ct = default)
+    {
+        var linkSecret = RoomSecrets.NewLinkSecret();
+        var verifier = RoomSecrets.FromLinkSecret(linkSecret).JoinVerifier;
+        using var response = await http.PostAsJsonAsync("/api/rooms", new { joinVerifier = verifier }, ct);
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<CreatedRoom>(ct);
+        return (created!.RoomId, linkSecret);
+    }
+
+    sealed record CreatedRoom(string RoomId);
+
+    public static HubConnection Connect(Uri server) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(server, HubNames.Path))
+            .AddMessagePackProtocol()
+            .Build();
+
+    /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
+    public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
+        MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default)
+    {
+        var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret));
+        try
+        {
+            await session.Connection.StartAsync(ct);
+            var catchup = await session.JoinAsync(resume, sinceSeq, ct);
+            return (session, catchup);
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, CancellationToken ct)
+    {
+        var result = await Connection.InvokeAsync<JoinResult>(HubNames.JoinRoom,
+            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq), ct);
+        MemberId = result.MemberId;
+        Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
+        Epoch = result.Epoch;
+
+        long bytes = 0;
+        DocEntry? snapshot = null;
+        if (result.Snapshot is { } s)
+        {
+            snapshot = new DocEntry(s.UpToSeq, s.Sender, Decrypt(EnvelopeKind.DocSnapshot, s.Sender, s.Envelope));
+            bytes += s.Envelope.Ciphertext.Length;
+        }
+        seqs.Reset(snapshot?.Seq ?? sinceSeq);
+
+        var updates = new List<DocEntry>();
+        IReadOnlyList<StoredUpdate> page = result.Updates;
+        var more = result.More;
+        while (true)
+        {
+            foreach (var u in page)
+            {
+                updates.Add(new DocEntry(u.Seq, u.Sender, Decrypt(EnvelopeKind.DocUpdate, u.Sender, u.Envelope)));
+                bytes += u.Envelope.Ciphertext.Length;
+                seqs.Saw(u.Seq);
+            }
+            if (!more || page.Count == 0) break;
+            var next = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, page[^1].Seq, ct);
+            (page, more) = (next.Updates, next.More);
+        }
+        return new Catchup(snapshot, updates, bytes);
+    }
+
+    public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
+    {
+        var result = await Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, RoomId,
+            Encrypt(EnvelopeKind.DocUpdate, plaintext), ct);
+        seqs.Saw(result.Seq);
+        return result;
+    }
+
+    public Task PushSnapshotAsync(long upToSeq, byte[] plaintext, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.PushSnapshot, RoomId, upToSeq, Encrypt(EnvelopeKind.DocSnapshot, plaintext), ct);
+
+    public Task PushAwarenessAsync(byte[] plaintext, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.PushAwareness, RoomId, Encrypt(EnvelopeKind.Awareness, plaintext), ct);
+
+    public Envelope Encrypt(string kind, byte[] plaintext) =>
+        EnvelopeCipher.Encrypt(keys.KeyFor(Epoch), new EnvelopeContext(RoomId, kind, Epoch, MemberId), plaintext);
+
+    public byte[] Decrypt(string kind, string sender, Envelope envelope) =>
+        EnvelopeCipher.Decrypt(keys.KeyFor(envelope.Epoch), new EnvelopeContext(RoomId, kind, envelope.Epoch, sender), envelope);
+
+    void OnDocUpdate(string roomId, StoredUpdate update)
+    {
+        if (roomId != RoomId) return;
+        seqs.Saw(update.Seq);
+        byte[] plaintext;
+        try { plaintext = Decrypt(EnvelopeKind.DocUpdate, update.Sender, update.Envelope); }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Not for this room, kind or sender (or tampered with): never applied.
+            UndecryptableReceived?.Invoke(update);
+            return;
+        }
+        UpdateReceived?.Invoke(new DocEntry(update.Seq, update.Sender, plaintext));
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}

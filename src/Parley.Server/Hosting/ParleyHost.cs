@@ -1,0 +1,67 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Rooms;
+using Parley.Server.Storage;
+using Parley.Server.Sync;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>Wires Parley's features into the host; Program.cs only calls these two.</summary>
+public static class ParleyHost
+{
+    public static void AddParley(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ParleyOptions>().BindConfiguration(ParleyOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
+
+        builder.AddParleyStorage();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddRateLimiter(limits =>
+        {
+            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limits.AddPolicy(RoomsApi.CreationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RoomsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        builder.Services.AddScoped<RoomMembers>();
+        builder.Services.AddScoped<DocLog>();
+        builder.Services.AddSingleton<RoomPresence>();
+        builder.Services.AddSingleton<EnvelopeRules>();
+        builder.Services.AddSingleton<SnapshotPolicy>();
+        builder.Services.AddSingleton<HubRateLimit>();
+        builder.Services.AddSingleton<RoomFanout>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RoomFanout>());
+        builder.Services.AddSingleton<DocWriter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<DocWriter>());
+
+        builder.Services.AddSignalR(hub =>
+            {
+                // Room for the largest envelope plus framing, so an oversize envelope gets a clear
+                // error from EnvelopeRules; far larger messages are cut off by SignalR itself.
+                hub.MaximumReceiveMessageSize = options.MaxEnvelopeBytes * 2L + 64 * 1024;
+                hub.AddFilter<HubRateLimit>();
+            })
+            .AddMessagePackProtocol();
+    }
+
+    public static async Task UseParleyAsync(this WebApplication app)
+    {
+        await app.MigrateParleyStorageAsync();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/healthz");
+        app.MapRoomsApi();
+        app.MapHub<RoomHub>(Parley.Client.Protocol.HubNames.Path);
+        // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
+        app.MapFallbackToFile("{*path:nonfile}", "index.html");
+        app.MapFallback("/api/{**rest}", () => Results.NotFound());
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>Settings under "Parley" (environment: Parley__Name). Documented in docs/configuration.md.</summary>
+public sealed class ParleyOptions
+{
+    public const string Section = "Parley";
+
+    /// <summary>Folder for the SQLite database (and later the blobs).</summary>
+    [Required] public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Largest envelope ciphertext accepted, in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)] public int MaxEnvelopeBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Ask for a snapshot every this many updates since the last one…</summary>
+    [Range(2, 1_000_000)] public int SnapshotEveryUpdates { get; set; } = 500;
+
+    /// <summary>…or every this many bytes of updates since the last one.</summary>
+    [Range(1024, long.MaxValue)] public long SnapshotEveryBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Most updates returned by one JoinRoom or FetchUpdates call.</summary>
+    [Range(10, 100_000)] public int UpdatePageSize { get; set; } = 1000;
+
+    /// <summary>Rooms one client address may create per minute.</summary>
+    [Range(1, 100_000)] public int RoomsPerMinute { get; set; } = 30;
+
+    /// <summary>Hub calls one connection may make per second (bursts of twice that are allowed).</summary>
+    [Range(1, 100_000)] public int HubCallsPerSecond { get; set; } = 200;
+}

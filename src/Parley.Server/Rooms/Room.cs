@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>A room as the server knows it: ids, counters and a join verifier; nothing readable.</summary>
+public sealed class Room
+{
+    public required string Id { get; init; }
+    public DateTime CreatedAt { get; init; }
+
+    /// <summary>SHA-256 of the join key derived from the link secret.</summary>
+    public required byte[] JoinVerifier { get; init; }
+
+    public int Epoch { get; set; }
+
+    /// <summary>Highest doc-update sequence number handed out.</summary>
+    public long LatestSeq { get; set; }
+
+    /// <summary>Highest sequence number covered by the stored snapshot (0 = none).</summary>
+    public long SnapshotSeq { get; set; }
+
+    public int UpdatesSinceSnapshot { get; set; }
+    public long BytesSinceSnapshot { get; set; }
+}
+
+public sealed class Member
+{
+    public required string Id { get; init; }
+    public required string RoomId { get; init; }
+
+    /// <summary>SHA-256 of the member token that lets a browser resume as this member.</summary>
+    public required byte[] TokenHash { get; init; }
+
+    public DateTime JoinedAt { get; init; }
+}
+
+sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConfiguration<Member>
+{
+    public void Configure(EntityTypeBuilder<Room> room)
+    {
+        room.Property(r => r.Id).HasMaxLength(32);
+    }
+
+    public void Configure(EntityTypeBuilder<Member> member)
+    {
+        member.Property(m => m.Id).HasMaxLength(32);
+        member.Property(m => m.RoomId).HasMaxLength(32);
+        member.HasIndex(m => m.RoomId);
+        member.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Parley.Client.Crypto;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Rooms;
+
+public static class RoomsApi
+{
+    public const string CreationRateLimit = "room-creation";
+
+    public sealed record CreateRoomRequest(string? JoinVerifier);
+    public sealed record CreateRoomResponse(string RoomId);
+
+    public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder app)
+    {
+        var rooms = app.MapGroup("/api/rooms");
+        rooms.MapPost("/", CreateRoom).RequireRateLimiting(CreationRateLimit);
+        return rooms;
+    }
+
+    static async Task<Results<Created<CreateRoomResponse>, ValidationProblem>> CreateRoom(
+        CreateRoomRequest request, ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!TryDecodeVerifier(request.JoinVerifier, out var verifier))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["joinVerifier"] = ["A join verifier is the base64url SHA-256 of the join key (32 bytes)."],
+            });
+
+        var room = new Room
+        {
+            Id = NewId(),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            JoinVerifier = verifier,
+        };
+        db.Rooms.Add(room);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/r/{room.Id}", new CreateRoomResponse(room.Id));
+    }
+
+    /// <summary>128 random bits: room and member ids are unguessable as well as unique.</summary>
+    public static string NewId() => Base64Url.Encode(RandomNumberGenerator.GetBytes(16));
+
+    static bool TryDecodeVerifier(string? text, out byte[] verifier)
+    {
+        verifier = [];
+        if (string.IsNullOrEmpty(text) || text.Length > 64) return false;
+        try { verifier = Base64Url.Decode(text); }
+        catch (FormatException) { return false; }
+        return verifier.Length == 32;
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Rooms;
+using Parley.Server.Sync;
+
+namespace Parley.Server.Storage;
+
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
+{
+    public DbSet<Room> Rooms => Set<Room>();
+    public DbSet<Member> Members => Set<Member>();
+    public DbSet<DocUpdateRow> DocUpdates => Set<DocUpdateRow>();
+    public DbSet<DocSnapshotRow> DocSnapshots => Set<DocSnapshotRow>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.ApplyConfigurationsFromAssembly(typeof(ParleyDb).Assembly);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Storage;
+
+public static class StorageSetup
+{
+    public static void AddParleyStorage(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        var connectionString = builder.Configuration.GetConnectionString("Parley")
+            ?? $"Data Source={Path.Combine(dataDirectory, "parley.db")};Pooling=True";
+        builder.Services.AddDbContextPool<ParleyDb>(db => db
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqliteDurability()));
+    }
+
+    /// <summary>Creates the data folder and brings the schema up to date before the first request.</summary>
+    public static async Task MigrateParleyStorageAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
+        Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory, app.Environment.ContentRootPath));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    }
+
+    /// <summary>
+    /// An acknowledged edit must survive a crash or power cut: WAL with synchronous=FULL syncs every
+    /// commit. The writer batches many updates per commit, so this costs little.
+    /// </summary>
+    sealed class SqliteDurability : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+            Configure(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
+            CancellationToken cancellationToken = default)
+        {
+            Configure(connection);
+            return Task.CompletedTask;
+        }
+
+        static void Configure(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Client.Protocol;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Sync;
+
+/// <summary>Reads a room's document log (snapshot + tail) and replaces covered updates by a snapshot.</summary>
+public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimeProvider clock)
+{
+    public sealed record Catchup(StoredSnapshot? Snapshot, IReadOnlyList<StoredUpdate> Updates, bool More, long LatestSeq);
+
+    /// <summary>What a client that has everything up to <paramref name="sinceSeq"/> needs next.</summary>
+    public async Task<Catchup> CatchupAsync(string roomId, long sinceSeq, CancellationToken ct)
+    {
+        // A snapshot landing between the two reads deletes updates we meant to send; the snapshot's
+        // seq then differs on the second look, and we read again. Snapshots are rare, so this ends fast.
+        for (var attempt = 0; ; attempt++)
+        {
+            var snapshotSeq = await SnapshotSeqAsync(roomId, ct);
+            var snapshot = snapshotSeq > sinceSeq
+                ? (await db.DocSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.RoomId == roomId, ct))?.ToWire()
+                : null;
+            var from = snapshot?.UpToSeq ?? sinceSeq;
+            var (updates, more) = await PageAsync(roomId, from, ct);
+            var latest = await db.Rooms.Where(r => r.Id == roomId).Select(r => r.LatestSeq).SingleAsync(ct);
+            if (await SnapshotSeqAsync(roomId, ct) == (snapshot?.UpToSeq ?? snapshotSeq))
+                return new Catchup(snapshot, updates, more, latest);
+            if (attempt == 4) throw new HubException("The room is busy; join again.");
+        }
+    }
+
+    public async Task<UpdatePage> FetchAsync(string roomId, long afterSeq, CancellationToken ct)
+    {
+        var snapshotSeq = await SnapshotSeqAsync(roomId, ct);
+        if (afterSeq < snapshotSeq)
+            throw new HubException($"Invalid sequence: updates up to {snapshotSeq} were replaced by a snapshot; join again.");
+        var (updates, more) = await PageAsync(roomId, afterSeq, ct);
+        return new UpdatePage(updates, more);
+    }
+
+    /// <summary>Stores a snapshot covering every update up to <paramref name="upToSeq"/> and drops them.
+    /// A snapshot not newer than the stored one changes nothing.</summary>
+    public async Task StoreSnapshotAsync(string roomId, string senderId, long upToSeq, Envelope envelope, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
+        if (envelope.Epoch != room.Epoch)
+            throw new HubException($"Stale key epoch: {envelope.Epoch}, the room is at {room.Epoch}.");
+        if (upToSeq < 1 || upToSeq > room.LatestSeq)
+            throw new HubException($"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
+        if (upToSeq <= room.SnapshotSeq) return;
+
+        var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == roomId, ct);
+        if (row is null)
+            db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = roomId, SenderId = senderId, Iv = [], Ciphertext = [] });
+        (row.UpToSeq, row.SenderId, row.Epoch, row.Iv, row.Ciphertext, row.CreatedAt) =
+            (upToSeq, senderId, envelope.Epoch, envelope.Iv, envelope.Ciphertext, clock.GetUtcNow().UtcDateTime);
+
+        await db.DocUpdates.Where(u => u.RoomId == roomId && u.Seq <= upToSeq).ExecuteDeleteAsync(ct);
+        var rest = db.DocUpdates.Where(u => u.RoomId == roomId);
+        room.SnapshotSeq = upToSeq;
+        room.UpdatesSinceSnapshot = await rest.CountAsync(ct);
+        room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Ciphertext.Length, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    Task<long> SnapshotSeqAsync(string roomId, CancellationToken ct) =>
+        db.Rooms.Where(r => r.Id == roomId).Select(r => r.SnapshotSeq).SingleAsync(ct);
+
+    async Task<(IReadOnlyList<StoredUpdate>, bool)> PageAsync(string roomId, long afterSeq, CancellationToken ct)
+    {
+        var size = options.Value.UpdatePageSize;
+        var rows = await db.DocUpdates.AsNoTracking()
+            .Where(u => u.RoomId == roomId && u.Seq > afterSeq)
+            .OrderBy(u => u.Seq).Take(size + 1).ToListAsync(ct);
+        var more = rows.Count > size;
+        return (rows.Take(size).Select(r => r.ToWire()).ToList(), more);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Parley.Client.Crypto;
+
+namespace Parley.Server.Tests;
+
+/// <summary>The same vectors are checked by web/src/crypto: both sides agree byte for byte.</summary>
+public class CryptoVectorTests
+{
+    static readonly JsonElement Vectors =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "vectors", "envelopes.json"))).RootElement;
+
+    public static TheoryData<int> KdfCases() => new(Enumerable.Range(0, Vectors.GetProperty("kdf").GetArrayLength()));
+    public static TheoryData<int> EnvelopeCases() => new(Enumerable.Range(0, Vectors.GetProperty("envelopes").GetArrayLength()));
+
+    [Theory, MemberData(nameof(KdfCases))]
+    public void Link_secret_derives_the_known_room_key_join_key_and_verifier(int index)
+    {
+        var v = Vectors.GetProperty("kdf")[index];
+        var secrets = RoomSecrets.FromLinkSecret(v.GetProperty("linkSecret").GetString()!);
+        Assert.Equal(v.GetProperty("roomKey").GetString(), Convert.ToHexStringLower(secrets.RoomKey));
+        Assert.Equal(v.GetProperty("joinKey").GetString(), Convert.ToHexStringLower(secrets.JoinKey));
+        Assert.Equal(v.GetProperty("joinVerifier").GetString(), secrets.JoinVerifier);
+    }
+
+    [Theory, MemberData(nameof(EnvelopeCases))]
+    public void Envelope_encrypts_to_the_known_ciphertext_and_decrypts_back(int index)
+    {
+        var (key, context, iv, plaintext, ciphertext) = Case(index);
+        var envelope = EnvelopeCipher.Encrypt(key, context, plaintext, iv);
+        Assert.Equal(ciphertext, envelope.Ciphertext);
+        Assert.Equal(plaintext, EnvelopeCipher.Decrypt(key, context, envelope));
+        Assert.Equal(Vectors.GetProperty("envelopes")[index].GetProperty("associatedData").GetString(),
+            System.Text.Encoding.UTF8.GetString(context.AssociatedData()));
+    }
+
+    [Theory, MemberData(nameof(EnvelopeCases))]
+    public void Envelope_bound_to_another_room_kind_epoch_or_sender_does_not_decrypt(int index)
+    {
+        var (key, context, iv, _, ciphertext) = Case(index);
+        var envelope = new Parley.Client.Protocol.Envelope(context.Epoch, iv, ciphertext);
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { RoomId = "other" }, envelope));
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Kind = "chat" }, envelope));
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Sender = "mallory" }, envelope));
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Epoch = context.Epoch + 1 },
+            envelope with { Epoch = context.Epoch + 1 }));
+        var flipped = (byte[])ciphertext.Clone();
+        flipped[0] ^= 1;
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context, envelope with { Ciphertext = flipped }));
+    }
+
+    static (byte[] Key, EnvelopeContext Context, byte[] Iv, byte[] Plaintext, byte[] Ciphertext) Case(int index)
+    {
+        var v = Vectors.GetProperty("envelopes")[index];
+        byte[] Hex(string name) => Convert.FromHexString(v.GetProperty(name).GetString()!);
+        var context = new EnvelopeContext(v.GetProperty("roomId").GetString()!, v.GetProperty("kind").GetString()!,
+            v.GetProperty("epoch").GetInt32(), v.GetProperty("sender").GetString()!);
+        return (Hex("key"), context, Hex("iv"), Hex("plaintext"), Hex("ciphertext"));
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client.Crypto;
+using Parley.Client.Protocol;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+/// <summary>Bad input gets a clear error and changes nothing.</summary>
+public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
+
+    async Task<long> StoredUpdateCount((string RoomId, string Secret) room)
+    {
+        var (probe, catchup) = await fixture.JoinAsync(room);
+        await probe.DisposeAsync();
+        return catchup.Updates.Count;
+    }
+
+    [Fact]
+    public async Task Joining_a_room_that_does_not_exist_is_refused()
+    {
+        var (_, secret) = await fixture.NewRoomAsync();
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            RoomSession.JoinAsync(fixture.Server.BaseUri, "NoSuchRoomAAAAAAAAAAAA", secret));
+        Assert.Contains("Unknown room", error.Message);
+    }
+
+    [Fact]
+    public async Task Outsider_without_the_link_secret_cannot_join()
+    {
+        var (roomId, _) = await fixture.NewRoomAsync();
+        var error = await Assert.ThrowsAsync<HubException>(() =>
+            RoomSession.JoinAsync(fixture.Server.BaseUri, roomId, RoomSecrets.NewLinkSecret()));
+        Assert.Contains("Invalid join key", error.Message);
+    }
+
+    [Fact]
+    public async Task Connection_that_has_not_joined_cannot_push_or_read()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        await alice.PushUpdateAsync(Text("secret work"));
+        await using var outsider = RoomSession.Connect(fixture.Server.BaseUri);
+        await outsider.StartAsync();
+        var envelope = alice.Encrypt(EnvelopeKind.DocUpdate, Text("injected"));
+
+        foreach (var call in new Func<Task>[]
+                 {
+                     () => outsider.InvokeAsync<PushResult>(HubNames.PushDocUpdate, room.RoomId, envelope),
+                     () => outsider.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, room.RoomId, 0L),
+                     () => outsider.InvokeAsync(HubNames.PushSnapshot, room.RoomId, 1L, envelope),
+                     () => outsider.InvokeAsync(HubNames.PushAwareness, room.RoomId, envelope),
+                 })
+            Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(call)).Message);
+        Assert.Equal(1, await StoredUpdateCount(room));
+    }
+
+    [Fact]
+    public async Task Oversize_envelope_is_refused_before_storage()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        var tooBig = alice.Encrypt(EnvelopeKind.DocUpdate, new byte[1024 * 1024]); // + 16-byte tag: over 1 MiB
+
+        var error = await Assert.ThrowsAsync<HubException>(() => alice.PushUpdateAsync(new byte[1024 * 1024]));
+        Assert.Contains("Envelope too large", error.Message);
+        Assert.Contains("Envelope too large", (await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync(HubNames.PushSnapshot, room.RoomId, 1L, tooBig))).Message);
+        Assert.Equal(0, await StoredUpdateCount(room));
+        var fits = await alice.PushUpdateAsync(new byte[1024 * 1024 - 16]);
+        Assert.Equal(1, fits.Seq);
+    }
+
+    [Fact]
+    public async Task Malformed_envelopes_and_wrong_epochs_are_refused()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        var good = alice.Encrypt(EnvelopeKind.DocUpdate, Text("ok"));
+
+        async Task<string> Push(Envelope? e) => (await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, room.RoomId, e))).Message;
+
+        Assert.Contains("Malformed envelope", await Push(good with { Iv = new byte[5] }));
+        Assert.Contains("Malformed envelope", await Push(good with { Ciphertext = new byte[3] }));
+        Assert.Contains("Malformed envelope", await Push(null));
+        Assert.Contains("Stale key epoch", await Push(good with { Epoch = 1 }));
+        Assert.Contains("Invalid sequence", (await Assert.ThrowsAsync<HubException>(() =>
+            alice.PushSnapshotAsync(5, Text("covers updates that do not exist")))).Message);
+        Assert.Equal(0, await StoredUpdateCount(room));
+    }
+
+    [Fact]
+    public async Task Envelope_replayed_into_another_room_or_under_another_sender_is_rejected_by_the_members()
+    {
+        var roomA = await fixture.NewRoomAsync();
+        var roomB = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(roomA);
+        var (mallory, _) = await fixture.JoinAsync(roomA);
+        var (bob, _) = await fixture.JoinAsync(roomA);
+        await using var _a = alice;
+        await using var _m = mallory;
+        await using var _b = bob;
+        var rejected = new List<StoredUpdate>();
+        var accepted = new List<DocEntry>();
+        bob.UndecryptableReceived += u => { lock (rejected) rejected.Add(u); };
+        bob.UpdateReceived += e => { lock (accepted) accepted.Add(e); };
+
+        // Mallory re-sends Alice's envelope as her own: the sender in the associated data no longer matches.
+        var alices = alice.Encrypt(EnvelopeKind.DocUpdate, Text("alice's words"));
+        await mallory.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomA.RoomId, alices);
+        // An envelope made for room B arrives in room A.
+        var (inB, _) = await fixture.JoinAsync(roomB);
+        await using var _inB = inB;
+        await inB.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomB.RoomId, inB.Encrypt(EnvelopeKind.DocUpdate, Text("b")));
+        await mallory.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomA.RoomId,
+            EnvelopeCipher.Encrypt(alice.Secrets.RoomKey, new EnvelopeContext(roomB.RoomId, EnvelopeKind.DocUpdate, 0, mallory.MemberId), Text("x")));
+
+        await Eventually.True(() => { lock (rejected) return rejected.Count == 2; }, "bob rejected both envelopes");
+        Assert.Empty(accepted);
+    }
+
+    [Fact]
+    public async Task Room_creation_needs_a_well_formed_join_verifier()
+    {
+        using var http = fixture.Server.CreateHttpClient();
+        foreach (var body in new object[] { new { }, new { joinVerifier = "not base64!!" }, new { joinVerifier = Base64Url.Encode(new byte[16]) } })
+        {
+            using var response = await http.PostAsJsonAsync("/api/rooms", body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("joinVerifier", await response.Content.ReadAsStringAsync());
+        }
+        using var unknown = await http.GetAsync("/api/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("Healthy", await http.GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task A_connection_that_floods_the_hub_is_slowed_down_and_its_refused_calls_store_nothing()
+    {
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Parley__HubCallsPerSecond"] = "10",
+        });
+        using var http = server.CreateHttpClient();
+        var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
+        var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        await using var _a = alice;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+        {
+            try { await alice.PushUpdateAsync(Text($"{i}")); return "stored"; }
+            catch (HubException e) when (e.Message.Contains("Too many requests")) { return "refused"; }
+        }));
+
+        var stored = outcomes.Count(o => o == "stored");
+        Assert.InRange(stored, 10, 40);
+        Assert.Equal(60 - stored, outcomes.Count(o => o == "refused"));
+        var (bob, catchup) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        await using var _b = bob;
+        Assert.Equal(stored, catchup.Updates.Count);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Parley.Testing;
+
+/// <summary>
+/// The real server, started as `dotnet Parley.Server.dll` bound to 127.0.0.1 on a free port, with
+/// its own data folder. Its whole console log is kept, so tests can read what it wrote.
+/// </summary>
+public sealed partial class ParleyServerProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly StringBuilder log = new();
+    readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    ParleyServerProcess(Process process, string dataDirectory)
+    {
+        this.process = process;
+        DataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory { get; }
+    public Uri BaseUri { get; private set; } = null!;
+    public int ProcessId => process.Id;
+
+    public string Log { get { lock (log) return log.ToString(); } }
+
+    /// <summary>Starts a server; <paramref name="dataDirectory"/> defaults to a new temporary folder.</summary>
+    public static async Task<ParleyServerProcess> StartAsync(string? dataDirectory = null,
+        IReadOnlyDictionary<string, string>? settings = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("parley-data-").FullName;
+        var serverDir = Path.Combine(RepoRoot, "src", "Parley.Server");
+        var dll = Path.Combine(serverDir, "bin", BuildConfiguration, "net10.0", "Parley.Server.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build the server first.", dll);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = serverDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["Parley__DataDirectory"] = dataDirectory;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory);
+        server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        server.process.Exited += (_, _) => server.listening.TrySetException(
+            new InvalidOperationException("The server exited during start-up:\n" + server.Log));
+        server.process.Start();
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+
+        server.BaseUri = await server.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return server;
+    }
+
+    void Append(string? line)
+    {
+        if (line is null) return;
+        lock (log) log.AppendLine(line);
+        var match = ListeningLine().Match(line);
+        if (match.Success) listening.TrySetResult(new Uri(match.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Kills the process outright: anything acknowledged must already be on disk.</summary>
+    public async Task StopAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Private memory of the server process, in bytes.</summary>
+    public long WorkingSetBytes
+    {
+        get { process.Refresh(); return process.WorkingSet64; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        process.Dispose();
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Parley.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+#if DEBUG
+    const string BuildConfiguration = "Debug";
+#else
+    const string BuildConfiguration = "Release";
+#endif
+}
