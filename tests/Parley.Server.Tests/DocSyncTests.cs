@@ -104,6 +104,21 @@ public class DocSyncTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_snapshot_request_nobody_answers_is_repeated_every_tenth_of_the_threshold()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        var asked = new List<long>();
+        for (var i = 0; i < 130; i++)
+        {
+            var pushed = await alice.PushUpdateAsync(Text($"u{i}"));
+            if (pushed.SnapshotDue) asked.Add(pushed.Seq);
+        }
+        Assert.Equal([100L, 110, 120, 130], asked);
+    }
+
+    [Fact]
     public async Task An_older_snapshot_than_the_stored_one_changes_nothing()
     {
         var room = await fixture.NewRoomAsync();

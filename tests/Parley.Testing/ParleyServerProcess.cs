@@ -27,8 +27,9 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     public string Log { get { lock (log) return log.ToString(); } }
 
     /// <summary>Starts a server; <paramref name="dataDirectory"/> defaults to a new temporary folder.</summary>
+    /// <param name="port">0 picks a free port; a fixed one lets a restarted server come back where clients expect it.</param>
     public static async Task<ParleyServerProcess> StartAsync(string? dataDirectory = null,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, int port = 0)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("parley-data-").FullName;
         var serverDir = Path.Combine(RepoRoot, "src", "Parley.Server");
@@ -44,7 +45,7 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["Parley__DataDirectory"] = dataDirectory;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_gcServer"] = "0";

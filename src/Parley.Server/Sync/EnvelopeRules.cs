@@ -26,12 +26,20 @@ public sealed class EnvelopeRules(IOptions<ParleyOptions> options)
 /// <summary>When a client should upload a fresh snapshot, so joiners never replay a long log.</summary>
 public sealed class SnapshotPolicy(IOptions<ParleyOptions> options)
 {
-    /// <summary>Due once each time the log since the last snapshot crosses a multiple of a threshold,
-    /// so one pusher is asked, not every pusher after the threshold.</summary>
+    /// <summary>Due when the log since the last snapshot first passes a threshold, and then again every
+    /// tenth of it until a snapshot arrives: one pusher is asked at a time, and if that one cannot
+    /// answer (it went away), another is asked soon after.</summary>
     public bool IsDue(int countBefore, int countAfter, long bytesBefore, long bytesAfter)
     {
         var o = options.Value;
-        return countBefore / o.SnapshotEveryUpdates != countAfter / o.SnapshotEveryUpdates
-            || bytesBefore / o.SnapshotEveryBytes != bytesAfter / o.SnapshotEveryBytes;
+        return Crossed(countBefore, countAfter, o.SnapshotEveryUpdates) || Crossed(bytesBefore, bytesAfter, o.SnapshotEveryBytes);
+    }
+
+    static bool Crossed(long before, long after, long threshold)
+    {
+        if (after < threshold) return false;
+        if (before < threshold) return true;
+        var step = Math.Max(1, threshold / 10);
+        return (before - threshold) / step != (after - threshold) / step;
     }
 }

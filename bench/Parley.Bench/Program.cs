@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text.Json;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+// Usage: dotnet run -c Release --project bench/Parley.Bench -- [--members 50] [--rate 20] [--seconds 20]
+//        [--warmup 3] [--url http://127.0.0.1:5000] [--out bench/results/fanout.json]
+// Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1.
+var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
+var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "fanout.json");
+
+await using var ownServer = options.ContainsKey("url") ? null : await ParleyServerProcess.StartAsync();
+var server = options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri;
+using var http = new HttpClient { BaseAddress = server };
+var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
+
+var fanout = new LatencyLog();
+var acks = new LatencyLog();
+var measuring = false;
+var sessions = new List<RoomSession>();
+for (var i = 0; i < members; i++)
+{
+    var (session, _) = await RoomSession.JoinAsync(server, roomId, secret);
+    session.UpdateReceived += entry =>
+    {
+        if (measuring) fanout.Add(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(entry.Plaintext)));
+    };
+    sessions.Add(session);
+}
+Console.WriteLine($"{members} members joined room {roomId} at {server}; each pushes {rate} updates/s for {warmup}+{seconds} s");
+
+var end = DateTime.UtcNow.AddSeconds(warmup + seconds);
+var failures = 0;
+var pushers = sessions.Select(async session =>
+{
+    using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
+    var payload = new byte[64]; // a typical small Yjs update: a few typed characters plus ids
+    while (DateTime.UtcNow < end && await timer.WaitForNextTickAsync())
+    {
+        var sent = Stopwatch.GetTimestamp();
+        BinaryPrimitives.WriteInt64LittleEndian(payload, sent);
+        try
+        {
+            await session.PushUpdateAsync(payload);
+            if (measuring) acks.Add(Stopwatch.GetElapsedTime(sent));
+        }
+        catch (Exception) { Interlocked.Increment(ref failures); }
+    }
+}).ToList();
+
+await Task.Delay(TimeSpan.FromSeconds(warmup));
+measuring = true;
+var clock = Stopwatch.StartNew();
+var ackedAtStart = acks.Count;
+await Task.WhenAll(pushers);
+measuring = false;
+var elapsed = clock.Elapsed.TotalSeconds;
+foreach (var s in sessions) await s.DisposeAsync();
+
+var result = new
+{
+    members, ratePerMember = rate, seconds = Math.Round(elapsed, 1), failures,
+    offeredUpdatesPerSecond = members * rate,
+    storedUpdatesPerSecond = Math.Round(acks.Count / elapsed),
+    relayedMessagesPerSecond = Math.Round(fanout.Count / elapsed),
+    fanoutLatencyMs = fanout.Summary(),
+    ackLatencyMs = acks.Summary(),
+    machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+    measuredAt = DateTime.UtcNow.ToString("u"),
+};
+var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+Console.WriteLine(json);
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, json + "\n");
+Console.WriteLine($"written to {output}");
+
+/// <summary>Latencies recorded from many threads; summarized once at the end.</summary>
+sealed class LatencyLog
+{
+    readonly List<double> millis = new();
+    public int Count { get { lock (millis) return millis.Count; } }
+    public void Add(TimeSpan latency) { lock (millis) millis.Add(latency.TotalMilliseconds); }
+
+    public object Summary()
+    {
+        lock (millis)
+        {
+            if (millis.Count == 0) return new { count = 0 };
+            millis.Sort();
+            double At(double q) => Math.Round(millis[(int)Math.Min(millis.Count - 1, q * millis.Count)], 2);
+            return new { count = millis.Count, p50 = At(0.50), p90 = At(0.90), p99 = At(0.99), max = Math.Round(millis[^1], 2) };
+        }
+    }
+}

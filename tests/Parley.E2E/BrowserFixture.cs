@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+using Parley.Testing;
+
+namespace Parley.E2E;
+
+/// <summary>A real server and Debian's Chromium, shared by the tests of a class.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public ParleyServerProcess Server { get; private set; } = null!;
+    IPlaywright playwright = null!;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            // The plaintext test reads this log: make it as talkative as it gets.
+            ["Logging__LogLevel__Default"] = "Debug",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
+        });
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser profile (its own storage), as another person on another machine.</summary>
+    public async Task<IPage> NewPersonAsync(Uri? server = null)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = (server ?? Server.BaseUri).ToString(),
+            Permissions = ["clipboard-read", "clipboard-write"],
+            ViewportSize = new() { Width = 1280, Height = 800 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await Server.DisposeAsync();
+    }
+}

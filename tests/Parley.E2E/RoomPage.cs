@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Parley.Testing;
+
+namespace Parley.E2E;
+
+/// <summary>What a person does in a room, through the names a screen reader would announce.</summary>
+public sealed class RoomPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Editor => Page.GetByRole(AriaRole.Textbox, new() { Name = "Code editor" });
+    public ILocator MembersOnline => Page.GetByLabel("Members online");
+    public ILocator Language => Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" });
+
+    public static async Task<RoomPage> StartSessionAsync(IPage page)
+    {
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$"));
+        var room = new RoomPage(page);
+        await room.WaitForEditorAsync();
+        return room;
+    }
+
+    public static async Task<RoomPage> OpenAsync(IPage page, string link)
+    {
+        await page.GotoAsync(link);
+        var room = new RoomPage(page);
+        await room.WaitForEditorAsync();
+        return room;
+    }
+
+    public async Task WaitForEditorAsync()
+    {
+        await Editor.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Page.GetByRole(AriaRole.Status).GetByText("Connected").WaitForAsync();
+    }
+
+    /// <summary>Types at the end of the document, key by key, as a person would.</summary>
+    public async Task TypeAtEndAsync(string text)
+    {
+        await Editor.FocusAsync();
+        await Page.Keyboard.PressAsync("Control+End");
+        await Page.Keyboard.TypeAsync(text, new() { Delay = 5 });
+    }
+
+    /// <summary>Reads the document the way a user takes it away: through "Copy all code".</summary>
+    public async Task<string> CopyAllCodeAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Copy all code" }).ClickAsync();
+        return await Page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+    }
+
+    public async Task WaitForCodeAsync(Func<string, bool> condition, string what, int timeoutMs = 15_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        string code;
+        while (!condition(code = await CopyAllCodeAsync()))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}; the code was:\n{code}");
+            await Task.Delay(100);
+        }
+    }
+
+    public Task WaitForMembersOnlineAsync(int count) =>
+        Assertions.Expect(MembersOnline).ToContainTextAsync(new Regex($@"\b{count} online"));
+}

@@ -1,0 +1,13 @@
+// The only module that touches WebCrypto. Everything else sees keys as opaque CryptoKeys or a ring.
+export { toBase64Url, fromBase64Url } from './base64url';
+export { randomLinkSecret, deriveRoomSecrets, importRoomKey, LINK_SECRET_BYTES, type RoomSecrets } from './roomSecrets';
+export {
+  associatedData,
+  encryptEnvelope,
+  decryptEnvelope,
+  IV_BYTES,
+  type Envelope,
+  type EnvelopeContext,
+  type EnvelopeKind,
+} from './envelope';
+export { RoomKeyRing } from './roomKeyRing';

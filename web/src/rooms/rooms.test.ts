@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { deriveRoomSecrets, fromBase64Url, toBase64Url } from '../crypto';
+import { createRoom } from './createRoom';
+import { isProfile, localProfile } from './identity';
+import { invitePathFrom, parseRoomLocation } from './links';
+import { roomDisplayName } from './roomName';
+
+const secret = toBase64Url(new Uint8Array(32).fill(5));
+
+describe('invite links', () => {
+  it('reads the room id from the path and the secret from the fragment', () => {
+    const parsed = parseRoomLocation('/r/Qx7pL2mN9vR4tY8wZ1aB3c', `#${secret}`);
+    expect(parsed).toMatchObject({ kind: 'room', roomId: 'Qx7pL2mN9vR4tY8wZ1aB3c' });
+  });
+
+  it('calls a link without a whole secret incomplete', () => {
+    expect(parseRoomLocation('/r/abc', '').kind).toBe('incomplete');
+    expect(parseRoomLocation('/r/abc', '#short').kind).toBe('incomplete');
+    expect(parseRoomLocation('/r/abc', `#${secret.slice(0, 30)}`).kind).toBe('incomplete');
+    expect(parseRoomLocation('/elsewhere', `#${secret}`).kind).toBe('not-a-room');
+  });
+
+  it('accepts pasted links in full or as a path', () => {
+    expect(invitePathFrom(`  https://parley.example/r/abc#${secret} `)).toBe(`/r/abc#${secret}`);
+    expect(invitePathFrom(`/r/abc#${secret}`)).toBe(`/r/abc#${secret}`);
+    expect(invitePathFrom('https://parley.example/r/abc')).toBeNull();
+    expect(invitePathFrom('hello')).toBeNull();
+  });
+});
+
+describe('room names', () => {
+  it('derive the same adjective-noun-number name from the same bytes', () => {
+    const vectors = JSON.parse(readFileSync(new URL('../../../tests/vectors/envelopes.json', import.meta.url), 'utf8'));
+    const bytes = new Uint8Array(Buffer.from(vectors.kdf[0].roomName, 'hex'));
+    expect(roomDisplayName(bytes)).toMatch(/^[a-z]+-[a-z]+-\d{1,2}$/);
+    expect(roomDisplayName(bytes)).toBe(roomDisplayName(new Uint8Array(bytes)));
+  });
+});
+
+describe('createRoom', () => {
+  it('sends only the join verifier of a fresh secret and returns the room and secret', async () => {
+    let sent: { url: string; body: { joinVerifier: string } } | null = null;
+    const fakeFetch = (async (url: string, init: RequestInit) => {
+      sent = { url, body: JSON.parse(String(init.body)) };
+      return new Response(JSON.stringify({ roomId: 'room-1' }), { status: 201 });
+    }) as unknown as typeof fetch;
+    const room = await createRoom(fakeFetch);
+    expect(room.roomId).toBe('room-1');
+    expect(sent!.url).toBe('/api/rooms');
+    expect(Object.keys(sent!.body)).toEqual(['joinVerifier']);
+    const { joinVerifier } = await deriveRoomSecrets(fromBase64Url(room.linkSecret));
+    expect(sent!.body.joinVerifier).toBe(joinVerifier);
+  });
+
+  it('explains rate limiting', async () => {
+    const fakeFetch = (async () => new Response('', { status: 429 })) as unknown as typeof fetch;
+    await expect(createRoom(fakeFetch)).rejects.toThrow(/Too many/);
+  });
+});
+
+describe('local profile', () => {
+  it('is made once and then kept', () => {
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as Storage;
+    const first = localProfile(storage);
+    expect(isProfile(first)).toBe(true);
+    expect(first.name).toMatch(/^Guest [A-Z][a-z]+$/);
+    expect(localProfile(storage)).toEqual(first);
+  });
+});

@@ -1,0 +1,132 @@
+import { HubConnectionBuilder, LogLevel, type HubConnection, type IRetryPolicy } from '@microsoft/signalr';
+import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
+import {
+  HubEvent,
+  HubMethod,
+  readEnvelope,
+  readJoinResult,
+  readPushResult,
+  readStoredUpdate,
+  readUpdatePage,
+  type Envelope,
+  type JoinRequest,
+} from './protocol';
+import type { ConnectionState, RoomTransport, TransportEvents } from './transport';
+
+const MAX_DELAY_MS = 5000;
+
+/** Exponential backoff capped at 5 s, with jitter so a restarted server is not hit all at once. */
+export const backoffMs = (attempt: number) => Math.min(MAX_DELAY_MS, 250 * 2 ** attempt) * (0.8 + Math.random() * 0.2);
+
+/** Never gives up: an editor left open on a laptop must come back by itself after any outage. */
+export const retryForever: IRetryPolicy = {
+  nextRetryDelayInMilliseconds: ({ previousRetryCount }) => backoffMs(previousRetryCount),
+};
+
+/** The SignalR hub (`/hub`, MessagePack protocol) as a RoomTransport. */
+export class HubTransport implements RoomTransport {
+  private readonly connection: HubConnection;
+  private readonly listeners = new Set<Partial<TransportEvents>>();
+  private current: ConnectionState = 'connecting';
+  private stopped = false;
+  private starting = false;
+
+  constructor(url = '/hub') {
+    this.connection = new HubConnectionBuilder()
+      .withUrl(url)
+      .withHubProtocol(new MessagePackHubProtocol())
+      .withAutomaticReconnect(retryForever)
+      // Outages are expected and shown by the status indicator; SignalR's own console errors for
+      // every failed retry would only bury real problems.
+      .configureLogging(LogLevel.Critical)
+      .build();
+    const on = (event: string, handler: (...args: unknown[]) => void) =>
+      this.connection.on(event, (...args: unknown[]) => {
+        try {
+          handler(...args);
+        } catch (error) {
+          console.warn(`[parley] ignored malformed ${event} event`, error);
+        }
+      });
+    on(HubEvent.docUpdate, (roomId, update) => this.emit('docUpdate', String(roomId), readStoredUpdate(update)));
+    on(HubEvent.awareness, (roomId, sender, envelope) =>
+      this.emit('awareness', String(roomId), String(sender), readEnvelope(envelope)),
+    );
+    on(HubEvent.memberJoined, (roomId, memberId) => this.emit('memberJoined', String(roomId), String(memberId)));
+    on(HubEvent.memberLeft, (roomId, memberId) => this.emit('memberLeft', String(roomId), String(memberId)));
+    this.connection.onreconnecting(() => this.setState('reconnecting'));
+    this.connection.onreconnected(() => this.setState('connected'));
+    // Automatic reconnect covers drops after a first connection; a close still means "try again".
+    this.connection.onclose(() => {
+      if (this.stopped) return;
+      this.setState('reconnecting');
+      void this.start();
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Connects, retrying forever: the first connection is not covered by automatic reconnect. */
+  async start(): Promise<void> {
+    if (this.starting) return;
+    this.starting = true;
+    try {
+      for (let attempt = 0; !this.stopped; attempt++) {
+        try {
+          await this.connection.start();
+          this.setState('connected');
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+        }
+      }
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connection.stop();
+  }
+
+  subscribe(listener: Partial<TransportEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async joinRoom(request: JoinRequest) {
+    return readJoinResult(await this.connection.invoke(HubMethod.joinRoom, request));
+  }
+
+  async fetchUpdates(roomId: string, afterSeq: number) {
+    return readUpdatePage(await this.connection.invoke(HubMethod.fetchUpdates, roomId, afterSeq));
+  }
+
+  async pushDocUpdate(roomId: string, envelope: Envelope) {
+    return readPushResult(await this.connection.invoke(HubMethod.pushDocUpdate, roomId, envelope));
+  }
+
+  async pushSnapshot(roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
+    await this.connection.invoke(HubMethod.pushSnapshot, roomId, upToSeq, envelope);
+  }
+
+  async pushAwareness(roomId: string, envelope: Envelope): Promise<void> {
+    await this.connection.invoke(HubMethod.pushAwareness, roomId, envelope);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.emit('connectionChanged', state);
+  }
+
+  private emit<K extends keyof TransportEvents>(event: K, ...args: Parameters<TransportEvents[K]>): void {
+    for (const listener of [...this.listeners]) {
+      const handler = listener[event] as ((...a: Parameters<TransportEvents[K]>) => void) | undefined;
+      handler?.(...args);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+// The web side's one definition of the hub contract (docs/protocol.md). MessagePack maps arrive as
+// plain objects with camelCase keys; readers check shapes here so the rest of the client can trust
+// its types, and turn int64 values (which may decode as number or bigint) into numbers.
+import type { Envelope } from '../crypto';
+
+export type { Envelope };
+
+export interface JoinRequest {
+  roomId: string;
+  joinKey: Uint8Array;
+  memberId: string | null;
+  memberToken: Uint8Array | null;
+  sinceSeq: number;
+}
+
+export interface StoredUpdate { seq: number; sender: string; envelope: Envelope }
+export interface StoredSnapshot { upToSeq: number; sender: string; envelope: Envelope }
+export interface UpdatePage { updates: StoredUpdate[]; more: boolean }
+export interface PushResult { seq: number; snapshotDue: boolean }
+
+export interface JoinResult {
+  memberId: string;
+  memberToken: Uint8Array;
+  epoch: number;
+  latestSeq: number;
+  snapshot: StoredSnapshot | null;
+  updates: StoredUpdate[];
+  more: boolean;
+  online: string[];
+}
+
+/** Hub methods, client to server. */
+export const HubMethod = {
+  joinRoom: 'JoinRoom',
+  fetchUpdates: 'FetchUpdates',
+  pushDocUpdate: 'PushDocUpdate',
+  pushSnapshot: 'PushSnapshot',
+  pushAwareness: 'PushAwareness',
+} as const;
+
+/** Hub events, server to client. */
+export const HubEvent = {
+  docUpdate: 'DocUpdate',
+  awareness: 'Awareness',
+  memberJoined: 'MemberJoined',
+  memberLeft: 'MemberLeft',
+} as const;
+
+type Raw = Record<string, unknown>;
+
+function fail(what: string, field: string): never {
+  throw new Error(`Malformed ${what} from server: bad ${field}`);
+}
+
+function map(value: unknown, what: string): Raw {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(what, 'map');
+  return value as Raw;
+}
+
+function int(value: unknown, what: string, field: string): number {
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail(what, field);
+  return n;
+}
+
+function str(value: unknown, what: string, field: string): string {
+  if (typeof value !== 'string') fail(what, field);
+  return value;
+}
+
+function bin(value: unknown, what: string, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) fail(what, field);
+  return value;
+}
+
+export function readEnvelope(value: unknown): Envelope {
+  const m = map(value, 'envelope');
+  return {
+    epoch: int(m.epoch, 'envelope', 'epoch'),
+    iv: bin(m.iv, 'envelope', 'iv'),
+    ciphertext: bin(m.ciphertext, 'envelope', 'ciphertext'),
+  };
+}
+
+export function readStoredUpdate(value: unknown): StoredUpdate {
+  const m = map(value, 'StoredUpdate');
+  return { seq: int(m.seq, 'StoredUpdate', 'seq'), sender: str(m.sender, 'StoredUpdate', 'sender'), envelope: readEnvelope(m.envelope) };
+}
+
+function readUpdates(value: unknown, what: string): StoredUpdate[] {
+  if (!Array.isArray(value)) fail(what, 'updates');
+  return value.map(readStoredUpdate);
+}
+
+export function readUpdatePage(value: unknown): UpdatePage {
+  const m = map(value, 'UpdatePage');
+  return { updates: readUpdates(m.updates, 'UpdatePage'), more: m.more === true };
+}
+
+export function readPushResult(value: unknown): PushResult {
+  const m = map(value, 'PushResult');
+  return { seq: int(m.seq, 'PushResult', 'seq'), snapshotDue: m.snapshotDue === true };
+}
+
+export function readJoinResult(value: unknown): JoinResult {
+  const what = 'JoinResult';
+  const m = map(value, what);
+  let snapshot: StoredSnapshot | null = null;
+  if (m.snapshot != null) {
+    const s = map(m.snapshot, 'StoredSnapshot');
+    snapshot = {
+      upToSeq: int(s.upToSeq, 'StoredSnapshot', 'upToSeq'),
+      sender: str(s.sender, 'StoredSnapshot', 'sender'),
+      envelope: readEnvelope(s.envelope),
+    };
+  }
+  if (!Array.isArray(m.online)) fail(what, 'online');
+  return {
+    memberId: str(m.memberId, what, 'memberId'),
+    memberToken: bin(m.memberToken, what, 'memberToken'),
+    epoch: int(m.epoch, what, 'epoch'),
+    latestSeq: int(m.latestSeq, what, 'latestSeq'),
+    snapshot,
+    updates: readUpdates(m.updates, what),
+    more: m.more === true,
+    online: m.online.map((id) => str(id, what, 'online')),
+  };
+}

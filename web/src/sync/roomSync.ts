@@ -1,0 +1,304 @@
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { EnvelopeKind, RoomKeyRing } from '../crypto';
+import { AwarenessRelay } from './awarenessRelay';
+import { localStorageMemberStore, memoryMemberStore, type MemberStore } from './memberStore';
+import type { Envelope, StoredSnapshot, StoredUpdate } from './protocol';
+import { SeqTracker } from './seqTracker';
+import type { ConnectionState, RoomTransport } from './transport';
+import { Value } from './value';
+
+export type SyncStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface SyncProblem {
+  kind: 'undecryptable' | 'rejected' | 'join-failed' | 'push-failed' | 'snapshot-failed';
+  message: string;
+}
+
+export interface RoomSyncOptions {
+  roomId: string;
+  joinKey: Uint8Array;
+  keys: RoomKeyRing;
+  transport: RoomTransport;
+  /** Defaults to localStorage (`parley.member.{roomId}`) in a browser. */
+  members?: MemberStore;
+  onProblem?: (problem: SyncProblem) => void;
+  batchMs?: number;
+  awarenessIntervalMs?: number;
+  retryMs?: number;
+}
+
+/** Origin of changes that came from the room; only changes with another origin are pushed. */
+export const REMOTE = Symbol('parley.remote');
+
+// Retrying these cannot help: the link is wrong or the room is gone.
+const FATAL_JOIN_ERROR = /Unknown room|Invalid join key/;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * One room's shared document over an untrusted relay: joins, catches up from snapshot + log,
+ * pushes local edits (batched, encrypted, kept until acknowledged), rejoins after reconnects,
+ * uploads snapshots when asked, and relays awareness.
+ */
+export class RoomSync {
+  readonly doc = new Y.Doc();
+  readonly text = this.doc.getText('code');
+  readonly meta = this.doc.getMap<unknown>('meta');
+  readonly awareness = new Awareness(this.doc);
+  readonly status = new Value<SyncStatus>('connecting');
+  /** Why the status is 'failed'. */
+  readonly failure = new Value<string | null>(null);
+  readonly onlineCount: Value<number>;
+  memberId: string | null = null;
+
+  private readonly seqs = new SeqTracker();
+  private readonly relay: AwarenessRelay;
+  private readonly members: MemberStore;
+  private batch: Uint8Array[] = [];
+  private batchTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly pending: Uint8Array[] = [];
+  private pushing = false;
+  private pushFailures = 0;
+  private snapshotting = false;
+  /** Set once an update could not be applied: a snapshot from us would then drop it for everyone. */
+  private incomplete = false;
+  private joined = false;
+  private everJoined = false;
+  private session = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private destroyed = false;
+  /** Sends still on their way, so destroy() can let them finish before the connection closes. */
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: RoomSyncOptions) {
+    this.members = options.members ?? (typeof localStorage === 'undefined' ? memoryMemberStore() : localStorageMemberStore);
+    this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
+    this.onlineCount = this.relay.onlineCount;
+    this.doc.on('update', this.onLocalUpdate);
+  }
+
+  /** Highest seq up to which every update has been applied. */
+  get lastSeq(): number {
+    return this.seqs.lastSeq;
+  }
+
+  /** Local updates not yet acknowledged by the server (batched ones count as one). */
+  get pendingCount(): number {
+    return this.pending.length + (this.batch.length > 0 ? 1 : 0);
+  }
+
+  start(): void {
+    const { transport, roomId } = this.options;
+    this.unsubscribe = transport.subscribe({
+      connectionChanged: this.onConnection,
+      docUpdate: (room, update) => room === roomId && void this.applyStored(update),
+      awareness: (room, sender, envelope) => room === roomId && void this.onAwareness(sender, envelope),
+      memberJoined: (room, memberId) => room === roomId && this.relay.memberJoined(memberId),
+      memberLeft: (room, memberId) => room === roomId && this.relay.memberLeft(memberId),
+    });
+    if (transport.state === 'connected') void this.join();
+  }
+
+  /**
+   * Stops syncing. The last batched keystrokes and a goodbye awareness state still go out; the
+   * promise settles once they have (at most `timeoutMs`), after which the transport may close.
+   */
+  async destroy(timeoutMs = 3000): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.flushBatch();
+    this.session++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.relay.destroy();
+    this.unsubscribe?.();
+    this.doc.off('update', this.onLocalUpdate);
+    this.awareness.destroy();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private readonly onConnection = (state: ConnectionState) => {
+    if (this.destroyed || this.status.get() === 'failed') return;
+    if (state === 'connected') {
+      void this.join();
+      return;
+    }
+    this.session++; // answers to the old connection's join no longer count
+    this.joined = false;
+    this.status.set(this.everJoined ? 'reconnecting' : 'connecting');
+  };
+
+  private async join(): Promise<void> {
+    const session = ++this.session;
+    this.joined = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const { roomId, joinKey, keys, transport } = this.options;
+    const saved = this.members.load(roomId);
+    try {
+      const result = await transport.joinRoom({
+        roomId,
+        joinKey,
+        memberId: saved?.memberId ?? null,
+        memberToken: saved?.memberToken ?? null,
+        sinceSeq: this.seqs.lastSeq,
+      });
+      if (session !== this.session) return;
+      this.memberId = result.memberId;
+      this.members.save(roomId, { memberId: result.memberId, memberToken: result.memberToken });
+      this.relay.setOnline(result.online, result.memberId);
+      if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
+      if (result.snapshot) await this.applySnapshot(result.snapshot);
+      let page = { updates: result.updates, more: result.more };
+      for (;;) {
+        for (const update of page.updates) await this.applyStored(update);
+        if (!page.more || page.updates.length === 0) break;
+        page = await transport.fetchUpdates(roomId, page.updates[page.updates.length - 1].seq);
+        if (session !== this.session) return;
+      }
+      if (session !== this.session) return;
+      this.joined = this.everJoined = true;
+      this.status.set('connected');
+      this.relay.sendFullState();
+      void this.pushPending();
+    } catch (error) {
+      if (session !== this.session) return;
+      const message = messageOf(error);
+      this.report('join-failed', message);
+      if (FATAL_JOIN_ERROR.test(message)) {
+        this.failure.set(message);
+        this.status.set('failed');
+      } else if (transport.state === 'connected') {
+        // The connection is up but the join failed (server hiccup): try again. A dropped
+        // connection needs nothing here, its reconnect starts a new join.
+        this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
+      }
+    }
+  }
+
+  private async applySnapshot(snapshot: StoredSnapshot): Promise<void> {
+    if (snapshot.upToSeq <= this.seqs.lastSeq) return;
+    try {
+      const ctx = { roomId: this.options.roomId, kind: 'doc-snapshot' as const, sender: snapshot.sender };
+      Y.applyUpdate(this.doc, await this.options.keys.decrypt(ctx, snapshot.envelope), REMOTE);
+      this.seqs.coverUpTo(snapshot.upToSeq);
+    } catch (error) {
+      this.incomplete = true;
+      this.report('undecryptable', `Skipped snapshot up to ${snapshot.upToSeq}: ${messageOf(error)}`);
+    }
+  }
+
+  private async applyStored(update: StoredUpdate): Promise<void> {
+    if (this.seqs.has(update.seq)) return;
+    try {
+      const ctx = { roomId: this.options.roomId, kind: 'doc-update' as const, sender: update.sender };
+      Y.applyUpdate(this.doc, await this.options.keys.decrypt(ctx, update.envelope), REMOTE);
+    } catch (error) {
+      // Not fatal: one forged or damaged update must not lock everyone out of the room.
+      this.incomplete = true;
+      this.report('undecryptable', `Skipped update ${update.seq} from ${update.sender}: ${messageOf(error)}`);
+    }
+    // Counted even when skipped: fetching it again cannot make it decrypt.
+    this.seqs.record(update.seq);
+  }
+
+  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE) return;
+    this.batch.push(update);
+    this.batchTimer ??= setTimeout(this.flushBatch, this.options.batchMs ?? 30);
+  };
+
+  private readonly flushBatch = () => {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.batch.length === 0) return;
+    this.pending.push(this.batch.length === 1 ? this.batch[0] : Y.mergeUpdates(this.batch));
+    this.batch = [];
+    this.track(this.pushPending());
+  };
+
+  /** One push in flight at a time; whatever waits is merged into it, acknowledged ones leave. */
+  private async pushPending(): Promise<void> {
+    if (this.pushing || !this.joined || this.pending.length === 0) return;
+    this.pushing = true;
+    const update = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
+    // Keep the merged form so a re-send after a reconnect is a single push as well.
+    this.pending.splice(0, this.pending.length, update);
+    let acknowledged = false;
+    try {
+      const result = await this.options.transport.pushDocUpdate(this.options.roomId, await this.seal('doc-update', update));
+      this.pending.splice(this.pending.indexOf(update), 1);
+      this.seqs.record(result.seq);
+      this.pushFailures = 0;
+      acknowledged = true;
+      if (result.snapshotDue) void this.uploadSnapshot();
+    } catch (error) {
+      // Still pending either way. While connected it was refused, not lost: retry, backing off.
+      if (this.joined && !this.destroyed) {
+        this.report('push-failed', messageOf(error));
+        const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** this.pushFailures++);
+        this.retryTimer = setTimeout(() => void this.pushPending(), delay);
+      }
+    } finally {
+      this.pushing = false;
+    }
+    if (acknowledged) this.track(this.pushPending());
+  }
+
+  private async uploadSnapshot(): Promise<void> {
+    if (this.snapshotting || this.destroyed) return;
+    if (this.incomplete) {
+      this.report('snapshot-failed', 'Not uploading a snapshot: this browser skipped an update it could not read');
+      return;
+    }
+    this.snapshotting = true;
+    try {
+      // Taken together: the state holds every update up to lastSeq (and maybe more, which is harmless).
+      const upToSeq = this.seqs.lastSeq;
+      const state = Y.encodeStateAsUpdate(this.doc);
+      await this.options.transport.pushSnapshot(this.options.roomId, upToSeq, await this.seal('doc-snapshot', state));
+    } catch (error) {
+      this.report('snapshot-failed', messageOf(error)); // the next snapshotDue asks again
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+
+  private async onAwareness(sender: string, envelope: Envelope): Promise<void> {
+    try {
+      const update = await this.options.keys.decrypt({ roomId: this.options.roomId, kind: 'awareness', sender }, envelope);
+      if (!this.relay.applyRemote(sender, update)) this.report('rejected', `Ignored awareness from ${sender} naming clients not its own`);
+    } catch (error) {
+      this.report('undecryptable', `Skipped awareness from ${sender}: ${messageOf(error)}`);
+    }
+  }
+
+  private readonly sendAwareness = (update: Uint8Array) => {
+    // Awareness is ephemeral: while not joined it is dropped, and the full state goes out on join.
+    if (!this.joined) return;
+    const { transport, roomId } = this.options;
+    this.track(
+      this.seal('awareness', update)
+        .then((envelope) => transport.pushAwareness(roomId, envelope))
+        .catch(() => {}),
+    );
+  };
+
+  private track(work: Promise<unknown>): void {
+    this.inflight.add(work);
+    const done = () => void this.inflight.delete(work);
+    work.then(done, done);
+  }
+
+  private seal(kind: EnvelopeKind, plaintext: Uint8Array): Promise<Envelope> {
+    if (!this.memberId) return Promise.reject(new Error('Not joined'));
+    return this.options.keys.encrypt({ roomId: this.options.roomId, kind, sender: this.memberId }, plaintext);
+  }
+
+  private report(kind: SyncProblem['kind'], message: string): void {
+    (this.options.onProblem ?? ((p: SyncProblem) => console.warn(`[parley] ${p.kind}: ${p.message}`)))({ kind, message });
+  }
+}

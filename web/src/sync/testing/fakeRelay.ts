@@ -1,0 +1,173 @@
+// An in-memory stand-in for the hub, for unit tests only: it orders, stores and fans out opaque
+// envelopes the way docs/protocol.md describes, and lets a test drop connections and replies.
+import type { Envelope, JoinRequest, JoinResult, PushResult, StoredSnapshot, StoredUpdate, UpdatePage } from '../protocol';
+import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export class FakeRelay {
+  updates: StoredUpdate[] = [];
+  snapshot: StoredSnapshot | null = null;
+  readonly joins: JoinRequest[] = [];
+  readonly snapshotCalls: { upToSeq: number; sender: string; envelope: Envelope }[] = [];
+  readonly connections = new Set<FakeTransport>();
+  /** PushDocUpdate answers snapshotDue once this many updates follow the last snapshot. */
+  snapshotEvery = Number.POSITIVE_INFINITY;
+  pageSize = 100;
+  /** Store the next pushed update, then drop the connection before the reply arrives. */
+  loseNextAck = false;
+  /** Refuse this many of the next pushes with a hub error, as the server does for a bad envelope. */
+  refusePushes = 0;
+  /** While set, PushSnapshot waits for it. */
+  snapshotGate: Promise<void> | null = null;
+  /** The seq the next push gets; tests may move it to simulate other members' pushes. */
+  nextSeq = 1;
+  private readonly tokens = new Map<string, Uint8Array>();
+
+  constructor(readonly roomId: string, readonly joinKey: Uint8Array) {}
+
+  connect(): FakeTransport {
+    const transport = new FakeTransport(this);
+    this.connections.add(transport);
+    return transport;
+  }
+
+  online(): string[] {
+    return [...new Set([...this.connections].filter((c) => c.joined && c.state === 'connected').map((c) => c.memberId!))];
+  }
+
+  join(from: FakeTransport, request: JoinRequest): JoinResult {
+    if (request.roomId !== this.roomId) throw new Error('Unknown room');
+    if (!sameBytes(request.joinKey, this.joinKey)) throw new Error('Invalid join key');
+    this.joins.push(request);
+    const known = request.memberId && request.memberToken && this.tokens.get(request.memberId);
+    let memberId = request.memberId ?? '';
+    if (!known || !sameBytes(known, request.memberToken!)) {
+      memberId = `member-${this.tokens.size + 1}`;
+      this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
+    }
+    const wasOnline = this.online().includes(memberId);
+    from.memberId = memberId;
+    from.joined = true;
+    if (!wasOnline) this.fanOut(from, (l) => l.memberJoined?.(this.roomId, memberId));
+    const useSnapshot = this.snapshot && this.snapshot.upToSeq > request.sinceSeq ? this.snapshot : null;
+    const page = this.page(useSnapshot ? useSnapshot.upToSeq : request.sinceSeq);
+    return {
+      memberId,
+      memberToken: this.tokens.get(memberId)!,
+      epoch: 0,
+      latestSeq: this.nextSeq - 1,
+      snapshot: useSnapshot,
+      ...page,
+      online: this.online(),
+    };
+  }
+
+  page(afterSeq: number): UpdatePage {
+    const after = this.updates.filter((u) => u.seq > afterSeq);
+    return { updates: after.slice(0, this.pageSize), more: after.length > this.pageSize };
+  }
+
+  push(from: FakeTransport, envelope: Envelope): PushResult {
+    if (this.refusePushes > 0) {
+      this.refusePushes--;
+      throw new Error('Malformed envelope: refused by the test');
+    }
+    const update = { seq: this.nextSeq++, sender: from.memberId!, envelope };
+    this.updates.push(update);
+    this.fanOut(from, (l) => l.docUpdate?.(this.roomId, update));
+    const sinceSnapshot = this.updates.filter((u) => u.seq > (this.snapshot?.upToSeq ?? 0)).length;
+    return { seq: update.seq, snapshotDue: sinceSnapshot >= this.snapshotEvery };
+  }
+
+  async storeSnapshot(from: FakeTransport, upToSeq: number, envelope: Envelope): Promise<void> {
+    this.snapshotCalls.push({ upToSeq, sender: from.memberId!, envelope });
+    await this.snapshotGate;
+    if (this.snapshot && this.snapshot.upToSeq >= upToSeq) return;
+    this.snapshot = { upToSeq, sender: from.memberId!, envelope };
+    this.updates = this.updates.filter((u) => u.seq > upToSeq);
+  }
+
+  relayAwareness(from: FakeTransport, envelope: Envelope): void {
+    this.fanOut(from, (l) => l.awareness?.(this.roomId, from.memberId!, envelope));
+  }
+
+  left(from: FakeTransport): void {
+    if (from.memberId && !this.online().includes(from.memberId)) {
+      this.fanOut(from, (l) => l.memberLeft?.(this.roomId, from.memberId!));
+    }
+  }
+
+  /** Delivers to every other joined, connected transport, asynchronously like a network. */
+  private fanOut(from: FakeTransport, deliver: (listener: Partial<TransportEvents>) => void): void {
+    for (const c of this.connections) {
+      if (c !== from && c.joined && c.state === 'connected') queueMicrotask(() => c.emit(deliver));
+    }
+  }
+}
+
+export class FakeTransport implements RoomTransport {
+  state: ConnectionState = 'connected';
+  memberId: string | null = null;
+  joined = false;
+  private readonly listeners = new Set<Partial<TransportEvents>>();
+
+  constructor(private readonly relay: FakeRelay) {}
+
+  subscribe(listener: Partial<TransportEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(deliver: (listener: Partial<TransportEvents>) => void): void {
+    for (const l of [...this.listeners]) deliver(l);
+  }
+
+  disconnect(): void {
+    this.joined = false;
+    this.setState('reconnecting');
+    this.relay.left(this);
+  }
+
+  reconnect(): void {
+    this.setState('connected');
+  }
+
+  joinRoom(request: JoinRequest) {
+    return this.call(() => this.relay.join(this, request), false);
+  }
+
+  fetchUpdates(_roomId: string, afterSeq: number) {
+    return this.call(() => this.relay.page(afterSeq));
+  }
+
+  async pushDocUpdate(_roomId: string, envelope: Envelope): Promise<PushResult> {
+    const result = await this.call(() => this.relay.push(this, envelope));
+    if (this.relay.loseNextAck) {
+      this.relay.loseNextAck = false;
+      this.disconnect();
+      throw new Error('Invocation canceled due to the underlying connection being closed.');
+    }
+    return result;
+  }
+
+  async pushSnapshot(_roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
+    await this.call(() => this.relay.storeSnapshot(this, upToSeq, envelope));
+  }
+
+  pushAwareness(_roomId: string, envelope: Envelope) {
+    return this.call(() => this.relay.relayAwareness(this, envelope));
+  }
+
+  private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {
+    await Promise.resolve(); // replies are never synchronous on a real connection
+    if (this.state !== 'connected') throw new Error("Cannot send data if the connection is not in the 'Connected' State.");
+    if (needsJoin && !this.joined) throw new Error('Not a member of this room');
+    return await work();
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.emit((l) => l.connectionChanged?.(state));
+  }
+}

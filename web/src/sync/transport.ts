@@ -1,0 +1,27 @@
+import type { Envelope, JoinRequest, JoinResult, PushResult, StoredUpdate, UpdatePage } from './protocol';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+
+/** Server-to-client events. Every event names its room: one connection can serve several rooms. */
+export interface TransportEvents {
+  docUpdate(roomId: string, update: StoredUpdate): void;
+  awareness(roomId: string, sender: string, envelope: Envelope): void;
+  memberJoined(roomId: string, memberId: string): void;
+  memberLeft(roomId: string, memberId: string): void;
+  /** 'connected' also follows every reconnect, after which each room must join again. */
+  connectionChanged(state: ConnectionState): void;
+}
+
+/**
+ * The hub as RoomSync sees it. SignalR implements it in production; tests use an in-memory relay,
+ * which keeps the batching, pending and sequence logic testable without a server.
+ */
+export interface RoomTransport {
+  readonly state: ConnectionState;
+  subscribe(listener: Partial<TransportEvents>): () => void;
+  joinRoom(request: JoinRequest): Promise<JoinResult>;
+  fetchUpdates(roomId: string, afterSeq: number): Promise<UpdatePage>;
+  pushDocUpdate(roomId: string, envelope: Envelope): Promise<PushResult>;
+  pushSnapshot(roomId: string, upToSeq: number, envelope: Envelope): Promise<void>;
+  pushAwareness(roomId: string, envelope: Envelope): Promise<void>;
+}

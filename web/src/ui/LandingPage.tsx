@@ -1,0 +1,63 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { createRoom } from '../rooms/createRoom';
+import { invitePathFrom, roomPath } from '../rooms/links';
+import { navigate } from './navigation';
+
+export function LandingPage() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [link, setLink] = useState('');
+
+  useEffect(() => {
+    document.title = 'Parley';
+  }, []);
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await createRoom();
+      navigate(`${roomPath(room.roomId)}#${room.linkSecret}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Could not start a session.');
+      setBusy(false);
+    }
+  }
+
+  function join(event: FormEvent) {
+    event.preventDefault();
+    const path = invitePathFrom(link);
+    if (path) navigate(path);
+    else setError('That is not a complete Parley invite link. It should end with # and a long code.');
+  }
+
+  return (
+    <main className="landing">
+      <h1 className="landing-title">Parley</h1>
+      <p className="pitch">Code together in real time. End-to-end encrypted: the server never sees your code.</p>
+      <button type="button" className="primary" onClick={() => void start()} disabled={busy} aria-busy={busy}>
+        Start a session
+      </button>
+      <form className="join" onSubmit={join}>
+        <label htmlFor="invite-link">Invite link</label>
+        <div className="join-row">
+          <input
+            id="invite-link"
+            type="text"
+            placeholder="Paste an invite link"
+            autoComplete="off"
+            spellCheck={false}
+            value={link}
+            onChange={(e) => setLink(e.target.value)}
+          />
+          <button type="submit">Join</button>
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RoomSync, SyncStatus } from '../sync/roomSync';
+import { useSharedLanguage, useValue } from './hooks';
+import { languageOptions } from './monaco';
+import { navigate } from './navigation';
+
+const STATUS_TEXT: Record<SyncStatus, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  failed: 'Disconnected',
+};
+
+export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string }) {
+  const status = useValue(sync.status);
+  const online = useValue(sync.onlineCount);
+  const language = useSharedLanguage(sync.meta);
+  const languages = useMemo(languageOptions, []);
+  const [feedback, setFeedback] = useState('');
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  async function copy(text: string, done: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      setFeedback(done);
+    } catch {
+      setFeedback('Copy failed: the browser blocked the clipboard');
+    }
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setFeedback(''), 2000);
+  }
+
+  return (
+    <header className="topbar">
+      <a
+        className="brand"
+        href="/"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/');
+        }}
+      >
+        Parley
+      </a>
+      <h1 className="room-name">{roomName}</h1>
+      <span className="members" aria-label="Members online">
+        {online} online
+      </span>
+      <span className="spacer" />
+      <div className="language">
+        <label htmlFor="language-picker">Language</label>
+        <select id="language-picker" value={language} onChange={(e) => sync.meta.set('language', e.target.value)}>
+          {!languages.some((l) => l.id === language) && <option value={language}>{language}</option>}
+          {languages.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" onClick={() => void copy(sync.text.toString(), 'Copied')}>
+        Copy all code
+      </button>
+      <button type="button" onClick={() => void copy(location.href, 'Invite link copied')}>
+        Copy invite link
+      </button>
+      <span className="feedback" aria-live="polite">
+        {feedback}
+      </span>
+      <span role="status" aria-label="Connection status" className={`connection ${status}`}>
+        {STATUS_TEXT[status]}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,23 @@
+import { useSyncExternalStore } from 'react';
+
+// A two-route app needs no router library: the path picks the page, the fragment holds the secret.
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener('hashchange', onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener('hashchange', onChange);
+  };
+}
+
+export function navigate(to: string): void {
+  history.pushState(null, '', to);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function useLocation(): { pathname: string; hash: string } {
+  const href = useSyncExternalStore(subscribe, () => location.pathname + location.hash);
+  const at = href.indexOf('#');
+  return at < 0 ? { pathname: href, hash: '' } : { pathname: href.slice(0, at), hash: href.slice(at) };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { cssString, remoteCursorCss } from './remoteCursorStyles';
+
+describe('remote cursor styles', () => {
+  it('escapes names so they cannot leave the CSS string', () => {
+    const hostile = 'x"}body{display:none}\\ \n</style>';
+    const css = cssString(hostile);
+    expect(css.slice(1, -1)).not.toMatch(/["{}<>\n]/);
+    expect(css).toMatch(/^"x\\22 \\7d body/);
+  });
+
+  it('writes one rule set per remote person with a valid profile, none for self', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [1, { user: { name: 'Me', color: '#ffffff' } }],
+      [2, { user: { name: 'Guest Otter', color: '#34d399' } }],
+      [3, { user: { name: 'Bad', color: 'red;background:url(x)' } }],
+      [4, {}],
+    ]);
+    const css = remoteCursorCss(states, 1);
+    expect(css).toContain('.yRemoteSelection-2{background-color:#34d39940}');
+    expect(css).toContain('.yRemoteSelectionHead-2::after{content:"Guest Otter";background-color:#34d399}');
+    expect(css).not.toMatch(/-1\b|-3\b|-4\b/);
+  });
+});
