@@ -49,6 +49,37 @@ public class CryptoVectorTests
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context, envelope with { Ciphertext = flipped }));
     }
 
+    public static TheoryData<int> FileCases() => new(Enumerable.Range(0, Vectors.GetProperty("fileChunks").GetArrayLength()));
+
+    [Theory, MemberData(nameof(FileCases))]
+    public async Task File_chunks_encrypt_to_the_known_ciphertext_and_the_stream_decrypts_back(int index)
+    {
+        var v = Vectors.GetProperty("fileChunks")[index];
+        var (fileId, key, chunkBytes) = (v.GetProperty("fileId").GetString()!, Base64Url.Decode(v.GetProperty("key").GetString()!),
+            v.GetProperty("chunkBytes").GetInt32());
+        var plaintext = Convert.FromHexString(v.GetProperty("plaintext").GetString()!);
+        var chunks = v.GetProperty("chunks").EnumerateArray().ToList();
+        Assert.Equal(FileLayout.ChunkCount(plaintext.Length, chunkBytes), chunks.Count);
+
+        var stream = new MemoryStream();
+        foreach (var chunk in chunks)
+        {
+            var i = chunk.GetProperty("index").GetInt32();
+            var last = i == chunks.Count - 1;
+            Assert.Equal(chunk.GetProperty("iv").GetString(), Convert.ToHexStringLower(FileCipher.ChunkIv(i)));
+            Assert.Equal(chunk.GetProperty("associatedData").GetString(), System.Text.Encoding.UTF8.GetString(FileCipher.AssociatedData(fileId, i, last)));
+            var piece = plaintext.AsSpan(i * chunkBytes, FileLayout.PlainLength(plaintext.Length, i, chunkBytes));
+            var output = new byte[piece.Length + FileLayout.TagBytes];
+            FileCipher.EncryptChunk(key, fileId, i, last, piece, output);
+            Assert.Equal(chunk.GetProperty("ciphertext").GetString(), Convert.ToHexStringLower(output));
+            stream.Write(output);
+        }
+        stream.Position = 0;
+        var decrypted = new MemoryStream();
+        await FileCipher.DecryptStreamAsync(key, fileId, plaintext.Length, stream, decrypted, chunkBytes: chunkBytes);
+        Assert.Equal(plaintext, decrypted.ToArray());
+    }
+
     static (byte[] Key, EnvelopeContext Context, byte[] Iv, byte[] Plaintext, byte[] Ciphertext) Case(int index)
     {
         var v = Vectors.GetProperty("envelopes")[index];

@@ -30,6 +30,23 @@ for n, (room, kind, epoch, sender, plain) in enumerate(cases):
     envelopes.append({"key": key.hex(), "roomId": room, "kind": kind, "epoch": epoch, "sender": sender,
                       "iv": iv.hex(), "plaintext": plain.hex(), "associatedData": ad, "ciphertext": ct.hex()})
 
+# File chunks: deterministic IV from the chunk index, fileId/index/last bound in the associated data.
+# A small chunk size keeps the vectors short; the real size is 1 MiB and changes nothing else.
+files = []
+for n, (file_id, plain, chunk) in enumerate([("F1leIdAAAAAAAAAAAAAAAA", b"", 16),
+                                             ("F1leIdBBBBBBBBBBBBBBBB", bytes(range(40)), 16),
+                                             ("F1leIdCCCCCCCCCCCCCCCC", b"exactly 32 bytes of plaintext!!!", 16)]):
+    key = hashlib.sha256(b"file key %d" % n).digest()
+    pieces = [plain[i:i + chunk] for i in range(0, len(plain), chunk)] or [b""]
+    chunks = []
+    for i, piece in enumerate(pieces):
+        last = "1" if i == len(pieces) - 1 else "0"
+        iv = bytes(4) + i.to_bytes(8, "big")
+        ad = f"parley/v1|file|{file_id}|{i}|{last}"
+        chunks.append({"index": i, "associatedData": ad, "iv": iv.hex(),
+                       "ciphertext": AESGCM(key).encrypt(iv, piece, ad.encode()).hex()})
+    files.append({"fileId": file_id, "key": b64url(key), "chunkBytes": chunk, "plaintext": plain.hex(), "chunks": chunks})
+
 with open("envelopes.json", "w") as f:
-    json.dump({"kdf": kdf, "envelopes": envelopes}, f, indent=2, ensure_ascii=False)
+    json.dump({"kdf": kdf, "envelopes": envelopes, "fileChunks": files}, f, indent=2, ensure_ascii=False)
     f.write("\n")

@@ -59,6 +59,7 @@ public static class EnvelopeKind
     public const string DocUpdate = "doc-update";
     public const string DocSnapshot = "doc-snapshot";
     public const string Awareness = "awareness";
+    public const string Chat = "chat";
 }
 
 /// <summary>Hub method and event names, shared by server, .NET client and tests.</summary>
@@ -71,9 +72,15 @@ public static class HubNames
     public const string PushDocUpdate = nameof(PushDocUpdate);
     public const string PushSnapshot = nameof(PushSnapshot);
     public const string PushAwareness = nameof(PushAwareness);
+    public const string SendChat = nameof(SendChat);
+    public const string ChatHistory = nameof(ChatHistory);
+    public const string ChatSince = nameof(ChatSince);
+    public const string SetTyping = nameof(SetTyping);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
     public const string MemberJoined = nameof(MemberJoined);
     public const string MemberLeft = nameof(MemberLeft);
+    public const string Chat = nameof(Chat);
+    public const string Typing = nameof(Typing);
 }

@@ -12,6 +12,9 @@ public sealed record DocEntry(long Seq, string Sender, byte[] Plaintext);
 /// <summary>What a join delivered: the snapshot (if any) and the updates after it, decrypted.</summary>
 public sealed record Catchup(DocEntry? Snapshot, IReadOnlyList<DocEntry> Updates, long CiphertextBytes);
 
+/// <summary>A decrypted chat message.</summary>
+public sealed record ChatEntry(long Seq, string Sender, string ClientMessageId, DateTimeOffset SentAt, byte[] Plaintext);
+
 /// <summary>Lets a client resume as the same member after a disconnect.</summary>
 public sealed record MemberCredentials(string MemberId, byte[] MemberToken);
 
@@ -35,6 +38,8 @@ public sealed class RoomSession : IAsyncDisposable
         {
             if (room == RoomId) AwarenessReceived?.Invoke(sender, Decrypt(EnvelopeKind.Awareness, sender, envelope));
         });
+        connection.On<string, StoredChat>(HubNames.Chat, (room, chat) => { if (room == RoomId) ChatReceived?.Invoke(Open(chat)); });
+        connection.On<string, string, bool>(HubNames.Typing, (room, member, typing) => { if (room == RoomId) TypingChanged?.Invoke(member, typing); });
         connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
         connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
     }
@@ -53,6 +58,8 @@ public sealed class RoomSession : IAsyncDisposable
     public event Action<DocEntry>? UpdateReceived;
     public event Action<StoredUpdate>? UndecryptableReceived;
     public event Action<string, byte[]>? AwarenessReceived;
+    public event Action<ChatEntry>? ChatReceived;
+    public event Action<string, bool>? TypingChanged;
     public event Action<string>? MemberJoined;
     public event Action<string>? MemberLeft;
 
@@ -141,6 +148,32 @@ public sealed class RoomSession : IAsyncDisposable
 
     public Task PushAwarenessAsync(byte[] plaintext, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.PushAwareness, RoomId, Encrypt(EnvelopeKind.Awareness, plaintext), ct);
+
+    public Task<ChatAck> SendChatAsync(string clientMessageId, byte[] plaintext, CancellationToken ct = default) =>
+        Connection.InvokeAsync<ChatAck>(HubNames.SendChat, RoomId, clientMessageId, Encrypt(EnvelopeKind.Chat, plaintext), ct);
+
+    /// <summary>Newest first, before <paramref name="beforeSeq"/> (0 = from the newest).</summary>
+    public async Task<(IReadOnlyList<ChatEntry> Messages, bool More)> ChatHistoryAsync(long beforeSeq, int limit, CancellationToken ct = default)
+    {
+        var page = await Connection.InvokeAsync<ChatPage>(HubNames.ChatHistory, RoomId, beforeSeq, limit, ct);
+        return (page.Messages.Select(Open).ToList(), page.More);
+    }
+
+    /// <summary>Oldest first, after <paramref name="afterSeq"/>.</summary>
+    public async Task<(IReadOnlyList<ChatEntry> Messages, bool More)> ChatSinceAsync(long afterSeq, int limit, CancellationToken ct = default)
+    {
+        var page = await Connection.InvokeAsync<ChatPage>(HubNames.ChatSince, RoomId, afterSeq, limit, ct);
+        return (page.Messages.Select(Open).ToList(), page.More);
+    }
+
+    public Task SetTypingAsync(bool typing, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.SetTyping, RoomId, typing, ct);
+
+    /// <summary>Attachments of this room, authenticated as this member.</summary>
+    public Files.FileTransfer Files(HttpClient http) => new(http, RoomId, Credentials);
+
+    ChatEntry Open(StoredChat chat) => new(chat.Seq, chat.Sender, chat.ClientMessageId,
+        DateTimeOffset.FromUnixTimeMilliseconds(chat.SentAt), Decrypt(EnvelopeKind.Chat, chat.Sender, chat.Envelope));
 
     public Envelope Encrypt(string kind, byte[] plaintext) =>
         EnvelopeCipher.Encrypt(keys.KeyFor(Epoch), new EnvelopeContext(RoomId, kind, Epoch, MemberId), plaintext);

@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Chat;
+using Parley.Server.Files;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -37,6 +39,13 @@ public static class ParleyHost
         builder.Services.AddHostedService(s => s.GetRequiredService<RoomFanout>());
         builder.Services.AddSingleton<DocWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<DocWriter>());
+        builder.Services.AddScoped<ChatLog>();
+        builder.Services.AddScoped<MemberAuth>();
+        builder.Services.AddScoped<FilesApi.Services>();
+        builder.Services.AddSingleton<FilePolicy>();
+        builder.Services.AddSingleton<IBlobStore, DiskBlobStore>();
+        builder.Services.AddSingleton<ChatWriter>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<ChatWriter>());
 
         builder.Services.AddSignalR(hub =>
             {
@@ -59,6 +68,7 @@ public static class ParleyHost
 
         app.MapHealthChecks("/healthz");
         app.MapRoomsApi();
+        app.MapFilesApi();
         app.MapHub<RoomHub>(Parley.Client.Protocol.HubNames.Path);
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
         app.MapFallbackToFile("{*path:nonfile}", "index.html");

@@ -13,6 +13,12 @@ public sealed class ParleyOptions
     /// <summary>Largest envelope ciphertext accepted, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)] public int MaxEnvelopeBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest chat message envelope ciphertext, in bytes.</summary>
+    [Range(256, 16 * 1024 * 1024)] public int MaxChatBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest file (plaintext bytes) that may be attached.</summary>
+    [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+
     /// <summary>Ask for a snapshot every this many updates since the last one…</summary>
     [Range(2, 1_000_000)] public int SnapshotEveryUpdates { get; set; } = 500;
 

@@ -20,6 +20,9 @@ public sealed class Room
     /// <summary>Highest sequence number covered by the stored snapshot (0 = none).</summary>
     public long SnapshotSeq { get; set; }
 
+    /// <summary>Highest chat sequence number handed out.</summary>
+    public long ChatLatestSeq { get; set; }
+
     public int UpdatesSinceSnapshot { get; set; }
     public long BytesSinceSnapshot { get; set; }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.Chat;
+using Parley.Server.Files;
 using Parley.Server.Rooms;
 using Parley.Server.Sync;
 
@@ -10,6 +12,9 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<Member> Members => Set<Member>();
     public DbSet<DocUpdateRow> DocUpdates => Set<DocUpdateRow>();
     public DbSet<DocSnapshotRow> DocSnapshots => Set<DocSnapshotRow>();
+    public DbSet<ChatMessageRow> ChatMessages => Set<ChatMessageRow>();
+    public DbSet<FileRow> Files => Set<FileRow>();
+    public DbSet<FileChunkRow> FileChunks => Set<FileChunkRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

@@ -9,7 +9,11 @@ namespace Parley.Server.Sync;
 /// <summary>The only checks the server makes on an envelope: its shape and size. Never its content.</summary>
 public sealed class EnvelopeRules(IOptions<ParleyOptions> options)
 {
-    public void Check(Envelope? envelope)
+    public void Check(Envelope? envelope) => Check(envelope, options.Value.MaxEnvelopeBytes);
+
+    public void CheckChat(Envelope? envelope) => Check(envelope, options.Value.MaxChatBytes);
+
+    static void Check(Envelope? envelope, int limit)
     {
         if (envelope is null) throw new HubException("Malformed envelope: missing.");
         if (envelope.Iv is not { Length: EnvelopeCipher.IvBytes })
@@ -17,7 +21,6 @@ public sealed class EnvelopeRules(IOptions<ParleyOptions> options)
         if (envelope.Ciphertext is null || envelope.Ciphertext.Length < EnvelopeCipher.TagBytes)
             throw new HubException("Malformed envelope: the ciphertext is shorter than its authentication tag.");
         if (envelope.Epoch < 0) throw new HubException("Malformed envelope: negative epoch.");
-        var limit = options.Value.MaxEnvelopeBytes;
         if (envelope.Ciphertext.Length > limit)
             throw new HubException($"Envelope too large: {envelope.Ciphertext.Length} bytes, the limit is {limit}.");
     }

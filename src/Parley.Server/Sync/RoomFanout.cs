@@ -1,22 +1,22 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
-using Parley.Client.Protocol;
 
 namespace Parley.Server.Sync;
 
 /// <summary>
-/// Delivers stored updates to the room in sequence order, off the writer's path, so a slow
-/// connection never holds up durable storage of everyone else's edits.
+/// Delivers stored entries (doc updates, chat messages) to a room in the order they were stored,
+/// off the writers' path, so a slow connection never holds up durable storage of everyone else's.
 /// </summary>
 public sealed class RoomFanout(IHubContext<RoomHub> hub, ILogger<RoomFanout> log) : BackgroundService
 {
-    readonly record struct Delivery(string RoomId, string ExceptConnectionId, StoredUpdate Update);
+    readonly record struct Delivery(string Group, string ExceptConnectionId, string Event, string RoomId, object Entry);
 
     readonly Channel<Delivery> deliveries = Channel.CreateBounded<Delivery>(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    public ValueTask EnqueueAsync(string roomId, string exceptConnectionId, StoredUpdate update, CancellationToken ct) =>
-        deliveries.Writer.WriteAsync(new Delivery(roomId, exceptConnectionId, update), ct);
+    public ValueTask EnqueueAsync(string group, string exceptConnectionId, string @event, string roomId, object entry,
+        CancellationToken ct) =>
+        deliveries.Writer.WriteAsync(new Delivery(group, exceptConnectionId, @event, roomId, entry), ct);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,13 +24,12 @@ public sealed class RoomFanout(IHubContext<RoomHub> hub, ILogger<RoomFanout> log
         {
             try
             {
-                await hub.Clients.GroupExcept(RoomHub.GroupOf(d.RoomId), d.ExceptConnectionId)
-                    .SendAsync(HubNames.DocUpdate, d.RoomId, d.Update, stoppingToken);
+                await hub.Clients.GroupExcept(d.Group, d.ExceptConnectionId).SendAsync(d.Event, d.RoomId, d.Entry, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Members that miss a delivery catch up from the log on their next join.
-                log.LogWarning(e, "Fan-out of update {Seq} failed", d.Update.Seq);
+                // Members that miss a delivery catch up from the stored log when they next join.
+                log.LogWarning(e, "Fan-out of a {Event} failed", d.Event);
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Parley.Server.Sync;
 /// Real-time entry point. Each method authorizes the caller, hands the work to one feature
 /// service and returns; envelopes pass through unread.
 /// </summary>
-public sealed class RoomHub(RoomPresence presence, EnvelopeRules rules) : Hub
+public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) : Hub
 {
     public static string GroupOf(string roomId) => "room:" + roomId;
 
@@ -43,7 +43,7 @@ public sealed class RoomHub(RoomPresence presence, EnvelopeRules rules) : Hub
     {
         var memberId = RoomAccess.RequireMember(Context, roomId);
         rules.Check(envelope);
-        return writer.AppendAsync(roomId, memberId, Context.ConnectionId, envelope, Context.ConnectionAborted);
+        return writer.AppendAsync(new DocWriter.Push(roomId, memberId, Context.ConnectionId, envelope), Context.ConnectionAborted);
     }
 
     public Task PushSnapshot(string roomId, long upToSeq, Envelope envelope, DocLog log)

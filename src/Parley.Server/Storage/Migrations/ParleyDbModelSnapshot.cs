@@ -17,6 +17,96 @@ namespace Parley.Server.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Parley.Server.Chat.ChatMessageRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Ciphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ClientMessageId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Iv")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoomId", "Seq");
+
+                    b.HasIndex("RoomId", "SenderId", "ClientMessageId")
+                        .IsUnique();
+
+                    b.ToTable("ChatMessages");
+                });
+
+            modelBuilder.Entity("Parley.Server.Files.FileChunkRow", b =>
+                {
+                    b.Property<string>("FileId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("FileId", "Index");
+
+                    b.ToTable("FileChunks");
+                });
+
+            modelBuilder.Entity("Parley.Server.Files.FileRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChunkCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Complete")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoomId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoomId");
+
+                    b.ToTable("Files");
+                });
+
             modelBuilder.Entity("Parley.Server.Rooms.Member", b =>
                 {
                     b.Property<string>("Id")
@@ -49,6 +139,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("BytesSinceSnapshot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChatLatestSeq")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
@@ -139,6 +232,33 @@ namespace Parley.Server.Storage.Migrations
                     b.HasKey("RoomId", "Seq");
 
                     b.ToTable("DocUpdates");
+                });
+
+            modelBuilder.Entity("Parley.Server.Chat.ChatMessageRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.Files.FileChunkRow", b =>
+                {
+                    b.HasOne("Parley.Server.Files.FileRow", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.Files.FileRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Server.Rooms.Member", b =>

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Client.Protocol;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Chat;
+
+/// <summary>One encrypted chat message in its room's order.</summary>
+public sealed class ChatMessageRow
+{
+    public required string RoomId { get; init; }
+    public long Seq { get; set; }
+    public required string SenderId { get; init; }
+
+    /// <summary>The sender's id for this message, so a retried send is recognised, not stored twice.</summary>
+    public required string ClientMessageId { get; init; }
+
+    public DateTime SentAt { get; init; }
+    public int Epoch { get; init; }
+    public required byte[] Iv { get; init; }
+    public required byte[] Ciphertext { get; init; }
+
+    public StoredChat ToWire() => new(Seq, SenderId, ClientMessageId, UnixMillis(SentAt), new Envelope(Epoch, Iv, Ciphertext));
+
+    public ChatAck ToAck() => new(Seq, UnixMillis(SentAt));
+
+    static long UnixMillis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+}
+
+sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessageRow>
+{
+    public void Configure(EntityTypeBuilder<ChatMessageRow> message)
+    {
+        message.HasKey(m => new { m.RoomId, m.Seq });
+        message.Property(m => m.RoomId).HasMaxLength(32);
+        message.Property(m => m.SenderId).HasMaxLength(32);
+        message.Property(m => m.ClientMessageId).HasMaxLength(64);
+        message.HasIndex(m => new { m.RoomId, m.SenderId, m.ClientMessageId }).IsUnique();
+        message.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Files;
+
+/// <summary>An uploaded (or uploading) encrypted file: sizes and times, never a name or a key.</summary>
+public sealed class FileRow
+{
+    public required string Id { get; init; }
+    public required string RoomId { get; init; }
+    public required string UploaderId { get; init; }
+
+    /// <summary>Plaintext size in bytes, as the uploader declared it; fixes the chunk layout.</summary>
+    public long Size { get; init; }
+
+    public int ChunkCount { get; init; }
+    public bool Complete { get; set; }
+    public DateTime CreatedAt { get; init; }
+}
+
+/// <summary>A chunk that is durably stored in the blob store.</summary>
+public sealed class FileChunkRow
+{
+    public required string FileId { get; init; }
+    public int Index { get; init; }
+}
+
+sealed class FileRowConfiguration : IEntityTypeConfiguration<FileRow>, IEntityTypeConfiguration<FileChunkRow>
+{
+    public void Configure(EntityTypeBuilder<FileRow> file)
+    {
+        file.Property(f => f.Id).HasMaxLength(32);
+        file.Property(f => f.RoomId).HasMaxLength(32);
+        file.Property(f => f.UploaderId).HasMaxLength(32);
+        file.HasIndex(f => f.RoomId);
+        file.HasOne<Room>().WithMany().HasForeignKey(f => f.RoomId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<FileChunkRow> chunk)
+    {
+        chunk.HasKey(c => new { c.FileId, c.Index });
+        chunk.Property(c => c.FileId).HasMaxLength(32);
+        chunk.HasOne<FileRow>().WithMany().HasForeignKey(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

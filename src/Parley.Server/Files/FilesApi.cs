@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Client.Crypto;
+using Parley.Server.Hosting;
+using Parley.Server.Rooms;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Files;
+
+/// <summary>Encrypted attachments: chunked, resumable upload; streaming, range-capable download.</summary>
+public static class FilesApi
+{
+    public sealed record Limits(long MaxFileBytes, int ChunkBytes, int MaxEnvelopeBytes, int MaxChatBytes);
+    public sealed record CreateFileRequest(long Size);
+    public sealed record CreatedFile(string FileId, int ChunkBytes, int ChunkCount);
+    public sealed record FileStatus(string FileId, long Size, int ChunkBytes, int ChunkCount, IReadOnlyList<int> Received,
+        bool Complete, string Uploader, DateTime CreatedAt);
+
+    public sealed class Services(ParleyDb db, IBlobStore blobs, FilePolicy policy)
+    {
+        public ParleyDb Db { get; } = db;
+        public IBlobStore Blobs { get; } = blobs;
+        public FilePolicy Policy { get; } = policy;
+    }
+
+    public static void MapFilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/limits", (IOptions<ParleyOptions> o) => TypedResults.Ok(new Limits(
+            o.Value.MaxFileBytes, FileLayout.ChunkBytes, o.Value.MaxEnvelopeBytes, o.Value.MaxChatBytes)));
+
+        var files = app.MapGroup("/api/rooms/{roomId}/files").AddEndpointFilter<MemberAuth>();
+        files.MapPost("/", Create);
+        files.MapGet("/{fileId}", Status);
+        files.MapPut("/{fileId}/chunks/{index:int}", PutChunk)
+            .WithMetadata(new RequestSizeLimitAttribute(FileLayout.ChunkBytes + FileLayout.TagBytes));
+        files.MapPost("/{fileId}/complete", Complete);
+        files.MapGet("/{fileId}/content", Content);
+        files.MapDelete("/{fileId}", Delete);
+    }
+
+    static async Task<Results<Created<CreatedFile>, ProblemHttpResult>> Create(string roomId, CreateFileRequest request,
+        HttpContext http, Services s, TimeProvider clock)
+    {
+        var member = MemberAuth.Caller(http);
+        if (s.Policy.Refusal(member, request.Size) is { } refusal)
+            return TypedResults.Problem(refusal, statusCode: request.Size > s.Policy.MaxFileBytes ? 413 : 400);
+        var file = new FileRow
+        {
+            Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
+            ChunkCount = FileLayout.ChunkCount(request.Size), CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        s.Db.Files.Add(file);
+        await s.Db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Created($"/api/rooms/{roomId}/files/{file.Id}", new CreatedFile(file.Id, FileLayout.ChunkBytes, file.ChunkCount));
+    }
+
+    static async Task<Results<Ok<FileStatus>, ProblemHttpResult>> Status(string roomId, string fileId, HttpContext http,
+        Services s)
+    {
+        if (await FindAsync(s.Db, roomId, fileId, http) is not { } file) return NoSuchFile();
+        var received = await s.Db.FileChunks.Where(c => c.FileId == file.Id).OrderBy(c => c.Index)
+            .Select(c => c.Index).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(new FileStatus(file.Id, file.Size, FileLayout.ChunkBytes, file.ChunkCount, received,
+            file.Complete, file.UploaderId, file.CreatedAt));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> PutChunk(string roomId, string fileId, int index,
+        HttpContext http, Services s)
+    {
+        var (db, ct) = (s.Db, http.RequestAborted);
+        if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
+            return NoSuchFile();
+        if (file.Complete) return TypedResults.Problem("The file is complete; it can no longer change.", statusCode: 409);
+        if (index < 0 || index >= file.ChunkCount)
+            return TypedResults.Problem($"Chunk {index} does not exist: the file has {file.ChunkCount}.", statusCode: 400);
+        var length = FileLayout.CipherLength(file.Size, index);
+        if (http.Request.ContentLength is { } declared && declared != length)
+            return TypedResults.Problem($"Chunk {index} must be {length} bytes, not {declared}.", statusCode: 400);
+
+        try { await s.Blobs.WriteChunkAsync(roomId, fileId, index, http.Request.Body, length, ct); }
+        catch (InvalidDataException e) { return TypedResults.Problem(e.Message, statusCode: 400); }
+
+        if (!await db.FileChunks.AnyAsync(c => c.FileId == fileId && c.Index == index, ct))
+        {
+            db.FileChunks.Add(new FileChunkRow { FileId = fileId, Index = index });
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException) { /* the same chunk, stored twice at once: both copies are identical */ }
+        }
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Complete(string roomId, string fileId, HttpContext http,
+        Services s)
+    {
+        var db = s.Db;
+        if (await FindAsync(db, roomId, fileId, http, tracked: true) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
+            return NoSuchFile();
+        var received = await db.FileChunks.CountAsync(c => c.FileId == fileId, http.RequestAborted);
+        if (received < file.ChunkCount)
+            return TypedResults.Problem($"{file.ChunkCount - received} of {file.ChunkCount} chunks are missing.", statusCode: 409);
+        file.Complete = true;
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Content(string roomId, string fileId, HttpContext http,
+        Services s)
+    {
+        if (await FindAsync(s.Db, roomId, fileId, http) is not { } file) return NoSuchFile();
+        if (!file.Complete) return TypedResults.Problem("The file is still being uploaded.", statusCode: 409);
+        return TypedResults.Stream(new ChunkedContentStream(s.Blobs, file), "application/octet-stream",
+            enableRangeProcessing: true);
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string roomId, string fileId, HttpContext http,
+        Services s)
+    {
+        var (db, ct) = (s.Db, http.RequestAborted);
+        if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
+            return NoSuchFile();
+        await db.Files.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
+        await s.Blobs.DeleteFileAsync(roomId, fileId, ct);
+        return TypedResults.NoContent();
+    }
+
+    static Task<FileRow?> FindAsync(ParleyDb db, string roomId, string fileId, HttpContext http, bool tracked = false)
+    {
+        var files = tracked ? db.Files : db.Files.AsNoTracking();
+        return files.SingleOrDefaultAsync(f => f.Id == fileId && f.RoomId == roomId, http.RequestAborted);
+    }
+
+    static ProblemHttpResult NoSuchFile() => TypedResults.Problem("No such file in this room.", statusCode: 404);
+}

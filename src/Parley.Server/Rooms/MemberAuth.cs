@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Parley.Client.Crypto;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>
+/// HTTP counterpart of the hub's membership check: a request under /api/rooms/{roomId}/… must carry
+/// `Authorization: ParleyMember {memberId}:{token}` of a member of that room. Anyone else gets 404,
+/// so a room's existence is not revealed to outsiders.
+/// </summary>
+public sealed class MemberAuth(ParleyDb db) : IEndpointFilter
+{
+    const string Scheme = "ParleyMember ";
+    const string ItemKey = "parley.member";
+
+    public static Member Caller(HttpContext http) => (Member)http.Items[ItemKey]!;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var member = await AuthenticateAsync(http.Request.RouteValues["roomId"] as string,
+            http.Request.Headers.Authorization.ToString(), http.RequestAborted);
+        if (member is null) return TypedResults.Problem("No such room, or you are not a member of it.", statusCode: 404);
+        http.Items[ItemKey] = member;
+        return await next(context);
+    }
+
+    async Task<Member?> AuthenticateAsync(string? roomId, string header, CancellationToken ct)
+    {
+        if (roomId is null || !header.StartsWith(Scheme, StringComparison.Ordinal)) return null;
+        var parts = header[Scheme.Length..].Split(':');
+        if (parts is not [{ Length: > 0 and <= 32 } memberId, { Length: > 0 and <= 64 } tokenText]) return null;
+        byte[] token;
+        try { token = Base64Url.Decode(tokenText); }
+        catch (FormatException) { return null; }
+        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == roomId, ct);
+        return member is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)
+            ? member
+            : null;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
+
+namespace Parley.Server.Storage;
+
+/// <summary>Chunks as files under {DataDirectory}/blobs/{roomId}/{fileId}/{index}.</summary>
+public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
+{
+    readonly string root = Path.Combine(Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath), "blobs");
+
+    public async Task WriteChunkAsync(string roomId, string fileId, int index, Stream content, long length, CancellationToken ct)
+    {
+        var path = ChunkPath(roomId, fileId, index);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Written aside and renamed into place: a reader never sees half a chunk, a crash leaves none.
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920,
+                             FileOptions.Asynchronous))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    total += read;
+                    if (total > length) throw new InvalidDataException($"The chunk is longer than {length} bytes.");
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                if (total != length) throw new InvalidDataException($"The chunk is {total} bytes; {length} were expected.");
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(partial)) File.Delete(partial);
+        }
+    }
+
+    public Task<Stream> OpenChunkAsync(string roomId, string fileId, int index, CancellationToken ct) =>
+        Task.FromResult<Stream>(new FileStream(ChunkPath(roomId, fileId, index), FileMode.Open, FileAccess.Read,
+            FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
+
+    public Task DeleteFileAsync(string roomId, string fileId, CancellationToken ct)
+    {
+        var folder = Path.Combine(RoomFolder(roomId), Checked(fileId));
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteRoomAsync(string roomId, CancellationToken ct)
+    {
+        var folder = RoomFolder(roomId);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    string RoomFolder(string roomId) => Path.Combine(root, Checked(roomId));
+
+    string ChunkPath(string roomId, string fileId, int index) =>
+        index >= 0 ? Path.Combine(RoomFolder(roomId), Checked(fileId), index.ToString()) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    // Ids are made by the server, but a path is built from them: refuse anything that is not one.
+    static string Checked(string id) => IdShape().IsMatch(id) ? id : throw new ArgumentException($"Not an id: {id}");
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{22}$")]
+    private static partial Regex IdShape();
+}
