@@ -36,6 +36,7 @@ public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         finally
         {
             await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
         }
     }
 }

@@ -33,5 +33,7 @@ public class PersistenceTests
         Assert.Equal(200, catchup.Updates.Count);
         Assert.Equal(300, bob.LastSeq);
         Assert.Equal(Enumerable.Range(101, 200).Select(i => (long)i), catchup.Updates.Select(u => u.Seq));
+        await restarted.DisposeAsync();
+        Directory.Delete(data, recursive: true);
     }
 }

@@ -14,10 +14,13 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     readonly StringBuilder log = new();
     readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    ParleyServerProcess(Process process, string dataDirectory)
+    readonly bool ownsDataDirectory;
+
+    ParleyServerProcess(Process process, string dataDirectory, bool ownsDataDirectory)
     {
         this.process = process;
         DataDirectory = dataDirectory;
+        this.ownsDataDirectory = ownsDataDirectory;
     }
 
     public string DataDirectory { get; }
@@ -31,6 +34,7 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     public static async Task<ParleyServerProcess> StartAsync(string? dataDirectory = null,
         IReadOnlyDictionary<string, string>? settings = null, int port = 0)
     {
+        var owned = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("parley-data-").FullName;
         var serverDir = Path.Combine(RepoRoot, "src", "Parley.Server");
         var dll = Path.Combine(serverDir, "bin", BuildConfiguration, "net10.0", "Parley.Server.dll");
@@ -51,7 +55,7 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         start.Environment["DOTNET_gcServer"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
-        var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory);
+        var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory, owned);
         server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         server.process.Exited += (_, _) => server.listening.TrySetException(
@@ -91,10 +95,12 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         get { process.Refresh(); return process.WorkingSet64; }
     }
 
+    /// <summary>Stops the server; a data folder it made itself is deleted with it.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
         process.Dispose();
+        if (ownsDataDirectory && Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
     }
 
     public static string RepoRoot { get; } = FindRepoRoot();

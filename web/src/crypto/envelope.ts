@@ -1,6 +1,6 @@
 import { ownBytes, utf8 } from './bytes';
 
-export type EnvelopeKind = 'doc-update' | 'doc-snapshot' | 'awareness';
+export type EnvelopeKind = 'doc-update' | 'doc-snapshot' | 'awareness' | 'chat';
 
 /** What an envelope is bound to. The epoch is not here: it travels in the envelope itself. */
 export interface EnvelopeContext {

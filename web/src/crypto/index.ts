@@ -11,3 +11,17 @@ export {
   type EnvelopeKind,
 } from './envelope';
 export { RoomKeyRing } from './roomKeyRing';
+export {
+  FILE_CHUNK_BYTES,
+  CHUNK_TAG_BYTES,
+  newFileKey,
+  importFileKey,
+  chunkCountFor,
+  chunkPlainLength,
+  fileChunkIv,
+  fileChunkAd,
+  encryptFileChunk,
+  decryptFileChunk,
+  FileChunkDecryptor,
+  type FileKey,
+} from './fileCipher';

@@ -37,7 +37,8 @@ function clientIdsOf(update: Uint8Array): number[] {
  */
 export class AwarenessRelay {
   readonly onlineCount = new Value(0);
-  private readonly online = new Set<string>();
+  readonly online = new Value<readonly string[]>([]);
+  private readonly onlineSet = new Set<string>();
   private readonly clientsBySender = new Map<string, Set<number>>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private dirty = false;
@@ -65,21 +66,21 @@ export class AwarenessRelay {
 
   /** Resets the online set from a join result. */
   setOnline(memberIds: string[], self: string): void {
-    this.online.clear();
-    for (const id of memberIds) this.online.add(id);
-    this.online.add(self);
-    this.onlineCount.set(this.online.size);
+    this.onlineSet.clear();
+    for (const id of memberIds) this.onlineSet.add(id);
+    this.onlineSet.add(self);
+    this.publishOnline();
   }
 
   memberJoined(memberId: string): void {
-    this.online.add(memberId);
-    this.onlineCount.set(this.online.size);
+    this.onlineSet.add(memberId);
+    this.publishOnline();
     this.sendFullState(); // so the newcomer sees our cursor without waiting for our next move
   }
 
   memberLeft(memberId: string): void {
-    this.online.delete(memberId);
-    this.onlineCount.set(this.online.size);
+    this.onlineSet.delete(memberId);
+    this.publishOnline();
     const ids = this.clientsBySender.get(memberId);
     if (ids) removeAwarenessStates(this.awareness, [...ids], new RemoteAwareness(memberId));
     this.clientsBySender.delete(memberId);
@@ -100,6 +101,18 @@ export class AwarenessRelay {
     if (this.timer) clearTimeout(this.timer);
     this.awareness.setLocalState(null);
     this.send(encodeAwarenessUpdate(this.awareness, [this.awareness.clientID]));
+  }
+
+  /** The member whose awareness introduced this client id. */
+  memberOf(clientId: number): string | undefined {
+    return this.ownerOf(clientId);
+  }
+
+  private publishOnline(): void {
+    this.onlineCount.set(this.onlineSet.size);
+    const ids = [...this.onlineSet];
+    const now = this.online.get();
+    if (ids.length !== now.length || ids.some((id) => !now.includes(id))) this.online.set(ids);
   }
 
   private ownerOf(clientId: number): string | undefined {

@@ -3,9 +3,12 @@ import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import {
   HubEvent,
   HubMethod,
+  readChatAck,
+  readChatPage,
   readEnvelope,
   readJoinResult,
   readPushResult,
+  readStoredChat,
   readStoredUpdate,
   readUpdatePage,
   type Envelope,
@@ -54,6 +57,10 @@ export class HubTransport implements RoomTransport {
     );
     on(HubEvent.memberJoined, (roomId, memberId) => this.emit('memberJoined', String(roomId), String(memberId)));
     on(HubEvent.memberLeft, (roomId, memberId) => this.emit('memberLeft', String(roomId), String(memberId)));
+    on(HubEvent.chat, (roomId, message) => this.emit('chat', String(roomId), readStoredChat(message)));
+    on(HubEvent.typing, (roomId, memberId, typing) =>
+      this.emit('typing', String(roomId), String(memberId), typing === true),
+    );
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -115,6 +122,22 @@ export class HubTransport implements RoomTransport {
 
   async pushAwareness(roomId: string, envelope: Envelope): Promise<void> {
     await this.connection.invoke(HubMethod.pushAwareness, roomId, envelope);
+  }
+
+  async sendChat(roomId: string, clientMessageId: string, envelope: Envelope) {
+    return readChatAck(await this.connection.invoke(HubMethod.sendChat, roomId, clientMessageId, envelope));
+  }
+
+  async chatHistory(roomId: string, beforeSeq: number, limit: number) {
+    return readChatPage(await this.connection.invoke(HubMethod.chatHistory, roomId, beforeSeq, limit));
+  }
+
+  async chatSince(roomId: string, afterSeq: number, limit: number) {
+    return readChatPage(await this.connection.invoke(HubMethod.chatSince, roomId, afterSeq, limit));
+  }
+
+  async setTyping(roomId: string, typing: boolean): Promise<void> {
+    await this.connection.invoke(HubMethod.setTyping, roomId, typing);
   }
 
   private setState(state: ConnectionState): void {

@@ -5,6 +5,12 @@ export interface MemberCredentials {
   memberToken: Uint8Array;
 }
 
+/** Who this browser is in the room while a join holds (RoomSync.membership). */
+export interface Membership extends MemberCredentials {
+  /** Counts successful joins: each rejoin gives a new object, so watchers catch up again. */
+  joinCount: number;
+}
+
 /** Where a browser keeps its member id and token per room, so a reload resumes the same member. */
 export interface MemberStore {
   load(roomId: string): MemberCredentials | null;

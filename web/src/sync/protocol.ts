@@ -18,6 +18,12 @@ export interface StoredSnapshot { upToSeq: number; sender: string; envelope: Env
 export interface UpdatePage { updates: StoredUpdate[]; more: boolean }
 export interface PushResult { seq: number; snapshotDue: boolean }
 
+/** A chat message as the server stores it: `sentAt` is server time, Unix ms UTC. */
+export interface StoredChat { seq: number; sender: string; clientMessageId: string; sentAt: number; envelope: Envelope }
+export interface ChatAck { seq: number; sentAt: number }
+/** `ChatHistory` pages are newest first, `ChatSince` pages oldest first. */
+export interface ChatPage { messages: StoredChat[]; more: boolean }
+
 export interface JoinResult {
   memberId: string;
   memberToken: Uint8Array;
@@ -36,6 +42,10 @@ export const HubMethod = {
   pushDocUpdate: 'PushDocUpdate',
   pushSnapshot: 'PushSnapshot',
   pushAwareness: 'PushAwareness',
+  sendChat: 'SendChat',
+  chatHistory: 'ChatHistory',
+  chatSince: 'ChatSince',
+  setTyping: 'SetTyping',
 } as const;
 
 /** Hub events, server to client. */
@@ -44,6 +54,8 @@ export const HubEvent = {
   awareness: 'Awareness',
   memberJoined: 'MemberJoined',
   memberLeft: 'MemberLeft',
+  chat: 'Chat',
+  typing: 'Typing',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -125,4 +137,27 @@ export function readJoinResult(value: unknown): JoinResult {
     more: m.more === true,
     online: m.online.map((id) => str(id, what, 'online')),
   };
+}
+
+export function readStoredChat(value: unknown): StoredChat {
+  const what = 'StoredChat';
+  const m = map(value, what);
+  return {
+    seq: int(m.seq, what, 'seq'),
+    sender: str(m.sender, what, 'sender'),
+    clientMessageId: str(m.clientMessageId, what, 'clientMessageId'),
+    sentAt: int(m.sentAt, what, 'sentAt'),
+    envelope: readEnvelope(m.envelope),
+  };
+}
+
+export function readChatAck(value: unknown): ChatAck {
+  const m = map(value, 'ChatAck');
+  return { seq: int(m.seq, 'ChatAck', 'seq'), sentAt: int(m.sentAt, 'ChatAck', 'sentAt') };
+}
+
+export function readChatPage(value: unknown): ChatPage {
+  const m = map(value, 'ChatPage');
+  if (!Array.isArray(m.messages)) fail('ChatPage', 'messages');
+  return { messages: m.messages.map(readStoredChat), more: m.more === true };
 }

@@ -261,6 +261,23 @@ describe('RoomSync', () => {
     expect(other.text.toString()).toBe('last words');
   });
 
+  it('publishes its membership once joined, drops it on a disconnect and renews it on every rejoin', async () => {
+    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const transport = relay.connect();
+    const { sync } = await client(transport);
+    await until(() => sync.membership.get() !== null, 'membership');
+    const first = sync.membership.get()!;
+    expect(first).toMatchObject({ memberId: sync.memberId, joinCount: 1 });
+    expect(first.memberToken.length).toBeGreaterThan(0);
+
+    transport.disconnect();
+    expect(sync.membership.get()).toBeNull();
+    transport.reconnect();
+    await until(() => sync.membership.get() !== null, 'membership after the rejoin');
+    expect(sync.membership.get()).toMatchObject({ memberId: first.memberId, joinCount: 2 });
+    expect(sync.online.get()).toEqual([first.memberId]);
+  });
+
   it('fails clearly, without retrying, when the join key is wrong', async () => {
     const relay = new FakeRelay(ROOM, new Uint8Array(32));
     const { sync } = await client(relay.connect());

@@ -2,7 +2,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { EnvelopeKind, RoomKeyRing } from '../crypto';
 import { AwarenessRelay } from './awarenessRelay';
-import { localStorageMemberStore, memoryMemberStore, type MemberStore } from './memberStore';
+import { localStorageMemberStore, memoryMemberStore, type MemberStore, type Membership } from './memberStore';
 import type { Envelope, StoredSnapshot, StoredUpdate } from './protocol';
 import { SeqTracker } from './seqTracker';
 import type { ConnectionState, RoomTransport } from './transport';
@@ -50,6 +50,13 @@ export class RoomSync {
   /** Why the status is 'failed'. */
   readonly failure = new Value<string | null>(null);
   readonly onlineCount: Value<number>;
+  /** Member ids online in the room, this browser included. */
+  readonly online: Value<readonly string[]>;
+  /**
+   * Set once a join has completed and cleared when the connection drops. Chat and file transfers
+   * wait for it: the hub refuses calls from connections that have not joined.
+   */
+  readonly membership = new Value<Membership | null>(null);
   memberId: string | null = null;
 
   private readonly seqs = new SeqTracker();
@@ -64,6 +71,7 @@ export class RoomSync {
   /** Set once an update could not be applied: a snapshot from us would then drop it for everyone. */
   private incomplete = false;
   private joined = false;
+  private joinCount = 0;
   private everJoined = false;
   private session = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -76,12 +84,18 @@ export class RoomSync {
     this.members = options.members ?? (typeof localStorage === 'undefined' ? memoryMemberStore() : localStorageMemberStore);
     this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
     this.onlineCount = this.relay.onlineCount;
+    this.online = this.relay.online;
     this.doc.on('update', this.onLocalUpdate);
   }
 
   /** Highest seq up to which every update has been applied. */
   get lastSeq(): number {
     return this.seqs.lastSeq;
+  }
+
+  /** The member an awareness client id belongs to, as far as this browser has seen. */
+  memberOfClient(clientId: number): string | undefined {
+    return clientId === this.awareness.clientID ? (this.memberId ?? undefined) : this.relay.memberOf(clientId);
   }
 
   /** Local updates not yet acknowledged by the server (batched ones count as one). */
@@ -110,6 +124,7 @@ export class RoomSync {
     this.destroyed = true;
     this.flushBatch();
     this.session++;
+    this.membership.set(null);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.relay.destroy();
     this.unsubscribe?.();
@@ -129,6 +144,7 @@ export class RoomSync {
     }
     this.session++; // answers to the old connection's join no longer count
     this.joined = false;
+    this.membership.set(null);
     this.status.set(this.everJoined ? 'reconnecting' : 'connecting');
   };
 
@@ -161,6 +177,8 @@ export class RoomSync {
       }
       if (session !== this.session) return;
       this.joined = this.everJoined = true;
+      this.joinCount++;
+      this.membership.set({ memberId: result.memberId, memberToken: result.memberToken, joinCount: this.joinCount });
       this.status.set('connected');
       this.relay.sendFullState();
       void this.pushPending();

@@ -1,4 +1,4 @@
-import type { Envelope, JoinRequest, JoinResult, PushResult, StoredUpdate, UpdatePage } from './protocol';
+import type { ChatAck, ChatPage, Envelope, JoinRequest, JoinResult, PushResult, StoredChat, StoredUpdate, UpdatePage } from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -8,12 +8,14 @@ export interface TransportEvents {
   awareness(roomId: string, sender: string, envelope: Envelope): void;
   memberJoined(roomId: string, memberId: string): void;
   memberLeft(roomId: string, memberId: string): void;
+  chat(roomId: string, message: StoredChat): void;
+  typing(roomId: string, memberId: string, typing: boolean): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
 
 /**
- * The hub as RoomSync sees it. SignalR implements it in production; tests use an in-memory relay,
+ * The hub as RoomSync and ChatSync see it. SignalR implements it in production; tests use an in-memory relay,
  * which keeps the batching, pending and sequence logic testable without a server.
  */
 export interface RoomTransport {
@@ -24,4 +26,8 @@ export interface RoomTransport {
   pushDocUpdate(roomId: string, envelope: Envelope): Promise<PushResult>;
   pushSnapshot(roomId: string, upToSeq: number, envelope: Envelope): Promise<void>;
   pushAwareness(roomId: string, envelope: Envelope): Promise<void>;
+  sendChat(roomId: string, clientMessageId: string, envelope: Envelope): Promise<ChatAck>;
+  chatHistory(roomId: string, beforeSeq: number, limit: number): Promise<ChatPage>;
+  chatSince(roomId: string, afterSeq: number, limit: number): Promise<ChatPage>;
+  setTyping(roomId: string, typing: boolean): Promise<void>;
 }

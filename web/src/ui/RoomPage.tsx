@@ -1,13 +1,12 @@
-import { useEffect } from 'react';
-import { Group, Panel, Separator } from 'react-resizable-panels';
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { parseRoomLocation } from '../rooms/links';
-import type { RoomSync } from '../sync/roomSync';
+import { ChatPane } from './chat/ChatPane';
 import { CodeEditor } from './CodeEditor';
-import { useMediaQuery, useValue } from './hooks';
-import { PeoplePanel } from './PeoplePanel';
+import { useAwayStatus, useMediaQuery, usePreventFileNavigation, useValue } from './hooks';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { TopBar } from './TopBar';
-import { useRoomSession } from './useRoomSession';
+import { useRoomSession, type RoomSession } from './useRoomSession';
 
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
   const place = parseRoomLocation(pathname, hash);
@@ -44,31 +43,99 @@ function Room({ roomId, linkSecret }: { roomId: string; linkSecret: string }) {
     document.title = session ? `${session.roomName} · Parley` : 'Parley';
   }, [session]);
   if (!session) return <main className="notice" aria-busy="true" />;
-  return <RoomLayout sync={session.sync} roomName={session.roomName} />;
+  return <RoomLayout session={session} />;
 }
 
-function RoomLayout({ sync, roomName }: { sync: RoomSync; roomName: string }) {
+function RoomLayout({ session }: { session: RoomSession }) {
+  const { sync } = session;
   const failure = useValue(sync.failure);
   const narrow = useMediaQuery('(max-width: 699px)');
   const message = failure && (FAILURES.find(([pattern]) => pattern.test(failure))?.[1] ?? failure);
+  useAwayStatus(sync.awareness);
+  usePreventFileNavigation();
   return (
     <div className="room">
-      <TopBar sync={sync} roomName={roomName} />
+      <TopBar sync={sync} roomName={session.roomName} />
       {message && (
         <p role="alert" className="banner">
           {message}
         </p>
       )}
       <RemoteCursorStyles awareness={sync.awareness} />
-      <Group orientation={narrow ? 'vertical' : 'horizontal'} className="split">
-        <Panel id="editor" defaultSize="68%" minSize="20%" className="pane">
-          <CodeEditor sync={sync} />
-        </Panel>
-        <Separator className="resize-handle" aria-label="Resize editor and chat" />
-        <Panel id="side" defaultSize="32%" minSize="15%" className="pane side">
-          <PeoplePanel awareness={sync.awareness} />
-        </Panel>
-      </Group>
+      {narrow ? <RoomTabs session={session} /> : <RoomSplit session={session} />}
     </div>
   );
+}
+
+/** Editor | chat, side by side; the divider drags (or moves with the arrow keys) and is remembered in this browser. */
+function RoomSplit({ session }: { session: RoomSession }) {
+  const layout = useDefaultLayout({ id: 'parley.split', storage: localStorage, onlySaveAfterUserInteractions: true });
+  return (
+    <Group orientation="horizontal" className="split" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
+      <Panel id="editor" defaultSize="68%" minSize="25%" className="pane">
+        <CodeEditor sync={session.sync} />
+      </Panel>
+      <Separator className="resize-handle" aria-label="Resize editor and chat" />
+      <Panel id="chat" defaultSize="32%" minSize="20%" className="pane side">
+        <ChatPane session={session} />
+      </Panel>
+    </Group>
+  );
+}
+
+/** Narrow screens: one pane at a time. Both stay mounted, so the editor keeps its state while chatting. */
+function RoomTabs({ session }: { session: RoomSession }) {
+  const [tab, setTab] = useState<'code' | 'chat'>('code');
+  const unread = useUnread(session, tab === 'chat');
+  const tabs = [
+    ['code', 'Code'],
+    ['chat', 'Chat'],
+  ] as const;
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    const next = tab === 'code' ? 'chat' : 'code';
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  }
+  return (
+    <div className="tabs-layout">
+      <div role="tablist" aria-label="Room" className="tablist" onKeyDown={onKeyDown}>
+        {tabs.map(([id, label]) => (
+          <button
+            key={id}
+            id={`tab-${id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            tabIndex={tab === id ? 0 : -1}
+            onClick={() => setTab(id)}
+          >
+            {label}
+            {id === 'chat' && unread > 0 && <span className="badge"> {unread} new</span>}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="panel-code" aria-labelledby="tab-code" className="tab-panel" hidden={tab !== 'code'}>
+        <CodeEditor sync={session.sync} />
+      </div>
+      <div role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" className="tab-panel side" hidden={tab !== 'chat'}>
+        <ChatPane session={session} />
+      </div>
+    </div>
+  );
+}
+
+/** Messages from others that arrived while the chat tab was not showing. */
+function useUnread({ chat }: RoomSession, showing: boolean): number {
+  const items = useValue(chat.messages);
+  const loaded = useValue(chat.loaded);
+  const newest = items.reduce((max, item) => Math.max(max, item.seq ?? 0), 0);
+  const [seen, setSeen] = useState<number | null>(null);
+  useEffect(() => {
+    // History that was there before this visit is not news; nor is anything while the chat shows.
+    if (loaded && (showing || seen === null)) setSeen(newest);
+  }, [loaded, showing, newest, seen]);
+  if (showing || seen === null) return 0;
+  return items.filter((item) => item.seq !== null && item.seq > seen && !item.mine).length;
 }

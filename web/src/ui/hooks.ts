@@ -1,7 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { isProfile, type LocalProfile } from '../rooms/identity';
 import type { Value } from '../sync/value';
 
 export function useValue<T>(value: Value<T>): T {
@@ -27,38 +26,34 @@ export function useSharedLanguage(meta: Y.Map<unknown>): string {
   return language;
 }
 
-export interface Person extends LocalProfile {
-  clientId: number;
-  isSelf: boolean;
-}
+/** Idle this long (no pointer, key or wheel input) and this browser shows as away. */
+export const IDLE_AWAY_MS = 2 * 60_000;
 
-/** People present per awareness, with a valid profile; re-renders only when that list changes. */
-export function usePeople(awareness: Awareness): Person[] {
-  const read = (): Person[] => {
-    const people: Person[] = [];
-    awareness.getStates().forEach((state, clientId) => {
-      const user: unknown = state.user;
-      if (isProfile(user)) people.push({ clientId, name: user.name, color: user.color, isSelf: clientId === awareness.clientID });
-    });
-    return people.sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name) || a.clientId - b.clientId);
-  };
-  const [people, setPeople] = useState(read);
+/** Puts `status: 'away' | 'online'` in our awareness state: away while the tab is hidden or idle. */
+export function useAwayStatus(awareness: Awareness): void {
   useEffect(() => {
-    let key = '';
-    const update = () => {
-      const next = read();
-      const nextKey = JSON.stringify(next);
-      if (nextKey !== key) {
-        key = nextKey;
-        setPeople(next);
-      }
+    let last = Date.now();
+    const publish = () => {
+      const away = document.hidden || Date.now() - last > IDLE_AWAY_MS;
+      const status = away ? 'away' : 'online';
+      if (awareness.getLocalState()?.status !== status) awareness.setLocalStateField('status', status);
     };
-    update();
-    awareness.on('change', update);
-    return () => awareness.off('change', update);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `read` only closes over `awareness`
+    const active = () => {
+      last = Date.now();
+      if (awareness.getLocalState()?.status === 'away') publish();
+    };
+    const events = ['pointermove', 'pointerdown', 'keydown', 'wheel', 'focus'] as const;
+    for (const e of events) window.addEventListener(e, active, { passive: true });
+    document.addEventListener('visibilitychange', publish);
+    // Checking now and then is cheaper than re-arming a timer on every mouse move.
+    const timer = setInterval(publish, 10_000);
+    publish();
+    return () => {
+      for (const e of events) window.removeEventListener(e, active);
+      document.removeEventListener('visibilitychange', publish);
+      clearInterval(timer);
+    };
   }, [awareness]);
-  return people;
 }
 
 export function useMediaQuery(query: string): boolean {
@@ -70,4 +65,19 @@ export function useMediaQuery(query: string): boolean {
     },
     () => window.matchMedia(query).matches,
   );
+}
+
+/** A file dropped beside the chat's drop zone would make the browser open it in place of the room. */
+export function usePreventFileNavigation(): void {
+  useEffect(() => {
+    const stop = (event: DragEvent) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    window.addEventListener('dragover', stop);
+    window.addEventListener('drop', stop);
+    return () => {
+      window.removeEventListener('dragover', stop);
+      window.removeEventListener('drop', stop);
+    };
+  }, []);
 }

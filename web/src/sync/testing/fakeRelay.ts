@@ -1,6 +1,17 @@
 // An in-memory stand-in for the hub, for unit tests only: it orders, stores and fans out opaque
 // envelopes the way docs/protocol.md describes, and lets a test drop connections and replies.
-import type { Envelope, JoinRequest, JoinResult, PushResult, StoredSnapshot, StoredUpdate, UpdatePage } from '../protocol';
+import type {
+  ChatAck,
+  ChatPage,
+  Envelope,
+  JoinRequest,
+  JoinResult,
+  PushResult,
+  StoredChat,
+  StoredSnapshot,
+  StoredUpdate,
+  UpdatePage,
+} from '../protocol';
 import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -22,6 +33,18 @@ export class FakeRelay {
   snapshotGate: Promise<void> | null = null;
   /** The seq the next push gets; tests may move it to simulate other members' pushes. */
   nextSeq = 1;
+  chats: StoredChat[] = [];
+  /** Every SendChat call, repeats included. */
+  readonly chatCalls: { sender: string; clientMessageId: string }[] = [];
+  /** Store the next chat message, then drop the connection before the acknowledgement arrives. */
+  loseNextChatAck = false;
+  /** Refuse this many of the next SendChat calls with this hub error. */
+  refuseChats = 0;
+  refuseChatsWith = 'Too many requests: slow down';
+  /** While set, SendChat never answers (the client's timeout has to act). */
+  holdChats = false;
+  readonly typingCalls: { sender: string; typing: boolean }[] = [];
+  private readonly chatAcks = new Map<string, ChatAck>();
   private readonly tokens = new Map<string, Uint8Array>();
 
   constructor(readonly roomId: string, readonly joinKey: Uint8Array) {}
@@ -86,6 +109,40 @@ export class FakeRelay {
     if (this.snapshot && this.snapshot.upToSeq >= upToSeq) return;
     this.snapshot = { upToSeq, sender: from.memberId!, envelope };
     this.updates = this.updates.filter((u) => u.seq > upToSeq);
+  }
+
+  sendChat(from: FakeTransport, clientMessageId: string, envelope: Envelope): ChatAck | Promise<never> {
+    const sender = from.memberId!;
+    this.chatCalls.push({ sender, clientMessageId });
+    if (this.holdChats) return new Promise<never>(() => {});
+    if (this.refuseChats > 0) {
+      this.refuseChats--;
+      throw new Error(this.refuseChatsWith);
+    }
+    const key = `${sender}|${clientMessageId}`;
+    const known = this.chatAcks.get(key);
+    if (known) return known; // idempotent per (room, sender, clientMessageId), as the server is
+    const message = { seq: this.chats.length + 1, sender, clientMessageId, sentAt: 1_700_000_000_000 + this.chats.length * 1000, envelope };
+    this.chats.push(message);
+    const ack = { seq: message.seq, sentAt: message.sentAt };
+    this.chatAcks.set(key, ack);
+    this.fanOut(from, (l) => l.chat?.(this.roomId, message));
+    return ack;
+  }
+
+  chatHistory(beforeSeq: number, limit: number): ChatPage {
+    const older = this.chats.filter((m) => beforeSeq === 0 || m.seq < beforeSeq).reverse();
+    return { messages: older.slice(0, limit), more: older.length > limit };
+  }
+
+  chatSince(afterSeq: number, limit: number): ChatPage {
+    const newer = this.chats.filter((m) => m.seq > afterSeq);
+    return { messages: newer.slice(0, limit), more: newer.length > limit };
+  }
+
+  relayTyping(from: FakeTransport, typing: boolean): void {
+    this.typingCalls.push({ sender: from.memberId!, typing });
+    this.fanOut(from, (l) => l.typing?.(this.roomId, from.memberId!, typing));
   }
 
   relayAwareness(from: FakeTransport, envelope: Envelope): void {
@@ -157,6 +214,28 @@ export class FakeTransport implements RoomTransport {
 
   pushAwareness(_roomId: string, envelope: Envelope) {
     return this.call(() => this.relay.relayAwareness(this, envelope));
+  }
+
+  async sendChat(_roomId: string, clientMessageId: string, envelope: Envelope): Promise<ChatAck> {
+    const ack = await this.call(() => this.relay.sendChat(this, clientMessageId, envelope));
+    if (this.relay.loseNextChatAck) {
+      this.relay.loseNextChatAck = false;
+      this.disconnect();
+      throw new Error('Invocation canceled due to the underlying connection being closed.');
+    }
+    return ack;
+  }
+
+  chatHistory(_roomId: string, beforeSeq: number, limit: number) {
+    return this.call(() => this.relay.chatHistory(beforeSeq, limit));
+  }
+
+  chatSince(_roomId: string, afterSeq: number, limit: number) {
+    return this.call(() => this.relay.chatSince(afterSeq, limit));
+  }
+
+  setTyping(_roomId: string, typing: boolean) {
+    return this.call(() => this.relay.relayTyping(this, typing));
   }
 
   private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {

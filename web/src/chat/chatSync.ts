@@ -1,0 +1,273 @@
+import type { RoomKeyRing } from '../crypto';
+import type { StoredChat } from '../sync/protocol';
+import type { Membership } from '../sync/memberStore';
+import { SeqTracker } from '../sync/seqTracker';
+import type { RoomTransport } from '../sync/transport';
+import { Value } from '../sync/value';
+import { ChatTimeline, type ChatItem, type PendingAttachment } from './chatTimeline';
+import { decodeMessageBody, encodeMessageBody, type Author } from './messageBody';
+import { Outbox } from './outbox';
+import { TypingPeople, TypingSignal } from './typing';
+
+export type { ChatItem, PendingAttachment };
+
+export interface ChatProblem {
+  kind: 'undecryptable' | 'catch-up-failed' | 'send-failed';
+  message: string;
+}
+
+export interface ChatSyncOptions {
+  roomId: string;
+  keys: RoomKeyRing;
+  transport: RoomTransport;
+  /** RoomSync's membership: chat calls go out only while it is set, and each new one catches up. */
+  membership: Value<Membership | null>;
+  author: () => Author;
+  onProblem?: (problem: ChatProblem) => void;
+  pageSize?: number;
+  sendTimeoutMs?: number;
+  /** Refusals and timeouts (while connected) before a message shows as failed. */
+  maxAttempts?: number;
+  retryMs?: number;
+  typingIdleMs?: number;
+  typingExpireMs?: number;
+}
+
+const SINCE_LIMIT = 100;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The room's chat over the hub: encrypted messages sent optimistically through an outbox that
+ * survives reconnects, history in pages (newest first), catch-up after every rejoin, deduplication
+ * by seq and by sender + client message id, and typing signals.
+ */
+export class ChatSync {
+  readonly messages: Value<readonly ChatItem[]>;
+  readonly hasEarlier = new Value(false);
+  readonly loadingEarlier = new Value(false);
+  /** True once the newest page has arrived after the first join. */
+  readonly loaded = new Value(false);
+  /** Member ids of the others who are typing. */
+  readonly typing: Value<readonly string[]>;
+  /** The newest author details per member seen in messages: names of members who are offline. */
+  readonly authors: Value<ReadonlyMap<string, Author>>;
+
+  private readonly timeline = new ChatTimeline();
+  /** Highest seq up to which this browser has every message (from the first page it loaded on). */
+  private readonly seqs = new SeqTracker();
+  private readonly outbox: Outbox;
+  private readonly typingPeople: TypingPeople;
+  private readonly typingSignal: TypingSignal;
+  private me: Membership | null = null;
+  private lastMemberId: string | null = null;
+  private catchingUp = false;
+  private catchUpAgain = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private destroyed = false;
+
+  constructor(private readonly options: ChatSyncOptions) {
+    const { roomId, keys, transport } = options;
+    this.messages = this.timeline.items;
+    this.authors = this.timeline.authors;
+    this.typingPeople = new TypingPeople(options.typingExpireMs);
+    this.typing = this.typingPeople.memberIds;
+    this.typingSignal = new TypingSignal(this.sendTyping, options.typingIdleMs);
+    this.outbox = new Outbox({
+      seal: (body, sender) => keys.encrypt({ roomId, kind: 'chat', sender }, encodeMessageBody(body)),
+      sendChat: (id, envelope) => transport.sendChat(roomId, id, envelope),
+      membership: () => this.me,
+      self: () => this.lastMemberId,
+      confirmed: (message) => {
+        this.timeline.add([message], message.sender);
+        this.seqs.record(message.seq);
+        this.fillGapsSoon();
+      },
+      changed: (items) => this.timeline.setPending(items),
+      report: (message) => this.report('send-failed', message),
+      sendTimeoutMs: options.sendTimeoutMs,
+      maxAttempts: options.maxAttempts,
+      retryMs: options.retryMs,
+    });
+  }
+
+  start(): void {
+    const { transport, roomId, membership } = this.options;
+    this.unsubscribe.push(
+      transport.subscribe({
+        chat: (room, message) => {
+          if (room !== roomId) return;
+          this.typingPeople.set(message.sender, false); // they sent what they were typing
+          void this.ingestLive([message]);
+        },
+        typing: (room, memberId, typing) => {
+          if (room === roomId && memberId !== this.me?.memberId) this.typingPeople.set(memberId, typing);
+        },
+        memberLeft: (room, memberId) => room === roomId && this.typingPeople.set(memberId, false),
+      }),
+      membership.subscribe(this.onMembership),
+    );
+    this.onMembership(membership.get());
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.typingSignal.stop();
+    this.destroyed = true;
+    for (const off of this.unsubscribe) off();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.outbox.destroy();
+    this.typingPeople.clear();
+  }
+
+  /** Shows the message at once as "sending"; it goes out (after its uploads) as soon as it can. */
+  send(text: string, attachments: PendingAttachment[] = []): void {
+    const body = text.replace(/\s+$/, ''); // trailing blank lines only; leading indentation may be code
+    if (!body.trim() && attachments.length === 0) return;
+    this.typingSignal.stop();
+    this.outbox.add(this.options.author(), body, attachments);
+  }
+
+  /** Sends a failed message again with the same id: if an earlier try did land, it still lands once. */
+  retry(clientMessageId: string): void {
+    this.outbox.retry(clientMessageId);
+  }
+
+  /** Drops a failed message, cancelling what it still uploads. */
+  discard(clientMessageId: string): void {
+    this.outbox.discard(clientMessageId);
+  }
+
+  /** Call on every keystroke in the composer. */
+  typingInput(): void {
+    this.typingSignal.input();
+  }
+
+  typingStopped(): void {
+    this.typingSignal.stop();
+  }
+
+  async loadEarlier(): Promise<void> {
+    const me = this.me;
+    if (!me || !this.hasEarlier.get() || this.loadingEarlier.get()) return;
+    this.loadingEarlier.set(true);
+    try {
+      const page = await this.options.transport.chatHistory(this.options.roomId, this.timeline.oldestSeq, this.pageSize);
+      if (me !== this.me) return;
+      await this.ingest(page.messages);
+      this.hasEarlier.set(page.more && page.messages.length > 0);
+    } catch (error) {
+      this.report('catch-up-failed', `Could not load earlier messages: ${messageOf(error)}`);
+    } finally {
+      this.loadingEarlier.set(false);
+    }
+  }
+
+  private get pageSize(): number {
+    return this.options.pageSize ?? 50;
+  }
+
+  private readonly onMembership = (membership: Membership | null) => {
+    if (this.destroyed) return;
+    this.me = membership;
+    if (membership) this.lastMemberId = membership.memberId;
+    if (!membership) {
+      this.typingSignal.reset();
+      this.typingPeople.clear(); // their `false` may never reach us now
+      return;
+    }
+    void this.catchUp().then(() => this.outbox.flush());
+  };
+
+  /** First join: the newest page. Then, and after every rejoin: everything after the contiguous seq. */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = true;
+    const me = this.me;
+    const { transport, roomId } = this.options;
+    try {
+      if (!me) return;
+      if (!this.loaded.get()) {
+        const page = await transport.chatHistory(roomId, 0, this.pageSize);
+        if (me !== this.me) return;
+        await this.ingest(page.messages);
+        // A page is a run of consecutive seqs (the chat log has no gaps), so all of it counts.
+        this.seqs.coverUpTo(Math.max(0, ...page.messages.map((m) => m.seq)));
+        this.hasEarlier.set(page.more);
+        this.loaded.set(true);
+      }
+      for (;;) {
+        const page = await transport.chatSince(roomId, this.seqs.lastSeq, SINCE_LIMIT);
+        if (me !== this.me) return;
+        await this.ingestLive(page.messages, false);
+        if (!page.more || page.messages.length === 0) break;
+      }
+    } catch (error) {
+      if (me !== this.me) return; // the connection went; the next join catches up
+      this.report('catch-up-failed', messageOf(error));
+      this.later(() => void this.catchUp(), this.options.retryMs ?? 2000);
+    } finally {
+      this.catchingUp = false;
+      if (this.catchUpAgain) {
+        this.catchUpAgain = false;
+        void this.catchUp();
+      }
+    }
+  }
+
+  /** Messages that extend the log (live events, catch-up pages) move the contiguous seq. */
+  private async ingestLive(messages: StoredChat[], fillGaps = true): Promise<void> {
+    await this.ingest(messages);
+    for (const m of messages) this.seqs.record(m.seq);
+    if (fillGaps) this.fillGapsSoon();
+  }
+
+  private async ingest(messages: StoredChat[]): Promise<void> {
+    const fresh = messages.filter((m) => !this.timeline.has(m));
+    if (fresh.length === 0) return;
+    const opened = await Promise.all(fresh.map((m) => this.open(m)));
+    const self = this.lastMemberId;
+    // Our own messages whose acknowledgement we missed: the stored copy replaces the unsent one.
+    this.outbox.delivered(new Set(fresh.filter((m) => m.sender === self).map((m) => m.clientMessageId)));
+    this.timeline.add(fresh.map((m, i) => ({ ...m, body: opened[i] })), self);
+  }
+
+  private async open(stored: StoredChat) {
+    try {
+      const ctx = { roomId: this.options.roomId, kind: 'chat' as const, sender: stored.sender };
+      return decodeMessageBody(await this.options.keys.decrypt(ctx, stored.envelope));
+    } catch (error) {
+      this.report('undecryptable', `Skipped chat message ${stored.seq} from ${stored.sender}: ${messageOf(error)}`);
+      return null;
+    }
+  }
+
+  /** A message past a gap means others were missed (they raced the join): fetch them shortly. */
+  private fillGapsSoon(): void {
+    if (!this.loaded.get() || !this.timeline.hasAbove(this.seqs.lastSeq)) return;
+    this.later(() => {
+      if (this.timeline.hasAbove(this.seqs.lastSeq)) void this.catchUp();
+    }, 250);
+  }
+
+  private readonly sendTyping = (typing: boolean) => {
+    if (!this.me) return;
+    this.options.transport.setTyping(this.options.roomId, typing).catch(() => {}); // best effort by design
+  };
+
+  private later(work: () => void, ms: number): void {
+    if (this.destroyed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.destroyed) work();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private report(kind: ChatProblem['kind'], message: string): void {
+    (this.options.onProblem ?? ((p: ChatProblem) => console.warn(`[parley] chat ${p.kind}: ${p.message}`)))({ kind, message });
+  }
+}

@@ -1,0 +1,116 @@
+import type { Transfer } from '../files/transfer';
+import { Value } from '../sync/value';
+import type { Attachment, Author, MessageBody } from './messageBody';
+
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+/** An attachment on its way up. `upload()` is idempotent and resumes after a failure. */
+export interface PendingAttachment extends Transfer {
+  readonly id: string;
+  readonly type: string;
+  /** Resolves to the descriptor once uploaded, or null if the person cancelled it. */
+  upload(): Promise<Attachment | null>;
+}
+
+/** One message as the UI shows it. Objects are replaced, never changed, so React can compare them. */
+export interface ChatItem {
+  /** Stable from "sending" to "sent": `{sender}/{clientMessageId}`. */
+  key: string;
+  /** Null until the server has stored it. */
+  seq: number | null;
+  sender: string;
+  clientMessageId: string;
+  /** Server time (Unix ms) once sent; the local time of writing while sending. */
+  sentAt: number;
+  mine: boolean;
+  status: MessageStatus;
+  /** Why it failed, in words for the person. */
+  failure: string | null;
+  /** Null when it could not be decrypted or read. */
+  body: MessageBody | null;
+  /** Own attachments still uploading. */
+  uploads: readonly PendingAttachment[];
+}
+
+export interface StoredMessage {
+  seq: number;
+  sender: string;
+  clientMessageId: string;
+  sentAt: number;
+  body: MessageBody | null;
+}
+
+export const itemKey = (sender: string, clientMessageId: string) => `${sender}/${clientMessageId}`;
+
+/**
+ * The ordered list the UI renders: stored messages by seq (deduplicated by seq and by sender +
+ * client message id), then this browser's unsent ones in the order they were written.
+ */
+export class ChatTimeline {
+  readonly items = new Value<readonly ChatItem[]>([]);
+  readonly authors = new Value<ReadonlyMap<string, Author>>(new Map());
+  private readonly stored: ChatItem[] = [];
+  private readonly seqs = new Set<number>();
+  private readonly keys = new Set<string>();
+  private readonly authorSeqs = new Map<string, number>();
+  private pending: readonly ChatItem[] = [];
+
+  get oldestSeq(): number {
+    return this.stored[0]?.seq ?? 0;
+  }
+
+  has(message: { seq: number; sender: string; clientMessageId: string }): boolean {
+    return this.seqs.has(message.seq) || this.keys.has(itemKey(message.sender, message.clientMessageId));
+  }
+
+  /** Whether a stored message lies beyond `seq`, i.e. after a gap if `seq` is the contiguous end. */
+  hasAbove(seq: number): boolean {
+    return (this.stored[this.stored.length - 1]?.seq ?? 0) > seq;
+  }
+
+  /** Adds stored messages (already present ones are skipped) and publishes once. */
+  add(messages: readonly StoredMessage[], self: string | null): void {
+    let added = false;
+    for (const message of messages) {
+      if (this.has(message)) continue;
+      const key = itemKey(message.sender, message.clientMessageId);
+      const mine = message.sender === self;
+      this.stored.splice(this.insertionPoint(message.seq), 0, { ...message, key, mine, status: 'sent', failure: null, uploads: [] });
+      this.seqs.add(message.seq);
+      this.keys.add(key);
+      this.noteAuthor(message);
+      added = true;
+    }
+    if (added) this.publish();
+  }
+
+  setPending(items: readonly ChatItem[]): void {
+    this.pending = items;
+    this.publish();
+  }
+
+  private noteAuthor(message: StoredMessage): void {
+    const author = message.body?.author;
+    if (!author || (this.authorSeqs.get(message.sender) ?? 0) > message.seq) return;
+    this.authorSeqs.set(message.sender, message.seq);
+    const known = this.authors.get().get(message.sender);
+    if (known?.name !== author.name || known.color !== author.color) {
+      this.authors.set(new Map(this.authors.get()).set(message.sender, author));
+    }
+  }
+
+  private insertionPoint(seq: number): number {
+    let lo = 0;
+    let hi = this.stored.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.stored[mid].seq! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private publish(): void {
+    this.items.set([...this.stored, ...this.pending]);
+  }
+}

@@ -1,0 +1,215 @@
+import { toBase64Url } from '../crypto';
+import type { ChatAck, Envelope } from '../sync/protocol';
+import type { Membership } from '../sync/memberStore';
+import { itemKey, type ChatItem, type PendingAttachment, type StoredMessage } from './chatTimeline';
+import type { Attachment, Author, MessageBody } from './messageBody';
+
+export interface OutboxOptions {
+  seal(body: MessageBody, sender: string): Promise<Envelope>;
+  sendChat(clientMessageId: string, envelope: Envelope): Promise<ChatAck>;
+  /** The current join; null while not joined, when nothing goes out. */
+  membership(): Membership | null;
+  /** Our member id from the latest join, kept while disconnected: unsent messages show under it. */
+  self(): string | null;
+  /** The server acknowledged a message. */
+  confirmed(message: StoredMessage): void;
+  /** The unsent messages changed. */
+  changed(items: readonly ChatItem[]): void;
+  report(message: string): void;
+  sendTimeoutMs?: number;
+  maxAttempts?: number;
+  retryMs?: number;
+}
+
+interface Entry {
+  clientMessageId: string;
+  author: Author;
+  text: string;
+  createdAt: number;
+  pending: PendingAttachment[];
+  /** Null until every upload has settled. */
+  attachments: Attachment[] | null;
+  envelope: Envelope | null;
+  sealedFor: string | null;
+  attempts: number;
+  failed: string | null;
+  /** What the UI shows; rebuilt only when this entry changes, so other messages do not re-render. */
+  item: ChatItem | null;
+}
+
+// Retrying cannot make these succeed; the person has to change the message.
+const PERMANENT = /Envelope too large|Malformed envelope|Stale key epoch/;
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function failureText(message: string): string {
+  if (/Envelope too large/.test(message)) return 'Too long to send';
+  if (/Timed out/.test(message)) return 'The server did not answer';
+  return 'Not sent';
+}
+
+/**
+ * This browser's unsent messages. Each keeps one random client message id for life and is sent
+ * with it on every try: the server stores only the first copy, so a retry after a lost
+ * acknowledgement cannot duplicate it. Messages go one at a time, in the order they were written;
+ * a lost connection pauses the queue without counting as a failure.
+ */
+export class Outbox {
+  private readonly entries: Entry[] = [];
+  private flushing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor(private readonly options: OutboxOptions) {}
+
+  add(author: Author, text: string, attachments: PendingAttachment[]): void {
+    const entry: Entry = {
+      clientMessageId: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+      author,
+      text,
+      createdAt: Date.now(),
+      pending: attachments,
+      attachments: attachments.length === 0 ? [] : null,
+      envelope: null,
+      sealedFor: null,
+      attempts: 0,
+      failed: null,
+      item: null,
+    };
+    this.entries.push(entry);
+    this.changed(entry);
+    if (entry.attachments) void this.flush();
+    else void this.prepare(entry);
+  }
+
+  retry(clientMessageId: string): void {
+    const entry = this.entries.find((e) => e.clientMessageId === clientMessageId);
+    if (!entry || entry.failed === null) return;
+    entry.failed = null;
+    entry.attempts = 0;
+    this.changed(entry);
+    if (entry.attachments) void this.flush();
+    else void this.prepare(entry);
+  }
+
+  discard(clientMessageId: string): void {
+    const entry = this.entries.find((e) => e.clientMessageId === clientMessageId);
+    if (!entry || entry.failed === null) return;
+    for (const p of entry.pending) p.cancel();
+    this.remove(entry);
+  }
+
+  /** Drops entries the server turns out to hold already (seen in history or a catch-up). */
+  delivered(clientMessageIds: ReadonlySet<string>): void {
+    const found = this.entries.filter((e) => clientMessageIds.has(e.clientMessageId));
+    for (const entry of found) this.entries.splice(this.entries.indexOf(entry), 1);
+    if (found.length > 0) this.publish();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  /** Sends what is ready, one message at a time. Called on every join and whenever an entry becomes ready. */
+  async flush(): Promise<void> {
+    if (this.flushing || this.destroyed) return;
+    this.flushing = true;
+    try {
+      for (;;) {
+        const me = this.options.membership();
+        const entry = this.entries.find((e) => e.failed === null && e.attachments !== null);
+        if (!me || !entry || !(await this.deliver(entry, me))) return;
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async prepare(entry: Entry): Promise<void> {
+    try {
+      const results = await Promise.all(entry.pending.map((p) => p.upload()));
+      if (!this.entries.includes(entry)) return;
+      entry.attachments = results.filter((a): a is Attachment => a !== null);
+      if (!entry.text.trim() && entry.attachments.length === 0) {
+        this.remove(entry); // every attachment was cancelled and there is no text
+        return;
+      }
+    } catch (error) {
+      if (!this.entries.includes(entry)) return;
+      entry.failed = `Upload failed: ${messageOf(error)}`;
+    }
+    this.changed(entry);
+    void this.flush();
+  }
+
+  /** Returns whether the loop may go on now (false: a retry is scheduled). */
+  private async deliver(entry: Entry, me: Membership): Promise<boolean> {
+    try {
+      if (!entry.envelope || entry.sealedFor !== me.memberId) {
+        const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
+        entry.envelope = await this.options.seal(body, me.memberId);
+        entry.sealedFor = me.memberId;
+      }
+      const ack = await this.withTimeout(this.options.sendChat(entry.clientMessageId, entry.envelope));
+      this.confirm(entry, ack, me.memberId);
+      return true;
+    } catch (error) {
+      if (!this.entries.includes(entry)) return true; // a catch-up showed it stored meanwhile
+      // The connection went: not the message's fault. The loop goes on only if a new join is already up.
+      if (me !== this.options.membership()) return true;
+      const message = messageOf(error);
+      this.options.report(message);
+      if (PERMANENT.test(message) || ++entry.attempts >= (this.options.maxAttempts ?? 3)) {
+        entry.failed = failureText(message);
+        this.changed(entry);
+        return true;
+      }
+      const delay = (this.options.retryMs ?? 2000) * 2 ** (entry.attempts - 1);
+      this.retryTimer = setTimeout(() => void this.flush(), delay);
+      return false;
+    }
+  }
+
+  private confirm(entry: Entry, ack: ChatAck, sender: string): void {
+    if (!this.entries.includes(entry)) return;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
+    this.options.confirmed({ seq: ack.seq, sender, clientMessageId: entry.clientMessageId, sentAt: ack.sentAt, body });
+    this.publish();
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    const ms = this.options.sendTimeoutMs ?? 15_000;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
+      work.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  private remove(entry: Entry): void {
+    const index = this.entries.indexOf(entry);
+    if (index >= 0) this.entries.splice(index, 1);
+    this.publish();
+  }
+
+  private changed(entry: Entry): void {
+    const sender = entry.sealedFor ?? this.options.self() ?? '';
+    entry.item = {
+      key: itemKey(sender, entry.clientMessageId),
+      seq: null,
+      sender,
+      clientMessageId: entry.clientMessageId,
+      sentAt: entry.createdAt,
+      mine: true,
+      status: entry.failed === null ? 'sending' : 'failed',
+      failure: entry.failed,
+      body: { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] },
+      uploads: entry.attachments ? [] : entry.pending,
+    };
+    this.publish();
+  }
+
+  private publish(): void {
+    this.options.changed(this.entries.map((e) => e.item!));
+  }
+}

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { importRoomKey, RoomKeyRing } from '../crypto';
+import { memoryMemberStore } from '../sync/memberStore';
+import { RoomSync } from '../sync/roomSync';
+import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
+import { ChatSync } from './chatSync';
+import { memberList, Presence } from './presence';
+
+const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
+const JOIN_KEY = new Uint8Array(32).fill(3);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const done of cleanup.splice(0)) await done();
+});
+
+async function person(transport: FakeTransport, name: string) {
+  const keys = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
+  const room = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members: memoryMemberStore(), onProblem: () => {} });
+  const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: room.membership, author: () => ({ name, color: '#34d399' }) });
+  room.awareness.setLocalStateField('user', { name, color: '#34d399' });
+  room.start();
+  chat.start();
+  const presence = new Presence(room, chat);
+  cleanup.push(async () => {
+    presence.destroy();
+    chat.destroy();
+    await room.destroy(100);
+  });
+  await until(() => room.status.get() === 'connected', `${name} to join`);
+  return { room, chat, presence, transport };
+}
+
+const summary = (p: Presence) => p.members.get().map((m) => `${m.name}:${m.status}${m.isSelf ? ':you' : ''}`);
+
+describe('presence', () => {
+  it('lists self first, then online, away and offline members by name', () => {
+    const list = memberList({
+      selfId: 'me',
+      online: ['me', 'b', 'c'],
+      live: new Map([
+        ['me', { name: 'Zed', color: '#000000', away: false }],
+        ['b', { name: 'Bob', color: '#000000', away: true }],
+        ['c', { name: 'Cat', color: '#000000', away: false }],
+      ]),
+      known: new Map([['d', { name: 'Ann', color: '#111111' }]]),
+    });
+    expect(list.map((m) => `${m.name}:${m.status}`)).toEqual(['Zed:online', 'Cat:online', 'Bob:away', 'Ann:offline']);
+    expect(list[0].isSelf).toBe(true);
+  });
+
+  it('shows members online, away when their tab says so, and offline once they leave', async () => {
+    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const ann = await person(relay.connect(), 'Ann');
+    const bob = await person(relay.connect(), 'Bob');
+    await until(() => summary(ann.presence).join() === 'Ann:online:you,Bob:online', 'Bob online at Ann');
+
+    bob.room.awareness.setLocalStateField('status', 'away');
+    await until(() => summary(ann.presence).join() === 'Ann:online:you,Bob:away', 'Bob away');
+    expect(ann.presence.nameOf(bob.room.memberId!)).toBe('Bob');
+
+    bob.transport.disconnect();
+    await until(() => summary(ann.presence).join() === 'Ann:online:you,Bob:offline', 'Bob offline');
+  });
+
+  it('lists chat authors who were never online in this session as offline', async () => {
+    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const carol = await person(relay.connect(), 'Carol');
+    carol.chat.send('hi');
+    await until(() => relay.chats.length === 1, 'the message');
+    carol.transport.disconnect();
+    const dave = await person(relay.connect(), 'Dave');
+    await until(() => summary(dave.presence).join() === 'Dave:online:you,Carol:offline', 'Carol from history');
+  });
+});

@@ -1,0 +1,80 @@
+import { useState, type DragEvent } from 'react';
+import { typingText } from '../../chat/typing';
+import { useValue } from '../hooks';
+import { MembersPanel } from '../MembersPanel';
+import type { RoomSession } from '../useRoomSession';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { useStaged } from './useStaged';
+
+const MEMBERS_OPEN_KEY = 'parley.membersOpen';
+const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+
+function TypingIndicator({ session }: { session: RoomSession }) {
+  const typing = useValue(session.chat.typing);
+  useValue(session.presence.members); // names may arrive after the typing signal
+  const names = typing.map((id) => session.presence.nameOf(id) ?? 'Someone');
+  // A live region, deliberately not role=status: the connection indicator is the page's one status.
+  return (
+    <p className="typing" aria-live="polite">
+      {typingText(names)}
+    </p>
+  );
+}
+
+/** The room's right pane: members, messages, who is typing, and the composer; files can be dropped anywhere on it. */
+export function ChatPane({ session }: { session: RoomSession }) {
+  const { chat, files, presence } = session;
+  const staged = useStaged(files);
+  const [dragging, setDragging] = useState(false);
+  const [membersOpen, setMembersOpen] = useState(() => localStorage.getItem(MEMBERS_OPEN_KEY) === '1');
+  const online = useValue(session.sync.onlineCount);
+
+  function toggleMembers() {
+    const next = !membersOpen;
+    setMembersOpen(next);
+    try {
+      localStorage.setItem(MEMBERS_OPEN_KEY, next ? '1' : '0');
+    } catch {
+      // storage blocked: the choice just is not remembered
+    }
+  }
+
+  return (
+    <section
+      className={`chat${dragging ? ' dragging' : ''}`}
+      aria-labelledby="chat-heading"
+      onDragEnter={(e) => hasFiles(e) && setDragging(true)}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        staged.attach([...e.dataTransfer.files]);
+      }}
+    >
+      <header className="chat-header">
+        <h2 id="chat-heading">Chat</h2>
+        <button type="button" className="small" aria-expanded={membersOpen} aria-controls={membersOpen ? "members" : undefined} onClick={toggleMembers}>
+          Members <span className="count">{online}</span>
+        </button>
+      </header>
+      {membersOpen && <MembersPanel presence={presence} id="members" />}
+      <MessageList chat={chat} files={files} />
+      <TypingIndicator session={session} />
+      <Composer chat={chat} staged={staged} />
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
+    </section>
+  );
+}

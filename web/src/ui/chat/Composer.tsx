@@ -1,0 +1,109 @@
+import { useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import type { ChatSync } from '../../chat/chatSync';
+import type { UploadTask } from '../../files/uploader';
+import { UploadChip } from './Transfers';
+
+export interface Staged {
+  tasks: UploadTask[];
+  refused: string[];
+  attach(files: File[]): void;
+  remove(task: UploadTask): void;
+  /** Hands the staged uploads to a message and clears the list. */
+  take(): UploadTask[];
+}
+
+const MAX_ROWS_PX = 200;
+
+/** The message box: Enter sends, Shift+Enter starts a new line; files come from the picker, a paste or a drop. */
+export function Composer({ chat, staged }: { chat: ChatSync; staged: Staged }) {
+  const [text, setText] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const canSend = text.trim().length > 0 || staged.tasks.length > 0;
+
+  function grow() {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_PX)}px`;
+  }
+
+  function send(event?: FormEvent) {
+    event?.preventDefault();
+    if (!canSend) return;
+    chat.send(text, staged.take());
+    setText('');
+    requestAnimationFrame(grow);
+    input.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return; // plain text pastes as usual
+    event.preventDefault();
+    staged.attach(files);
+  }
+
+  return (
+    <form className="composer" onSubmit={send}>
+      {staged.refused.map((problem) => (
+        <p key={problem} role="alert" className="error composer-alert">
+          {problem}
+        </p>
+      ))}
+      {staged.tasks.length > 0 && (
+        <ul className="staged" aria-label="Attachments to send">
+          {staged.tasks.map((task) => (
+            <li key={task.id}>
+              <UploadChip upload={task} onRemove={() => staged.remove(task)} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="composer-row">
+        <button type="button" className="attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+          <span aria-hidden="true">+</span>
+        </button>
+        <input
+          ref={picker}
+          id="chat-file-input"
+          type="file"
+          multiple
+          hidden
+          aria-label="Attach files input"
+          onChange={(e) => {
+            staged.attach([...(e.target.files ?? [])]);
+            e.target.value = ''; // the same file can be picked again
+          }}
+        />
+        <textarea
+          ref={input}
+          aria-label="Message"
+          placeholder="Message"
+          rows={1}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            grow();
+            if (e.target.value) chat.typingInput();
+            else chat.typingStopped();
+          }}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          onBlur={() => chat.typingStopped()}
+        />
+        <button type="submit" className="send" disabled={!canSend}>
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,92 @@
+import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
+import type { ChatItem, ChatSync } from '../../chat/chatSync';
+import type { FileTransfers } from '../../files/fileTransfers';
+import { useValue } from '../hooks';
+import { dayKey, dayLabel } from './format';
+import { MessageItem, type MessageActions } from './MessageItem';
+
+const NEAR_BOTTOM_PX = 48;
+const NEAR_TOP_PX = 120;
+const GROUP_WITHIN_MS = 5 * 60_000;
+
+const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
+  !!before &&
+  before.sender === item.sender &&
+  before.body?.author.name === item.body?.author.name &&
+  item.sentAt - before.sentAt < GROUP_WITHIN_MS &&
+  dayKey(item.sentAt) === dayKey(before.sentAt);
+
+/**
+ * The scrolling message log. It stays pinned to the newest message while the reader is at the
+ * bottom (and always for the reader's own new message), keeps the reader's place when earlier
+ * pages load above, and loads them when scrolled near the top or on the button.
+ */
+export function MessageList({ chat, files }: { chat: ChatSync; files: FileTransfers }) {
+  const items = useValue(chat.messages);
+  const hasEarlier = useValue(chat.hasEarlier);
+  const loadingEarlier = useValue(chat.loadingEarlier);
+  const loaded = useValue(chat.loaded);
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const previous = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
+  const actions = useRef<MessageActions>({ retry: (id) => chat.retry(id), discard: (id) => chat.discard(id) }).current;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const first = items[0]?.key;
+    const last = items[items.length - 1];
+    const before = previous.current;
+    if (before.first && first !== before.first && before.last === last?.key) {
+      el.scrollTop += el.scrollHeight - before.height; // earlier page above: keep the reader's place
+    } else if (pinned.current || (last?.mine && last.key !== before.last)) {
+      el.scrollTop = el.scrollHeight;
+      pinned.current = true;
+    }
+    previous.current = { first, last: last?.key, height: el.scrollHeight };
+  }, [items]);
+
+  // Previews grow once decrypted and the pane resizes; a reader at the bottom should stay there.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || !content.current || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+      previous.current.height = el.scrollHeight;
+    });
+    observer.observe(content.current);
+    observer.observe(el); // the pane itself shrinks too, e.g. when the member list opens
+    return () => observer.disconnect();
+  }, []);
+
+  function onScroll() {
+    const el = scroller.current!;
+    pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    if (el.scrollTop < NEAR_TOP_PX && hasEarlier && !loadingEarlier) void chat.loadEarlier();
+  }
+
+  return (
+    <div className="messages" ref={scroller} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0}>
+      <div ref={content} className="messages-content">
+        {hasEarlier && (
+          <button type="button" className="load-earlier small" onClick={() => void chat.loadEarlier()} disabled={loadingEarlier} aria-busy={loadingEarlier}>
+            {loadingEarlier ? 'Loading earlier messages…' : 'Load earlier messages'}
+          </button>
+        )}
+        {loaded && items.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
+        {!loaded && <p className="empty">Loading messages…</p>}
+        {items.map((item, i) => {
+          const before = items[i - 1];
+          const newDay = !before || dayKey(before.sentAt) !== dayKey(item.sentAt);
+          return (
+            <Fragment key={item.key}>
+              {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}
+              <MessageItem item={item} showHeader={newDay || !followsUp(item, before)} files={files} actions={actions} />
+            </Fragment>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
