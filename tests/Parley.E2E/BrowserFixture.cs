@@ -30,13 +30,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (its own storage), as another person on another machine.</summary>
-    public async Task<IPage> NewPersonAsync(Uri? server = null)
+    public async Task<IPage> NewPersonAsync(Uri? server = null, string timezone = "Europe/Berlin", int width = 1280)
     {
         var context = await Browser.NewContextAsync(new()
         {
+            TimezoneId = timezone,
+            AcceptDownloads = true,
             BaseURL = (server ?? Server.BaseUri).ToString(),
             Permissions = ["clipboard-read", "clipboard-write"],
-            ViewportSize = new() { Width = 1280, Height = 800 },
+            ViewportSize = new() { Width = width, Height = 800 },
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();

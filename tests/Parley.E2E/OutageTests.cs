@@ -6,7 +6,7 @@ namespace Parley.E2E;
 public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Code_typed_while_the_server_is_down_arrives_when_it_is_back_and_outlives_the_restart()
+    public async Task Code_and_chat_typed_while_the_server_is_down_arrive_once_when_it_is_back_and_outlive_the_restart()
     {
         var data = Directory.CreateTempSubdirectory("parley-outage-").FullName;
         var server = await ParleyServerProcess.StartAsync(data);
@@ -23,6 +23,8 @@ public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
             await Assertions.Expect(bob.Page.GetByRole(AriaRole.Status)).Not.ToHaveTextAsync("Connected");
             await alice.TypeAtEndAsync(" alice offline");
             await bob.TypeAtEndAsync(" bob offline");
+            await alice.SendMessageAsync("said while the server was down");
+            await Assertions.Expect(alice.Message("said while the server was down")).ToContainTextAsync("sending");
 
             await server.DisposeAsync();
             server = await ParleyServerProcess.StartAsync(data, port: port);
@@ -30,8 +32,12 @@ public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
             await alice.WaitForCodeAsync(c => c.Contains("alice offline") && c.Contains("bob offline"), "both offline edits at alice", 30_000);
             var merged = await alice.CopyAllCodeAsync();
             await bob.WaitForCodeAsync(c => c == merged, "bob to converge with alice", 30_000);
+            // The message goes out once the connection is back, exactly once.
+            await Assertions.Expect(alice.Message("said while the server was down")).ToContainTextAsync("sent", new() { Timeout = 30_000 });
+            await Assertions.Expect(bob.Message("said while the server was down")).ToHaveCountAsync(1);
             var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
             await carol.WaitForCodeAsync(c => c == merged, "a newcomer after the restart to see everything");
+            await Assertions.Expect(carol.Message("said while the server was down")).ToHaveCountAsync(1);
         }
         finally
         {

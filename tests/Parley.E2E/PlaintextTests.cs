@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Playwright;
 using Parley.Testing;
 
 namespace Parley.E2E;
@@ -7,13 +8,25 @@ namespace Parley.E2E;
 public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Code_typed_in_the_browser_never_appears_in_the_database_data_folder_or_server_log()
+    public async Task Code_chat_file_names_and_file_contents_never_appear_in_the_database_data_folder_or_server_log()
     {
-        var marker = "PLAINMARK" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant();
+        string Marker(string what) => $"PLAIN{what}{Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()}";
+        var (code, chat, fileName, fileContent) = (Marker("CODE"), Marker("CHAT"), Marker("NAME"), Marker("CONTENT"));
         var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
         var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
-        await alice.TypeAtEndAsync($"const secret = \"{marker}\";");
-        await bob.WaitForCodeAsync(c => c.Contains(marker), "the marker to reach bob through the server");
+        await alice.TypeAtEndAsync($"const secret = \"{code}\";");
+        await bob.WaitForCodeAsync(c => c.Contains(code), "the code marker to reach bob through the server");
+        await alice.AttachAsync(new FilePayload
+        {
+            Name = fileName + ".txt", MimeType = "text/plain",
+            Buffer = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(fileContent + "\n", 1000))),
+        });
+        await alice.SendMessageAsync($"the chat says {chat}");
+        var message = bob.Message(chat);
+        await Assertions.Expect(message).ToContainTextAsync(fileName + ".txt");
+        var download = await bob.Page.RunAndWaitForDownloadAsync(() =>
+            message.GetByRole(AriaRole.Button, new() { Name = $"Download {fileName}.txt" }).ClickAsync());
+        Assert.Contains(fileContent, await File.ReadAllTextAsync(await download.PathAsync()));
         var linkSecret = new Uri(alice.Page.Url).Fragment.TrimStart('#');
 
         // Snapshot the evidence while the server holds the room; SQLite's WAL file is part of it.
@@ -23,7 +36,8 @@ public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         var stored = files.Select(f => (f, File.ReadAllBytes(f))).ToList();
         Assert.True(stored.Sum(s => s.Item2.Length) > 0);
 
-        foreach (var needle in new[] { marker, linkSecret })
+        Assert.Contains(files, f => f.Contains("blobs"));
+        foreach (var needle in new[] { code, chat, fileName, fileContent, linkSecret })
         {
             foreach (var (file, bytes) in stored)
             {

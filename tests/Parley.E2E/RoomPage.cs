@@ -13,6 +13,21 @@ public sealed class RoomPage(IPage page)
     public ILocator MembersOnline => Page.GetByLabel("Members online");
     public ILocator Language => Page.GetByRole(AriaRole.Combobox, new() { Name = "Language" });
 
+    public ILocator Composer => Page.GetByRole(AriaRole.Textbox, new() { Name = "Message" });
+    public ILocator Messages => Page.GetByRole(AriaRole.Log, new() { Name = "Messages" });
+    public ILocator Message(string text) => Messages.GetByRole(AriaRole.Article).Filter(new() { HasText = text });
+    public ILocator Divider => Page.GetByRole(AriaRole.Separator, new() { Name = "Resize editor and chat" });
+
+    /// <summary>Types a message and presses Enter, as a person would.</summary>
+    public async Task SendMessageAsync(string text)
+    {
+        await Composer.FillAsync(text);
+        await Composer.PressAsync("Enter");
+    }
+
+    public async Task AttachAsync(params FilePayload[] files) =>
+        await Page.Locator("#chat-file-input").SetInputFilesAsync(files);
+
     public static async Task<RoomPage> StartSessionAsync(IPage page)
     {
         await page.GotoAsync("/");

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Parley.E2E;
+
+public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    async Task<(RoomPage Alice, RoomPage Bob)> TwoPeopleAsync(string aliceZone = "Europe/Berlin", string bobZone = "Europe/Berlin")
+    {
+        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync(timezone: aliceZone));
+        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(timezone: bobZone), alice.Page.Url);
+        await alice.WaitForMembersOnlineAsync(2);
+        return (alice, bob);
+    }
+
+    [Fact]
+    public async Task Two_people_chat_both_ways_with_names_local_times_and_safe_markdown()
+    {
+        var (alice, bob) = await TwoPeopleAsync("America/New_York", "Asia/Tokyo");
+
+        await alice.SendMessageAsync("Hello Bob, have a look at `parse()`");
+        var mine = alice.Message("Hello Bob");
+        await Assertions.Expect(mine).ToContainTextAsync("sent");
+        var theirs = bob.Message("Hello Bob");
+        await Assertions.Expect(theirs.Locator("code")).ToHaveTextAsync("parse()");
+
+        // Same author, same instant, each shown in the viewer's own time zone (13 or 14 hours apart).
+        var aliceLabel = await mine.GetAttributeAsync("aria-label");
+        var bobLabel = await theirs.GetAttributeAsync("aria-label");
+        var author = aliceLabel![..aliceLabel!.LastIndexOf(',')];
+        Assert.StartsWith(author + ",", bobLabel!);
+        Assert.NotEqual(aliceLabel, bobLabel);
+
+        await bob.Composer.FillAsync("```\nlet answer = 42\n```\n[click me](javascript:alert(1)) or https://example.org/docs");
+        await bob.Composer.PressAsync("Enter");
+        var reply = alice.Message("let answer = 42");
+        await Assertions.Expect(reply.Locator("pre code")).ToContainTextAsync("let answer = 42");
+        await Assertions.Expect(reply.GetByRole(AriaRole.Link, new() { Name = "https://example.org/docs" }))
+            .ToHaveAttributeAsync("href", "https://example.org/docs");
+        Assert.Equal(0, await reply.Locator("a[href^='javascript']").CountAsync());
+        Assert.Equal(0, await reply.Locator("script").CountAsync());
+        await Assertions.Expect(reply).ToContainTextAsync("click me");
+    }
+
+    [Fact]
+    public async Task The_typing_indicator_appears_while_someone_types_and_clears_when_they_send()
+    {
+        var (alice, bob) = await TwoPeopleAsync();
+        var aliceName = await OwnNameAsync(alice);
+
+        await alice.Composer.PressSequentiallyAsync("thinking out loud");
+        var indicator = bob.Page.GetByText($"{aliceName} is typing…");
+        await Assertions.Expect(indicator).ToBeVisibleAsync();
+
+        await alice.Composer.PressAsync("Enter");
+        await Assertions.Expect(bob.Message("thinking out loud")).ToBeVisibleAsync();
+        await Assertions.Expect(indicator).ToBeHiddenAsync(new() { Timeout = 8_000 });
+    }
+
+    [Fact]
+    public async Task An_image_previews_for_the_other_person_and_a_file_downloads_byte_identical()
+    {
+        var (alice, bob) = await TwoPeopleAsync();
+        var png = Convert.FromBase64String((await alice.Page.EvaluateAsync<string>("""
+            () => { const c = document.createElement('canvas'); c.width = 64; c.height = 48;
+                    const g = c.getContext('2d'); g.fillStyle = '#e05a2a'; g.fillRect(0, 0, 64, 48);
+                    g.fillStyle = '#2a7ae0'; g.fillRect(16, 12, 32, 24); return c.toDataURL('image/png'); }
+            """)).Split(',')[1]);
+        var data = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 4321);
+
+        await alice.AttachAsync(new FilePayload { Name = "sunset.png", MimeType = "image/png", Buffer = png },
+            new FilePayload { Name = "data.bin", MimeType = "application/octet-stream", Buffer = data });
+        await alice.SendMessageAsync("two files for you");
+
+        var message = bob.Message("two files for you");
+        var image = message.GetByRole(AriaRole.Img, new() { Name = "sunset.png" });
+        await Assertions.Expect(image).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.Equal(64, await image.EvaluateAsync<int>("img => img.naturalWidth"));
+        Assert.Equal(48, await image.EvaluateAsync<int>("img => img.naturalHeight"));
+
+        var download = await bob.Page.RunAndWaitForDownloadAsync(() =>
+            message.GetByRole(AriaRole.Button, new() { Name = "Download data.bin" }).ClickAsync());
+        Assert.Equal("data.bin", download.SuggestedFilename);
+        var saved = await download.PathAsync();
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await File.ReadAllBytesAsync(saved)));
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_with_a_clear_message_before_any_upload()
+    {
+        var (alice, _) = await TwoPeopleAsync();
+        // Playwright hands a file to the page without reading it, so a sparse 101 MiB file costs nothing.
+        var path = Path.Combine(Path.GetTempPath(), $"huge-{Guid.NewGuid():N}.iso");
+        await using (var huge = File.Create(path)) huge.SetLength(101L * 1024 * 1024);
+        try
+        {
+            await alice.Page.Locator("#chat-file-input").SetInputFilesAsync(path);
+            var alert = alice.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "the limit is" });
+            await Assertions.Expect(alert).ToHaveTextAsync($"{Path.GetFileName(path)} is 101 MB; the limit is 100 MB.");
+            await Assertions.Expect(alice.Page.GetByRole(AriaRole.List, new() { Name = "Attachments to send" })).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task The_divider_resizes_by_keyboard_and_mouse_and_the_width_is_remembered()
+    {
+        var (alice, _) = await TwoPeopleAsync();
+        var start = double.Parse((await alice.Divider.GetAttributeAsync("aria-valuenow"))!);
+
+        await alice.Divider.FocusAsync();
+        await alice.Page.Keyboard.PressAsync("ArrowLeft");
+        await alice.Page.Keyboard.PressAsync("ArrowLeft");
+        var byKeys = double.Parse((await alice.Divider.GetAttributeAsync("aria-valuenow"))!);
+        Assert.True(byKeys < start - 5, $"arrow keys moved it from {start} to {byKeys}");
+
+        var box = (await alice.Divider.BoundingBoxAsync())!;
+        await alice.Page.Mouse.MoveAsync(box.X + box.Width / 2, box.Y + box.Height / 2);
+        await alice.Page.Mouse.DownAsync();
+        await alice.Page.Mouse.MoveAsync(box.X + box.Width / 2 + 250, box.Y + box.Height / 2, new() { Steps = 10 });
+        await alice.Page.Mouse.UpAsync();
+        var byMouse = double.Parse((await alice.Divider.GetAttributeAsync("aria-valuenow"))!);
+        Assert.True(byMouse > byKeys + 10, $"dragging moved it from {byKeys} to {byMouse}");
+
+        await alice.Page.ReloadAsync();
+        await alice.WaitForEditorAsync();
+        var afterReload = double.Parse((await alice.Divider.GetAttributeAsync("aria-valuenow"))!);
+        Assert.InRange(afterReload, byMouse - 1, byMouse + 1);
+    }
+
+    [Fact]
+    public async Task A_narrow_screen_shows_code_and_chat_as_tabs()
+    {
+        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var phone = await RoomPage.OpenAsync(await fixture.NewPersonAsync(width: 420), alice.Page.Url);
+
+        var chatTab = phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Chat" });
+        await Assertions.Expect(phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Code" })).ToBeVisibleAsync();
+        await Assertions.Expect(phone.Divider).ToHaveCountAsync(0);
+        await alice.SendMessageAsync("ping from the desktop");
+        await Assertions.Expect(chatTab).ToContainTextAsync("1 new");
+
+        await chatTab.ClickAsync();
+        await Assertions.Expect(phone.Message("ping from the desktop")).ToBeVisibleAsync();
+        await Assertions.Expect(phone.Composer).ToBeVisibleAsync();
+    }
+
+    static async Task<string> OwnNameAsync(RoomPage room)
+    {
+        await room.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") }).ClickAsync();
+        var me = room.Page.GetByRole(AriaRole.List, new() { Name = "Members" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "(you)" });
+        var text = await me.InnerTextAsync();
+        await room.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") }).ClickAsync();
+        return text[..text.IndexOf("(you)", StringComparison.Ordinal)].Trim();
+    }
+}
