@@ -203,3 +203,34 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(file.FileId))).StatusCode);
     }
 }
+
+public class AbandonedUploadTests
+{
+    [Fact]
+    public async Task An_upload_left_unfinished_is_swept_away_while_completed_files_stay()
+    {
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Parley__AbandonedUploadAfter"] = "00:00:02",
+            ["Parley__CleanupInterval"] = "00:00:00.500",
+        });
+        using var http = server.CreateHttpClient();
+        var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
+        var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        await using var _a = alice;
+        var files = alice.Files(http);
+        var content = new GeneratedContent(2L * FileLayout.ChunkBytes, 4);
+        var abandoned = await files.CreateAsync(content.Length);
+        await files.UploadChunksAsync(abandoned, content, [0]);
+        var kept = await files.UploadAsync(content, content.Length);
+        var abandonedFolder = Path.Combine(server.DataDirectory, "blobs", roomId, abandoned.FileId);
+        Assert.True(Directory.Exists(abandonedFolder));
+
+        await Eventually.True(() => !Directory.Exists(abandonedFolder), "the abandoned upload's chunks to be deleted", 15_000);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(abandoned.FileId))).StatusCode);
+        using var sink = new HashingSink();
+        await files.DownloadAsync(kept.FileId, kept.Key, kept.Size, sink);
+        Assert.Equal(content.Length, sink.BytesWritten);
+    }
+}

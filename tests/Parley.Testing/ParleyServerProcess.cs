@@ -15,6 +15,7 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     readonly bool ownsDataDirectory;
+    bool disposed;
 
     ParleyServerProcess(Process process, string dataDirectory, bool ownsDataDirectory)
     {
@@ -98,6 +99,8 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     /// <summary>Stops the server; a data folder it made itself is deleted with it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (disposed) return;
+        disposed = true;
         await StopAsync();
         process.Dispose();
         if (ownsDataDirectory && Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Chat;
+using Parley.Server.Cleanup;
 using Parley.Server.Files;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
@@ -44,6 +45,7 @@ public static class ParleyHost
         builder.Services.AddScoped<FilesApi.Services>();
         builder.Services.AddSingleton<FilePolicy>();
         builder.Services.AddSingleton<IBlobStore, DiskBlobStore>();
+        builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton<ChatWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<ChatWriter>());
 

@@ -19,6 +19,12 @@ public sealed class ParleyOptions
     /// <summary>Largest file (plaintext bytes) that may be attached.</summary>
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>An upload neither completed nor cancelled this long after it started is deleted.</summary>
+    public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the cleanup service looks for abandoned uploads.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Ask for a snapshot every this many updates since the last one…</summary>
     [Range(2, 1_000_000)] public int SnapshotEveryUpdates { get; set; } = 500;
 

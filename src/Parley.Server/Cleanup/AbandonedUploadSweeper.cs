@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Cleanup;
+
+/// <summary>
+/// Deletes uploads that were started but never completed nor cancelled (the tab closed for good),
+/// so their chunks do not hold disk space forever. Completed files are never touched here.
+/// </summary>
+public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ParleyOptions> options,
+    TimeProvider clock, ILogger<AbandonedUploadSweeper> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CleanupInterval, clock);
+        do
+        {
+            try { await SweepAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Sweeping abandoned uploads failed"); }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime - options.Value.AbandonedUploadAfter;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        var abandoned = await db.Files.AsNoTracking().Where(f => !f.Complete && f.CreatedAt < cutoff)
+            .Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
+        foreach (var file in abandoned)
+        {
+            // Rows first: a file whose row is gone is never served, even if removing its chunks fails.
+            await db.Files.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
+            await blobs.DeleteFileAsync(file.RoomId, file.Id, ct);
+        }
+        if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned uploads", abandoned.Count);
+        return abandoned.Count;
+    }
+}
