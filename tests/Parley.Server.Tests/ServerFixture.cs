@@ -19,6 +19,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task<(string RoomId, string Secret)> NewRoomAsync()
     {
+        var (roomId, secret) = await NewRoomWithCreatorTokenAsync();
+        return (roomId, secret);
+    }
+
+    public async Task<NewRoom> NewRoomWithCreatorTokenAsync()
+    {
         using var http = Server.CreateHttpClient();
         return await RoomSession.CreateRoomAsync(http);
     }

@@ -18,7 +18,8 @@ public sealed record JoinRequest(
     [property: Key("joinKey")] byte[] JoinKey,
     [property: Key("memberId")] string? MemberId,
     [property: Key("memberToken")] byte[]? MemberToken,
-    [property: Key("sinceSeq")] long SinceSeq);
+    [property: Key("sinceSeq")] long SinceSeq,
+    [property: Key("creatorToken")] byte[]? CreatorToken = null);
 
 [MessagePackObject]
 public sealed record StoredUpdate(
@@ -41,7 +42,8 @@ public sealed record JoinResult(
     [property: Key("snapshot")] StoredSnapshot? Snapshot,
     [property: Key("updates")] IReadOnlyList<StoredUpdate> Updates,
     [property: Key("more")] bool More,
-    [property: Key("online")] IReadOnlyList<string> Online);
+    [property: Key("online")] IReadOnlyList<string> Online,
+    [property: Key("creatorId")] string? CreatorId);
 
 [MessagePackObject]
 public sealed record UpdatePage(
@@ -76,6 +78,8 @@ public static class HubNames
     public const string ChatHistory = nameof(ChatHistory);
     public const string ChatSince = nameof(ChatSince);
     public const string SetTyping = nameof(SetTyping);
+    public const string Kick = nameof(Kick);
+    public const string Terminate = nameof(Terminate);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
@@ -83,4 +87,6 @@ public static class HubNames
     public const string MemberLeft = nameof(MemberLeft);
     public const string Chat = nameof(Chat);
     public const string Typing = nameof(Typing);
+    public const string MemberKicked = nameof(MemberKicked);
+    public const string Terminated = nameof(Terminated);
 }

@@ -15,6 +15,12 @@ public sealed record Catchup(DocEntry? Snapshot, IReadOnlyList<DocEntry> Updates
 /// <summary>A decrypted chat message.</summary>
 public sealed record ChatEntry(long Seq, string Sender, string ClientMessageId, DateTimeOffset SentAt, byte[] Plaintext);
 
+/// <summary>A room just created: its id, the link secret (never sent) and the creator's token.</summary>
+public sealed record NewRoom(string RoomId, string LinkSecret, byte[] CreatorToken)
+{
+    public void Deconstruct(out string roomId, out string linkSecret) => (roomId, linkSecret) = (RoomId, LinkSecret);
+}
+
 /// <summary>Lets a client resume as the same member after a disconnect.</summary>
 public sealed record MemberCredentials(string MemberId, byte[] MemberToken);
 
@@ -40,6 +46,8 @@ public sealed class RoomSession : IAsyncDisposable
         });
         connection.On<string, StoredChat>(HubNames.Chat, (room, chat) => { if (room == RoomId) ChatReceived?.Invoke(Open(chat)); });
         connection.On<string, string, bool>(HubNames.Typing, (room, member, typing) => { if (room == RoomId) TypingChanged?.Invoke(member, typing); });
+        connection.On<string, string>(HubNames.MemberKicked, (room, member) => { if (room == RoomId) MemberKicked?.Invoke(member); });
+        connection.On<string>(HubNames.Terminated, room => { if (room == RoomId) Terminated?.Invoke(); });
         connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
         connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
     }
@@ -52,6 +60,9 @@ public sealed class RoomSession : IAsyncDisposable
     public MemberCredentials Credentials { get; private set; } = new("", []);
     public int Epoch { get; private set; }
 
+    /// <summary>The room creator's member id, as of the join.</summary>
+    public string? CreatorId { get; private set; }
+
     /// <summary>Highest seq up to which this session has seen every update.</summary>
     public long LastSeq => seqs.Contiguous;
 
@@ -60,21 +71,23 @@ public sealed class RoomSession : IAsyncDisposable
     public event Action<string, byte[]>? AwarenessReceived;
     public event Action<ChatEntry>? ChatReceived;
     public event Action<string, bool>? TypingChanged;
+    public event Action<string>? MemberKicked;
+    public event Action? Terminated;
     public event Action<string>? MemberJoined;
     public event Action<string>? MemberLeft;
 
     /// <summary>Creates a room on the server; the link secret never leaves this process.</summary>
-    public static async Task<(string RoomId, string LinkSecret)> CreateRoomAsync(HttpClient http, CancellationToken ct = default)
+    public static async Task<NewRoom> CreateRoomAsync(HttpClient http, CancellationToken ct = default)
     {
         var linkSecret = RoomSecrets.NewLinkSecret();
         var verifier = RoomSecrets.FromLinkSecret(linkSecret).JoinVerifier;
         using var response = await http.PostAsJsonAsync("/api/rooms", new { joinVerifier = verifier }, ct);
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<CreatedRoom>(ct);
-        return (created!.RoomId, linkSecret);
+        return new NewRoom(created!.RoomId, linkSecret, Base64Url.Decode(created.CreatorToken));
     }
 
-    sealed record CreatedRoom(string RoomId);
+    sealed record CreatedRoom(string RoomId, string CreatorToken);
 
     public static HubConnection Connect(Uri server) =>
         new HubConnectionBuilder()
@@ -84,13 +97,13 @@ public sealed class RoomSession : IAsyncDisposable
 
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
-        MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default)
+        MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null)
     {
         var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret));
         try
         {
             await session.Connection.StartAsync(ct);
-            var catchup = await session.JoinAsync(resume, sinceSeq, ct);
+            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, ct);
             return (session, catchup);
         }
         catch
@@ -100,11 +113,12 @@ public sealed class RoomSession : IAsyncDisposable
         }
     }
 
-    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, CancellationToken ct)
+    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, CancellationToken ct)
     {
         var result = await Connection.InvokeAsync<JoinResult>(HubNames.JoinRoom,
-            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq), ct);
+            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken), ct);
         MemberId = result.MemberId;
+        CreatorId = result.CreatorId;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
         Epoch = result.Epoch;
 
@@ -168,6 +182,11 @@ public sealed class RoomSession : IAsyncDisposable
 
     public Task SetTypingAsync(bool typing, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.SetTyping, RoomId, typing, ct);
+
+    public Task KickAsync(string memberId, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.Kick, RoomId, memberId, ct);
+
+    public Task TerminateAsync(CancellationToken ct = default) => Connection.InvokeAsync(HubNames.Terminate, RoomId, ct);
 
     /// <summary>Attachments of this room, authenticated as this member.</summary>
     public Files.FileTransfer Files(HttpClient http) => new(http, RoomId, Credentials);

@@ -31,6 +31,7 @@ public static class ParleyHost
         });
 
         builder.Services.AddScoped<RoomMembers>();
+        builder.Services.AddScoped<RoomControl>();
         builder.Services.AddScoped<DocLog>();
         builder.Services.AddSingleton<RoomPresence>();
         builder.Services.AddSingleton<EnvelopeRules>();

@@ -12,6 +12,12 @@ public sealed class Room
     /// <summary>SHA-256 of the join key derived from the link secret.</summary>
     public required byte[] JoinVerifier { get; init; }
 
+    /// <summary>SHA-256 of the token the creating browser got; presenting it on join makes the creator.</summary>
+    public byte[]? CreatorTokenHash { get; init; }
+
+    /// <summary>The member who created the room (null until they have joined).</summary>
+    public string? CreatorId { get; set; }
+
     public int Epoch { get; set; }
 
     /// <summary>Highest doc-update sequence number handed out.</summary>
@@ -36,13 +42,29 @@ public sealed class Member
     public required byte[] TokenHash { get; init; }
 
     public DateTime JoinedAt { get; init; }
+
+    /// <summary>Set when the creator removed this member; the row stays so the ban holds.</summary>
+    public DateTime? KickedAt { get; set; }
 }
 
-sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConfiguration<Member>
+/// <summary>What is left of a terminated room: its id, so its link can say the session ended.</summary>
+public sealed class EndedRoom
+{
+    public required string Id { get; init; }
+    public DateTime EndedAt { get; init; }
+}
+
+sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConfiguration<Member>, IEntityTypeConfiguration<EndedRoom>
 {
     public void Configure(EntityTypeBuilder<Room> room)
     {
         room.Property(r => r.Id).HasMaxLength(32);
+        room.Property(r => r.CreatorId).HasMaxLength(32);
+    }
+
+    public void Configure(EntityTypeBuilder<EndedRoom> ended)
+    {
+        ended.Property(r => r.Id).HasMaxLength(32);
     }
 
     public void Configure(EntityTypeBuilder<Member> member)

@@ -9,36 +9,57 @@ namespace Parley.Server.Rooms;
 /// <summary>Admits callers who hold the link, and lets a returning browser resume as the same member.</summary>
 public sealed class RoomMembers(ParleyDb db, TimeProvider clock)
 {
+    public const string Removed = "You were removed from this room.";
+    public const string Ended = "This session has ended.";
+
     public sealed record Admission(Room Room, string MemberId, byte[] MemberToken);
 
     public async Task<Admission> AdmitAsync(JoinRequest request, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.RoomId) || request.RoomId.Length > 32)
             throw new HubException("Unknown room.");
-        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken)
-            ?? throw new HubException("Unknown room.");
+        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
+        if (room is null)
+            throw new HubException(await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Ended : "Unknown room.");
         if (request.JoinKey is not { Length: 32 } ||
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
             throw new HubException("Invalid join key: this link does not open this room.");
 
-        if (request is { MemberId: { Length: <= 32 } memberId, MemberToken: { Length: 32 } token })
+        var admission = await ResumeAsync(room, request, cancellationToken) ?? await AddMemberAsync(room, cancellationToken);
+        if (room.CreatorId is null && IsCreatorToken(room, request.CreatorToken))
         {
-            var member = await db.Members.AsNoTracking()
-                .SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, cancellationToken);
-            if (member is not null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash))
-                return new Admission(room, member.Id, token);
+            // Only once: the first join that shows the token makes the creator, later ones change nothing.
+            var claimed = await db.Rooms.Where(r => r.Id == room.Id && r.CreatorId == null)
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.CreatorId, admission.MemberId), cancellationToken);
+            if (claimed == 1) room.CreatorId = admission.MemberId;
         }
+        return admission;
+    }
 
-        var newToken = RandomNumberGenerator.GetBytes(32);
-        var newMember = new Member
+    async Task<Admission?> ResumeAsync(Room room, JoinRequest request, CancellationToken ct)
+    {
+        if (request is not { MemberId: { Length: <= 32 } memberId, MemberToken: { Length: 32 } token }) return null;
+        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, ct);
+        if (member is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
+        if (member.KickedAt is not null) throw new HubException(Removed);
+        return new Admission(room, member.Id, token);
+    }
+
+    async Task<Admission> AddMemberAsync(Room room, CancellationToken ct)
+    {
+        var token = RandomNumberGenerator.GetBytes(32);
+        var member = new Member
         {
             Id = RoomsApi.NewId(),
             RoomId = room.Id,
-            TokenHash = SHA256.HashData(newToken),
+            TokenHash = SHA256.HashData(token),
             JoinedAt = clock.GetUtcNow().UtcDateTime,
         };
-        db.Members.Add(newMember);
-        await db.SaveChangesAsync(cancellationToken);
-        return new Admission(room, newMember.Id, newToken);
+        db.Members.Add(member);
+        await db.SaveChangesAsync(ct);
+        return new Admission(room, member.Id, token);
     }
+
+    static bool IsCreatorToken(Room room, byte[]? token) =>
+        token is { Length: 32 } && room.CreatorTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), hash);
 }

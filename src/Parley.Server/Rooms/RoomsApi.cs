@@ -10,7 +10,7 @@ public static class RoomsApi
     public const string CreationRateLimit = "room-creation";
 
     public sealed record CreateRoomRequest(string? JoinVerifier);
-    public sealed record CreateRoomResponse(string RoomId);
+    public sealed record CreateRoomResponse(string RoomId, string CreatorToken);
 
     public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
@@ -28,15 +28,17 @@ public static class RoomsApi
                 ["joinVerifier"] = ["A join verifier is the base64url SHA-256 of the join key (32 bytes)."],
             });
 
+        var creatorToken = RandomNumberGenerator.GetBytes(32);
         var room = new Room
         {
             Id = NewId(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             JoinVerifier = verifier,
+            CreatorTokenHash = SHA256.HashData(creatorToken),
         };
         db.Rooms.Add(room);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/r/{room.Id}", new CreateRoomResponse(room.Id));
+        return TypedResults.Created($"/r/{room.Id}", new CreateRoomResponse(room.Id, Base64Url.Encode(creatorToken)));
     }
 
     /// <summary>128 random bits: room and member ids are unguessable as well as unique.</summary>

@@ -10,6 +10,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
 {
     public DbSet<Room> Rooms => Set<Room>();
     public DbSet<Member> Members => Set<Member>();
+    public DbSet<EndedRoom> EndedRooms => Set<EndedRoom>();
     public DbSet<DocUpdateRow> DocUpdates => Set<DocUpdateRow>();
     public DbSet<DocSnapshotRow> DocSnapshots => Set<DocSnapshotRow>();
     public DbSet<ChatMessageRow> ChatMessages => Set<ChatMessageRow>();

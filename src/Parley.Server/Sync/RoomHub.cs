@@ -25,12 +25,12 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
         if (!alreadyHere || previous != admission.MemberId)
         {
             if (alreadyHere) await LeaveAsync(roomId, previous!);
-            if (presence.Connect(roomId, admission.MemberId))
+            if (presence.Connect(roomId, admission.MemberId, Context))
                 await Clients.OthersInGroup(GroupOf(roomId)).SendAsync(HubNames.MemberJoined, roomId, admission.MemberId);
         }
 
         return new JoinResult(admission.MemberId, admission.MemberToken, admission.Room.Epoch, catchup.LatestSeq,
-            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(roomId));
+            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(roomId), admission.Room.CreatorId);
     }
 
     public Task<UpdatePage> FetchUpdates(string roomId, long afterSeq, DocLog log)
@@ -68,7 +68,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
     async Task LeaveAsync(string roomId, string memberId)
     {
-        if (presence.Disconnect(roomId, memberId))
+        if (presence.Disconnect(roomId, memberId, Context.ConnectionId))
             await Clients.Group(GroupOf(roomId)).SendAsync(HubNames.MemberLeft, roomId, memberId);
     }
 }

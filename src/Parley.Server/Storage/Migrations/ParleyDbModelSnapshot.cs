@@ -107,6 +107,20 @@ namespace Parley.Server.Storage.Migrations
                     b.ToTable("Files");
                 });
 
+            modelBuilder.Entity("Parley.Server.Rooms.EndedRoom", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("EndedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("EndedRooms");
+                });
+
             modelBuilder.Entity("Parley.Server.Rooms.Member", b =>
                 {
                     b.Property<string>("Id")
@@ -114,6 +128,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("JoinedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("KickedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RoomId")
@@ -146,6 +163,13 @@ namespace Parley.Server.Storage.Migrations
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatorId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CreatorTokenHash")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Parley.Client.Protocol;
+using Parley.Server.Storage;
+using Parley.Server.Sync;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>The creator's powers over a room: removing a member and ending the session.</summary>
+public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, IHubContext<RoomHub> hub,
+    TimeProvider clock, ILogger<RoomControl> log)
+{
+    // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
+    static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
+
+    public async Task RequireCreatorAsync(string roomId, string callerId, CancellationToken ct)
+    {
+        var creator = await db.Rooms.Where(r => r.Id == roomId).Select(r => r.CreatorId).SingleOrDefaultAsync(ct);
+        if (creator is null || creator != callerId) throw new HubException("Only the room's creator can do that.");
+    }
+
+    public async Task KickAsync(string roomId, string callerId, string? memberId, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        if (memberId == callerId) throw new HubException("The creator cannot remove themselves; terminate the session instead.");
+        var kicked = await db.Members.Where(m => m.Id == memberId && m.RoomId == roomId && m.KickedAt == null)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.KickedAt, clock.GetUtcNow().UtcDateTime), ct);
+        if (kicked == 0) throw new HubException("No such member in this room.");
+
+        var connections = presence.Connections(roomId, memberId);
+        foreach (var c in connections) RoomAccess.Revoke(c, roomId, RoomMembers.Removed);
+        presence.Forget(roomId, memberId);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.MemberKicked, roomId, memberId, ct);
+        await Task.WhenAll(connections.Select(c => hub.Groups.RemoveFromGroupAsync(c.ConnectionId, RoomHub.GroupOf(roomId), ct)));
+        CloseSoon(connections);
+        log.LogInformation("Member {MemberId} was removed from room {RoomId}", memberId, roomId);
+    }
+
+    public async Task TerminateAsync(string roomId, string callerId, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        var connections = presence.Connections(roomId);
+        foreach (var c in connections) RoomAccess.Revoke(c, roomId, RoomMembers.Ended);
+
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Every row of the room goes with it (the foreign keys cascade); only its id stays behind.
+            await db.Rooms.Where(r => r.Id == roomId).ExecuteDeleteAsync(ct);
+            db.EndedRooms.Add(new EndedRoom { Id = roomId, EndedAt = clock.GetUtcNow().UtcDateTime });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        await blobs.DeleteRoomAsync(roomId, ct);
+        presence.Forget(roomId);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.Terminated, roomId, ct);
+        CloseSoon(connections);
+        log.LogInformation("Room {RoomId} was terminated by its creator", roomId);
+    }
+
+    static void CloseSoon(IReadOnlyList<HubCallerContext> connections) =>
+        _ = Task.Delay(CloseAfter).ContinueWith(_ => { foreach (var c in connections) c.Abort(); }, TaskScheduler.Default);
+}

@@ -1,0 +1,14 @@
+using Parley.Server.Rooms;
+
+namespace Parley.Server.Sync;
+
+// The creator's part of the room hub: authorize as a member, hand to RoomControl (which checks
+// that the caller is the creator), return.
+public sealed partial class RoomHub
+{
+    public Task Kick(string roomId, string memberId, RoomControl control) =>
+        control.KickAsync(roomId, RoomAccess.RequireMember(Context, roomId), memberId, Context.ConnectionAborted);
+
+    public Task Terminate(string roomId, RoomControl control) =>
+        control.TerminateAsync(roomId, RoomAccess.RequireMember(Context, roomId), Context.ConnectionAborted);
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Data.Sqlite;
+using Parley.Client.Crypto;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
+
+    async Task<(NewRoom Room, RoomSession Creator)> RoomWithCreatorAsync()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (creator, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        return (room, creator);
+    }
+
+    Task<(RoomSession Session, Catchup Catchup)> JoinAsync(NewRoom room, MemberCredentials? resume = null) =>
+        RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, resume);
+
+    [Fact]
+    public async Task The_creator_is_the_first_member_to_present_the_creator_token_and_only_that_one()
+    {
+        var (room, alice) = await RoomWithCreatorAsync();
+        await using var _a = alice;
+        var (thief, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        await using var _t = thief;
+        var (bob, _) = await JoinAsync(room);
+        await using var _b = bob;
+
+        Assert.Equal(alice.MemberId, alice.CreatorId);
+        Assert.Equal(alice.MemberId, thief.CreatorId);
+        Assert.Equal(alice.MemberId, bob.CreatorId);
+        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => thief.KickAsync(bob.MemberId))).Message);
+    }
+
+    [Fact]
+    public async Task A_kicked_member_is_told_cut_off_at_once_and_cannot_come_back_as_that_member()
+    {
+        var (room, alice) = await RoomWithCreatorAsync();
+        await using var _a = alice;
+        var (bob, _) = await JoinAsync(room);
+        var (carol, _) = await JoinAsync(room);
+        await using var _b = bob;
+        await using var _c = carol;
+        var seenByCarol = new ConcurrentQueue<string>();
+        var seenByBob = new ConcurrentQueue<string>();
+        carol.MemberKicked += seenByCarol.Enqueue;
+        bob.MemberKicked += seenByBob.Enqueue;
+        using var http = fixture.Server.CreateHttpClient();
+        var bobsFile = await bob.Files(http).CreateAsync(10);
+
+        await alice.KickAsync(bob.MemberId);
+
+        await Eventually.True(() => seenByCarol.Contains(bob.MemberId) && seenByBob.Contains(bob.MemberId), "everyone, bob too, was told");
+        await Eventually.True(() => bob.Connection.State == HubConnectionState.Disconnected, "bob's connection was closed");
+        var rejoin = await Assert.ThrowsAsync<HubException>(() => JoinAsync(room, bob.Credentials));
+        Assert.Contains("You were removed from this room", rejoin.Message);
+        var fileApi = await Assert.ThrowsAsync<HttpRequestException>(() => bob.Files(http).StatusAsync(bobsFile.FileId));
+        Assert.Equal(HttpStatusCode.NotFound, fileApi.StatusCode);
+        Assert.Equal(1, (await carol.PushUpdateAsync(Text("carol carries on"))).Seq);
+    }
+
+    [Fact]
+    public async Task Kick_and_terminate_from_anyone_but_the_creator_are_refused_and_change_nothing()
+    {
+        var (room, alice) = await RoomWithCreatorAsync();
+        await using var _a = alice;
+        var (bob, _) = await JoinAsync(room);
+        await using var _b = bob;
+
+        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => bob.KickAsync(alice.MemberId))).Message);
+        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => bob.TerminateAsync())).Message);
+        Assert.Contains("cannot remove themselves", (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync(alice.MemberId))).Message);
+        Assert.Contains("No such member", (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync("NoSuchMemberAAAAAAAAAA"))).Message);
+        await using var outsider = RoomSession.Connect(fixture.Server.BaseUri);
+        await outsider.StartAsync();
+        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() =>
+            outsider.InvokeAsync("Terminate", room.RoomId))).Message);
+
+        Assert.Equal(1, (await alice.PushUpdateAsync(Text("still here"))).Seq);
+        Assert.Equal(2, (await bob.PushUpdateAsync(Text("me too"))).Seq);
+    }
+
+    [Fact]
+    public async Task Terminating_tells_everyone_and_leaves_no_row_or_blob_of_the_room()
+    {
+        var (room, alice) = await RoomWithCreatorAsync();
+        await using var _a = alice;
+        var (bob, _) = await JoinAsync(room);
+        await using var _b = bob;
+        var ended = 0;
+        bob.Terminated += () => Interlocked.Increment(ref ended);
+        using var http = fixture.Server.CreateHttpClient();
+        await alice.PushUpdateAsync(Text("code"));
+        await alice.PushSnapshotAsync(1, Text("snapshot"));
+        await alice.PushUpdateAsync(Text("more code"));
+        await bob.SendChatAsync("c1", Text("chat"));
+        var file = await bob.Files(http).UploadAsync(new GeneratedContent(1500, 1), 1500);
+        Assert.NotEqual(0, await RowsOfRoomAsync(room.RoomId));
+
+        await alice.TerminateAsync();
+
+        await Eventually.True(() => ended == 1, "bob was told the session ended");
+        Assert.Equal(0, await RowsOfRoomAsync(room.RoomId));
+        Assert.False(Directory.Exists(Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId)));
+        var rejoin = await Assert.ThrowsAsync<HubException>(() => JoinAsync(room));
+        Assert.Contains("This session has ended", rejoin.Message);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
+            bob.Files(http).StatusAsync(file.FileId))).StatusCode);
+    }
+
+    /// <summary>Rows anywhere in the database that belong to the room (by room id or by its files).</summary>
+    async Task<long> RowsOfRoomAsync(string roomId)
+    {
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(fixture.Server.DataDirectory, "parley.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        long total = 0;
+        foreach (var sql in new[]
+                 {
+                     "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",
+                 })
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$r", roomId);
+            total += (long)(await command.ExecuteScalarAsync())!;
+        }
+        return total;
+    }
+}
