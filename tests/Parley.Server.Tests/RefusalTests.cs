@@ -145,6 +145,25 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Creating_rooms_too_fast_from_one_address_is_refused_with_429()
+    {
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Parley__RoomsPerMinute"] = "3",
+        });
+        using var http = server.CreateHttpClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await http.PostAsJsonAsync("/api/rooms",
+                new { joinVerifier = RoomSecrets.FromLinkSecret(RoomSecrets.NewLinkSecret()).JoinVerifier });
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created,
+            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task A_connection_that_floods_the_hub_is_slowed_down_and_its_refused_calls_store_nothing()
     {
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>

@@ -13,6 +13,7 @@ public sealed class ServerFixture : IAsyncLifetime
         ["Parley__SnapshotEveryUpdates"] = "100",
         ["Parley__UpdatePageSize"] = "50",
         ["Parley__HubCallsPerSecond"] = "100000",
+        ["Parley__RoomsPerMinute"] = "100000",
     });
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client.Crypto;
+using Parley.Client.Protocol;
+using Parley.Client.Sessions;
+
+namespace Parley.Server.Tests;
+
+/// <summary>Every hub method and file endpoint, called by every kind of caller, with the outcome each must get.</summary>
+public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    public enum Role { Creator, Member, Outsider, KickedMember }
+
+    const string Ok = "ok";
+    const string NotMember = "Not a member";
+    const string Removed = "You were removed";
+    const string CreatorOnly = "Only the room's creator";
+
+    static readonly string[] Methods =
+    [
+        HubNames.FetchUpdates, HubNames.PushDocUpdate, HubNames.PushSnapshot, HubNames.PushAwareness, HubNames.SendChat,
+        HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.Terminate,
+    ];
+
+    static string Expected(Role role, string method) => role switch
+    {
+        Role.Creator => Ok,
+        Role.Member => method is HubNames.Kick or HubNames.Terminate ? CreatorOnly : Ok,
+        Role.Outsider => NotMember,
+        _ => Removed,
+    };
+
+    public static TheoryData<Role, string, string> HubCases()
+    {
+        var data = new TheoryData<Role, string, string>();
+        foreach (var role in Enum.GetValues<Role>())
+        foreach (var method in Methods)
+            data.Add(role, method, Expected(role, method));
+        return data;
+    }
+
+    sealed record Scene(NewRoom Room, RoomSession Creator, RoomSession Member, RoomSession Spare, HubConnection Caller,
+        RoomSession Acting) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var s in new[] { Creator, Member, Spare }) await s.DisposeAsync();
+            await Caller.DisposeAsync();
+        }
+    }
+
+    async Task<Scene> SceneAsync(Role role)
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var server = fixture.Server.BaseUri;
+        var (creator, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        var (member, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        var (spare, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        await creator.PushUpdateAsync(Encoding.UTF8.GetBytes("first"));
+        var outsider = RoomSession.Connect(server);
+        await outsider.StartAsync();
+        if (role == Role.KickedMember) await creator.KickAsync(member.MemberId);
+        var acting = role == Role.Creator ? creator : member;
+        var caller = role switch { Role.Creator => creator.Connection, Role.Outsider => outsider, _ => member.Connection };
+        return new Scene(room, creator, member, spare, caller, acting);
+    }
+
+    static Task Call(Scene s, string method)
+    {
+        var roomId = s.Room.RoomId;
+        // Envelopes made with the real key by a member: only authorization can stop them.
+        var envelope = s.Acting.Encrypt(EnvelopeKind.DocUpdate, Encoding.UTF8.GetBytes("x"));
+        return method switch
+        {
+            HubNames.FetchUpdates => s.Caller.InvokeAsync<UpdatePage>(method, roomId, 0L),
+            HubNames.PushDocUpdate => s.Caller.InvokeAsync<PushResult>(method, roomId, envelope),
+            HubNames.PushSnapshot => s.Caller.InvokeAsync(method, roomId, 1L, envelope),
+            HubNames.PushAwareness => s.Caller.InvokeAsync(method, roomId, envelope),
+            HubNames.SendChat => s.Caller.InvokeAsync<ChatAck>(method, roomId, "m1", envelope),
+            HubNames.ChatHistory => s.Caller.InvokeAsync<ChatPage>(method, roomId, 0L, 10),
+            HubNames.ChatSince => s.Caller.InvokeAsync<ChatPage>(method, roomId, 0L, 10),
+            HubNames.SetTyping => s.Caller.InvokeAsync(method, roomId, true),
+            HubNames.Kick => s.Caller.InvokeAsync(method, roomId, s.Spare.MemberId),
+            HubNames.Terminate => s.Caller.InvokeAsync(method, roomId),
+            _ => throw new ArgumentOutOfRangeException(nameof(method)),
+        };
+    }
+
+    [Theory, MemberData(nameof(HubCases))]
+    public async Task Hub_method_called_by_role_has_the_expected_outcome(Role role, string method, string expected)
+    {
+        await using var scene = await SceneAsync(role);
+
+        var outcome = Ok;
+        try { await Call(scene, method); }
+        catch (HubException e) { outcome = e.Message; }
+
+        Assert.Contains(expected, outcome);
+        if (expected == Ok) return;
+        // A refused call changed nothing: the room is there, with its one update, and the spare member is in.
+        var (probe, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, scene.Room.RoomId, scene.Room.LinkSecret,
+            scene.Spare.Credentials);
+        await probe.DisposeAsync();
+        Assert.Single(catchup.Updates);
+    }
+
+    public enum HttpCaller { Uploader, OtherMember, KickedUploader, NoCredentials, MemberOfAnotherRoom }
+
+    public static TheoryData<HttpCaller, string, HttpStatusCode> HttpCases()
+    {
+        var data = new TheoryData<HttpCaller, string, HttpStatusCode>();
+        var uploaderOnly = new[] { "PUT chunk", "POST complete", "DELETE" };
+        foreach (var endpoint in new[] { "POST create", "GET status", "PUT chunk", "POST complete", "GET content", "DELETE" })
+        foreach (var caller in Enum.GetValues<HttpCaller>())
+        {
+            var expected = caller switch
+            {
+                HttpCaller.Uploader => endpoint switch
+                {
+                    "POST create" => HttpStatusCode.Created,
+                    "GET status" => HttpStatusCode.OK,
+                    "GET content" => HttpStatusCode.Conflict, // not complete yet
+                    _ => HttpStatusCode.NoContent,
+                },
+                HttpCaller.OtherMember => endpoint switch
+                {
+                    "POST create" => HttpStatusCode.Created,
+                    "GET status" => HttpStatusCode.OK,
+                    "GET content" => HttpStatusCode.Conflict,
+                    _ when uploaderOnly.Contains(endpoint) => HttpStatusCode.NotFound,
+                    _ => HttpStatusCode.OK,
+                },
+                _ => HttpStatusCode.NotFound,
+            };
+            data.Add(caller, endpoint, expected);
+        }
+        return data;
+    }
+
+    [Theory, MemberData(nameof(HttpCases))]
+    public async Task File_endpoint_called_by_caller_has_the_expected_status(HttpCaller caller, string endpoint, HttpStatusCode expected)
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var other = await fixture.NewRoomWithCreatorTokenAsync();
+        var server = fixture.Server.BaseUri;
+        var (creator, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        var (uploader, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        var (member, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        var (stranger, _) = await RoomSession.JoinAsync(server, other.RoomId, other.LinkSecret);
+        await using var _c = creator; await using var _u = uploader; await using var _m = member; await using var _s = stranger;
+        using var http = fixture.Server.CreateHttpClient();
+        // A one-chunk file, its chunk not yet sent (when completing, the chunk is sent first).
+        var file = await uploader.Files(http).CreateAsync(100);
+        if (endpoint == "POST complete") await uploader.Files(http).UploadChunksAsync(file, new Parley.Testing.GeneratedContent(100, 1));
+        if (caller == HttpCaller.KickedUploader) await creator.KickAsync(uploader.MemberId);
+        var credentials = caller switch
+        {
+            HttpCaller.Uploader or HttpCaller.KickedUploader => uploader.Credentials,
+            HttpCaller.OtherMember => member.Credentials,
+            HttpCaller.MemberOfAnotherRoom => stranger.Credentials,
+            _ => null,
+        };
+
+        var (method, path) = endpoint switch
+        {
+            "POST create" => (HttpMethod.Post, ""),
+            "GET status" => (HttpMethod.Get, $"/{file.FileId}"),
+            "PUT chunk" => (HttpMethod.Put, $"/{file.FileId}/chunks/0"),
+            "POST complete" => (HttpMethod.Post, $"/{file.FileId}/complete"),
+            "GET content" => (HttpMethod.Get, $"/{file.FileId}/content"),
+            _ => (HttpMethod.Delete, $"/{file.FileId}"),
+        };
+        using var request = new HttpRequestMessage(method, $"/api/rooms/{room.RoomId}/files{path}");
+        if (credentials is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("ParleyMember",
+                $"{credentials.MemberId}:{Base64Url.Encode(credentials.MemberToken)}");
+        if (endpoint == "POST create") request.Content = System.Net.Http.Json.JsonContent.Create(new { size = 10 });
+        if (endpoint == "PUT chunk") request.Content = new ByteArrayContent(new byte[100 + FileLayout.TagBytes]);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+}
