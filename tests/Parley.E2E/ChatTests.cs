@@ -47,7 +47,7 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task The_typing_indicator_appears_while_someone_types_and_clears_when_they_send()
     {
         var (alice, bob) = await TwoPeopleAsync();
-        var aliceName = await OwnNameAsync(alice);
+        var aliceName = await alice.OwnNameAsync();
 
         await alice.Composer.PressSequentiallyAsync("thinking out loud");
         var indicator = bob.Page.GetByText($"{aliceName} is typing…");
@@ -147,14 +147,5 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await chatTab.ClickAsync();
         await Assertions.Expect(phone.Message("ping from the desktop")).ToBeVisibleAsync();
         await Assertions.Expect(phone.Composer).ToBeVisibleAsync();
-    }
-
-    static async Task<string> OwnNameAsync(RoomPage room)
-    {
-        await room.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") }).ClickAsync();
-        var me = room.Page.GetByRole(AriaRole.List, new() { Name = "Members" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "(you)" });
-        var text = await me.InnerTextAsync();
-        await room.Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") }).ClickAsync();
-        return text[..text.IndexOf("(you)", StringComparison.Ordinal)].Trim();
     }
 }

@@ -28,6 +28,25 @@ public sealed class RoomPage(IPage page)
     public async Task AttachAsync(params FilePayload[] files) =>
         await Page.Locator("#chat-file-input").SetInputFilesAsync(files);
 
+    public ILocator MembersButton => Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") });
+    public ILocator MemberList => Page.GetByRole(AriaRole.List, new() { Name = "Members" });
+    public ILocator MemberItem(string name) => MemberList.GetByRole(AriaRole.Listitem).Filter(new() { HasText = name });
+
+    public async Task OpenMembersAsync()
+    {
+        if (await MembersButton.GetAttributeAsync("aria-expanded") != "true") await MembersButton.ClickAsync();
+        await Assertions.Expect(MemberList).ToBeVisibleAsync();
+    }
+
+    /// <summary>This person's display name, as the member list shows it.</summary>
+    public async Task<string> OwnNameAsync()
+    {
+        await OpenMembersAsync();
+        var text = await MemberList.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "(you)" }).InnerTextAsync();
+        await MembersButton.ClickAsync();
+        return text[..text.IndexOf("(you)", StringComparison.Ordinal)].Trim();
+    }
+
     public static async Task<RoomPage> StartSessionAsync(IPage page)
     {
         await page.GotoAsync("/");

@@ -23,9 +23,11 @@ afterEach(async () => {
   for (const done of cleanup.splice(0)) await done();
 });
 
-async function person(transport: FakeTransport, name: string) {
+async function person(transport: FakeTransport, name: string, creatorToken?: Uint8Array) {
   const keys = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
-  const room = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members: memoryMemberStore(), onProblem: () => {} });
+  const members = memoryMemberStore();
+  if (creatorToken) members.saveCreatorToken(ROOM, creatorToken);
+  const room = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members, onProblem: () => {} });
   const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: room.membership, author: () => ({ name, color: '#34d399' }) });
   room.awareness.setLocalStateField('user', { name, color: '#34d399' });
   room.start();
@@ -40,7 +42,8 @@ async function person(transport: FakeTransport, name: string) {
   return { room, chat, presence, transport };
 }
 
-const summary = (p: Presence) => p.members.get().map((m) => `${m.name}:${m.status}${m.isSelf ? ':you' : ''}`);
+const summary = (p: Presence) =>
+  p.members.get().map((m) => `${m.name}:${m.status}${m.isSelf ? ':you' : ''}${m.isCreator ? ':creator' : ''}`);
 
 describe('presence', () => {
   it('lists self first, then online, away and offline members by name', () => {
@@ -80,5 +83,32 @@ describe('presence', () => {
     carol.transport.disconnect();
     const dave = await person(relay.connect(), 'Dave');
     await until(() => summary(dave.presence).join() === 'Dave:online:you,Carol:offline', 'Carol from history');
+  });
+
+  it('marks the creator and leaves out members who were removed', () => {
+    const list = memberList({
+      selfId: 'me',
+      online: ['me', 'b', 'c'],
+      live: new Map([['b', { name: 'Bob', color: '#000000', away: false }]]),
+      known: new Map([['d', { name: 'Ann', color: '#111111' }]]),
+      creatorId: 'b',
+      removed: ['c', 'd'],
+    });
+    expect(list.map((m) => `${m.memberId}:${m.isCreator}`)).toEqual(['me:false', 'b:true']);
+  });
+
+  it('drops a kicked member from everyone\'s list at once, and still knows their name', async () => {
+    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const ann = await person(relay.connect(), 'Ann', relay.creatorToken);
+    const bob = await person(relay.connect(), 'Bob');
+    const cat = await person(relay.connect(), 'Cat');
+    await until(() => summary(cat.presence).join() === 'Cat:online:you,Ann:online:creator,Bob:online', 'everyone at Cat');
+    await until(() => summary(ann.presence).join() === 'Ann:online:you:creator,Bob:online,Cat:online', 'everyone at Ann');
+
+    const bobId = bob.room.memberId!;
+    await ann.room.access.kick(bobId);
+    expect(summary(ann.presence).join()).toBe('Ann:online:you:creator,Cat:online');
+    await until(() => summary(cat.presence).join() === 'Cat:online:you,Ann:online:creator', 'Bob gone at Cat');
+    expect(cat.presence.nameOf(bobId)).toBe('Bob'); // for the "Bob was removed" notice
   });
 });

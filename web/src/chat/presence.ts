@@ -12,6 +12,8 @@ export interface MemberPresence {
   color: string;
   status: PresenceStatus;
   isSelf: boolean;
+  /** Made the room; the only one who can kick and end it. */
+  isCreator: boolean;
 }
 
 /** What one member's awareness says: its profile, and whether every client of it is away. */
@@ -25,21 +27,25 @@ export interface PresenceInput {
   live: ReadonlyMap<string, LiveProfile>;
   /** Names known from chat messages and from earlier in this session. */
   known: ReadonlyMap<string, Author>;
+  creatorId?: string | null;
+  /** Kicked members: they are not part of the room any more, so they are not listed at all. */
+  removed?: readonly string[];
 }
 
 const ORDER: Record<PresenceStatus, number> = { online: 0, away: 1, offline: 2 };
 const UNKNOWN: Author = { name: 'Guest', color: '#9aa3b5' };
 
 /** Everyone worth listing: who is online (away if idle or hidden), then known members who are not. */
-export function memberList({ selfId, online, live, known }: PresenceInput): MemberPresence[] {
+export function memberList({ selfId, online, live, known, creatorId = null, removed = [] }: PresenceInput): MemberPresence[] {
   const onlineSet = new Set(online);
   if (selfId) onlineSet.add(selfId);
   const ids = new Set([...onlineSet, ...known.keys()]);
+  for (const id of removed) ids.delete(id);
   const members = [...ids].map((memberId): MemberPresence => {
     const profile = live.get(memberId);
     const { name, color } = profile ?? known.get(memberId) ?? UNKNOWN;
     const status: PresenceStatus = !onlineSet.has(memberId) ? 'offline' : profile?.away ? 'away' : 'online';
-    return { memberId, name, color, status, isSelf: memberId === selfId };
+    return { memberId, name, color, status, isSelf: memberId === selfId, isCreator: memberId === creatorId };
   });
   return members.sort(
     (a, b) =>
@@ -69,13 +75,19 @@ export class Presence {
       sync.online.subscribe(this.update),
       sync.membership.subscribe(this.update),
       chat.authors.subscribe(this.update),
+      sync.creatorId.subscribe(this.update),
+      sync.access.removed.subscribe(this.update),
     ];
     this.update();
   }
 
-  /** A display name for typing indicators; null if this browser has never seen one. */
+  /**
+   * A display name for typing indicators and notices; null if this browser has never seen one.
+   * It still knows members who are no longer listed (kicked), from awareness or their messages.
+   */
   nameOf(memberId: string): string | null {
-    return this.members.get().find((m) => m.memberId === memberId && m.name !== UNKNOWN.name)?.name ?? this.seen.get(memberId)?.name ?? null;
+    const listed = this.members.get().find((m) => m.memberId === memberId && m.name !== UNKNOWN.name);
+    return listed?.name ?? this.seen.get(memberId)?.name ?? this.chat.authors.get().get(memberId)?.name ?? null;
   }
 
   destroy(): void {
@@ -93,7 +105,14 @@ export class Presence {
       this.seen.set(memberId, { name: user.name, color: user.color });
     });
     const known = new Map([...this.chat.authors.get(), ...this.seen]);
-    const members = memberList({ selfId: this.sync.memberId, online: this.sync.online.get(), live, known });
+    const members = memberList({
+      selfId: this.sync.memberId,
+      online: this.sync.online.get(),
+      live,
+      known,
+      creatorId: this.sync.creatorId.get(),
+      removed: this.sync.access.removed.get(),
+    });
     const key = JSON.stringify(members);
     if (key === this.key) return;
     this.key = key;

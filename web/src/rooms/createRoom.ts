@@ -1,4 +1,5 @@
-import { deriveRoomSecrets, randomLinkSecret, toBase64Url } from '../crypto';
+import { deriveRoomSecrets, fromBase64Url, randomLinkSecret, toBase64Url } from '../crypto';
+import { defaultMemberStore, type MemberStore } from '../sync/memberStore';
 
 export interface CreatedRoom {
   roomId: string;
@@ -6,8 +7,14 @@ export interface CreatedRoom {
   linkSecret: string;
 }
 
-/** Makes a fresh link secret and registers only its join verifier with the server. */
-export async function createRoom(fetchImpl: typeof fetch = fetch): Promise<CreatedRoom> {
+const CREATOR_TOKEN_BYTES = 32;
+
+/**
+ * Makes a fresh link secret and registers only its join verifier with the server. The creator
+ * token it gets back stays in this browser (`members`): presented on the first join, it makes
+ * this browser's member the room's creator, the one who can kick and end the session.
+ */
+export async function createRoom(fetchImpl: typeof fetch = fetch, members: MemberStore = defaultMemberStore()): Promise<CreatedRoom> {
   const secret = randomLinkSecret();
   const { joinVerifier } = await deriveRoomSecrets(secret);
   const response = await fetchImpl('/api/rooms', {
@@ -17,7 +24,21 @@ export async function createRoom(fetchImpl: typeof fetch = fetch): Promise<Creat
   });
   if (response.status === 429) throw new Error('Too many new sessions from here. Wait a moment and try again.');
   if (!response.ok) throw new Error(`Could not start a session (HTTP ${response.status}).`);
-  const body = (await response.json()) as { roomId?: unknown };
+  const body = (await response.json()) as { roomId?: unknown; creatorToken?: unknown };
   if (typeof body.roomId !== 'string' || !body.roomId) throw new Error('The server answered without a room id.');
+  const creatorToken = readCreatorToken(body.creatorToken);
+  // Without a token the room still works; it just has no creator controls.
+  if (creatorToken) members.saveCreatorToken(body.roomId, creatorToken);
   return { roomId: body.roomId, linkSecret: toBase64Url(secret) };
+}
+
+function readCreatorToken(value: unknown): Uint8Array | null {
+  if (value === undefined || value === null) return null;
+  try {
+    const token = typeof value === 'string' ? fromBase64Url(value) : null;
+    if (token?.length === CREATOR_TOKEN_BYTES) return token;
+  } catch {
+    // falls through to the error below
+  }
+  throw new Error('The server answered with a malformed creator token.');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deriveRoomSecrets, fromBase64Url, toBase64Url } from '../crypto';
+import { memoryMemberStore } from '../sync/memberStore';
 import { createRoom } from './createRoom';
 import { isProfile, localProfile } from './identity';
 import { invitePathFrom, parseRoomLocation } from './links';
@@ -51,6 +52,19 @@ describe('createRoom', () => {
     expect(Object.keys(sent!.body)).toEqual(['joinVerifier']);
     const { joinVerifier } = await deriveRoomSecrets(fromBase64Url(room.linkSecret));
     expect(sent!.body.joinVerifier).toBe(joinVerifier);
+  });
+
+  it('keeps the creator token for the room, and refuses a malformed one', async () => {
+    const token = new Uint8Array(32).fill(4);
+    const answer = (creatorToken: unknown) =>
+      (async () => new Response(JSON.stringify({ roomId: 'room-2', creatorToken }), { status: 201 })) as unknown as typeof fetch;
+    const store = memoryMemberStore();
+    await createRoom(answer(toBase64Url(token)), store);
+    expect(store.loadCreatorToken('room-2')).toEqual(token);
+    expect(store.load('room-2')).toBeNull(); // no member yet: that comes with the first join
+
+    await expect(createRoom(answer('c2hvcnQ'), memoryMemberStore())).rejects.toThrow(/malformed creator token/);
+    await expect(createRoom(answer(42), memoryMemberStore())).rejects.toThrow(/malformed creator token/);
   });
 
   it('explains rate limiting', async () => {

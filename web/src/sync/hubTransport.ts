@@ -61,6 +61,8 @@ export class HubTransport implements RoomTransport {
     on(HubEvent.typing, (roomId, memberId, typing) =>
       this.emit('typing', String(roomId), String(memberId), typing === true),
     );
+    on(HubEvent.memberKicked, (roomId, memberId) => this.emit('memberKicked', String(roomId), String(memberId)));
+    on(HubEvent.terminated, (roomId) => this.emit('terminated', String(roomId)));
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -138,6 +140,14 @@ export class HubTransport implements RoomTransport {
 
   async setTyping(roomId: string, typing: boolean): Promise<void> {
     await this.connection.invoke(HubMethod.setTyping, roomId, typing);
+  }
+
+  async kick(roomId: string, memberId: string): Promise<void> {
+    await this.connection.invoke(HubMethod.kick, roomId, memberId);
+  }
+
+  async terminate(roomId: string): Promise<void> {
+    await this.connection.invoke(HubMethod.terminate, roomId);
   }
 
   private setState(state: ConnectionState): void {

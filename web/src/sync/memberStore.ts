@@ -11,36 +11,95 @@ export interface Membership extends MemberCredentials {
   joinCount: number;
 }
 
-/** Where a browser keeps its member id and token per room, so a reload resumes the same member. */
+/**
+ * What a browser keeps per room: its member id and token, so a reload resumes the same member,
+ * and the creator token from `POST /api/rooms`, which makes its first member the room's creator.
+ * Both live in one entry so that leaving a room for good (kicked, ended) drops them together.
+ */
 export interface MemberStore {
   load(roomId: string): MemberCredentials | null;
   save(roomId: string, credentials: MemberCredentials): void;
+  loadCreatorToken(roomId: string): Uint8Array | null;
+  saveCreatorToken(roomId: string, token: Uint8Array): void;
+  /** Drops everything kept for the room. */
+  forget(roomId: string): void;
 }
 
 const keyFor = (roomId: string) => `parley.member.${roomId}`;
 
+interface StoredEntry {
+  memberId?: string;
+  memberToken?: string;
+  creatorToken?: string;
+}
+
+function readEntry(roomId: string): StoredEntry {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(keyFor(roomId)) ?? 'null');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const entry: StoredEntry = {};
+    for (const field of ['memberId', 'memberToken', 'creatorToken'] as const) {
+      const value = (parsed as Record<string, unknown>)[field];
+      if (typeof value === 'string') entry[field] = value;
+    }
+    return entry;
+  } catch {
+    return {}; // unreadable entry: join as a new member rather than not at all
+  }
+}
+
+function writeEntry(roomId: string, entry: StoredEntry): void {
+  try {
+    localStorage.setItem(keyFor(roomId), JSON.stringify(entry));
+  } catch {
+    // Storage full or blocked (private mode): the session still works, a reload just rejoins as new.
+  }
+}
+
+function decoded(value: string | undefined): Uint8Array | null {
+  try {
+    return value === undefined ? null : fromBase64Url(value);
+  } catch {
+    return null;
+  }
+}
+
 export const localStorageMemberStore: MemberStore = {
   load(roomId) {
-    try {
-      const raw = localStorage.getItem(keyFor(roomId));
-      if (!raw) return null;
-      const parsed = JSON.parse(raw) as { memberId?: unknown; memberToken?: unknown };
-      if (typeof parsed.memberId !== 'string' || typeof parsed.memberToken !== 'string') return null;
-      return { memberId: parsed.memberId, memberToken: fromBase64Url(parsed.memberToken) };
-    } catch {
-      return null; // unreadable entry: join as a new member rather than not at all
-    }
+    const { memberId, memberToken } = readEntry(roomId);
+    const token = decoded(memberToken);
+    return memberId !== undefined && token ? { memberId, memberToken: token } : null;
   },
   save(roomId, { memberId, memberToken }) {
+    writeEntry(roomId, { ...readEntry(roomId), memberId, memberToken: toBase64Url(memberToken) });
+  },
+  loadCreatorToken(roomId) {
+    return decoded(readEntry(roomId).creatorToken);
+  },
+  saveCreatorToken(roomId, token) {
+    writeEntry(roomId, { ...readEntry(roomId), creatorToken: toBase64Url(token) });
+  },
+  forget(roomId) {
     try {
-      localStorage.setItem(keyFor(roomId), JSON.stringify({ memberId, memberToken: toBase64Url(memberToken) }));
+      localStorage.removeItem(keyFor(roomId));
     } catch {
-      // Storage full or blocked (private mode): the session still works, a reload just rejoins as new.
+      // storage blocked: then nothing was kept either
     }
   },
 };
 
 export function memoryMemberStore(): MemberStore {
   const entries = new Map<string, MemberCredentials>();
-  return { load: (roomId) => entries.get(roomId) ?? null, save: (roomId, c) => void entries.set(roomId, c) };
+  const creatorTokens = new Map<string, Uint8Array>();
+  return {
+    load: (roomId) => entries.get(roomId) ?? null,
+    save: (roomId, c) => void entries.set(roomId, c),
+    loadCreatorToken: (roomId) => creatorTokens.get(roomId) ?? null,
+    saveCreatorToken: (roomId, token) => void creatorTokens.set(roomId, token),
+    forget: (roomId) => void (entries.delete(roomId), creatorTokens.delete(roomId)),
+  };
 }
+
+/** localStorage in a browser; memory where there is none (tests, workers). */
+export const defaultMemberStore = (): MemberStore =>
+  typeof localStorage === 'undefined' ? memoryMemberStore() : localStorageMemberStore;

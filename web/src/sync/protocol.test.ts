@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChatAck, readChatPage, readStoredChat } from './protocol';
+import { hubErrorText, readChatAck, readChatPage, readJoinResult, readStoredChat } from './protocol';
 
 const envelope = { epoch: 0, iv: new Uint8Array(12), ciphertext: new Uint8Array(17) };
 
@@ -17,5 +17,22 @@ describe('chat protocol readers', () => {
     expect(() => readStoredChat({ seq: 1, sender: 'm', clientMessageId: 'c', sentAt: 0, envelope: { epoch: 0 } })).toThrow(/iv/);
     expect(() => readChatPage({ messages: null })).toThrow(/messages/);
     expect(() => readChatAck([])).toThrow(/map/);
+  });
+});
+
+describe('creator controls in the protocol', () => {
+  const join = { memberId: 'm1', memberToken: new Uint8Array(32), epoch: 0, latestSeq: 0n, updates: [], more: false, online: ['m1'] };
+
+  it('reads the creator id of a join, null when absent or nil', () => {
+    expect(readJoinResult({ ...join, creatorId: 'm0' }).creatorId).toBe('m0');
+    expect(readJoinResult({ ...join, creatorId: null }).creatorId).toBeNull();
+    expect(readJoinResult(join).creatorId).toBeNull();
+    expect(() => readJoinResult({ ...join, creatorId: 7 })).toThrow(/creatorId/);
+  });
+
+  it("keeps only the server's words of a hub error", () => {
+    const wrapped = new Error("An unexpected error occurred invoking 'Kick' on the server. HubException: Only the room's creator can do that.");
+    expect(hubErrorText(wrapped)).toBe("Only the room's creator can do that.");
+    expect(hubErrorText(new Error('Connection lost'))).toBe('Connection lost');
   });
 });

@@ -11,6 +11,8 @@ export interface JoinRequest {
   memberId: string | null;
   memberToken: Uint8Array | null;
   sinceSeq: number;
+  /** From `POST /api/rooms`; makes the joining member the room's creator (once). Null when this browser has none. */
+  creatorToken: Uint8Array | null;
 }
 
 export interface StoredUpdate { seq: number; sender: string; envelope: Envelope }
@@ -33,6 +35,8 @@ export interface JoinResult {
   updates: StoredUpdate[];
   more: boolean;
   online: string[];
+  /** The room creator's member id; null until the creator has joined. */
+  creatorId: string | null;
 }
 
 /** Hub methods, client to server. */
@@ -46,6 +50,8 @@ export const HubMethod = {
   chatHistory: 'ChatHistory',
   chatSince: 'ChatSince',
   setTyping: 'SetTyping',
+  kick: 'Kick',
+  terminate: 'Terminate',
 } as const;
 
 /** Hub events, server to client. */
@@ -56,6 +62,8 @@ export const HubEvent = {
   memberLeft: 'MemberLeft',
   chat: 'Chat',
   typing: 'Typing',
+  memberKicked: 'MemberKicked',
+  terminated: 'Terminated',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -136,6 +144,8 @@ export function readJoinResult(value: unknown): JoinResult {
     updates: readUpdates(m.updates, what),
     more: m.more === true,
     online: m.online.map((id) => str(id, what, 'online')),
+    // Absent from servers older than the creator controls: then nobody is the creator.
+    creatorId: m.creatorId == null ? null : str(m.creatorId, what, 'creatorId'),
   };
 }
 
@@ -160,4 +170,17 @@ export function readChatPage(value: unknown): ChatPage {
   const m = map(value, 'ChatPage');
   if (!Array.isArray(m.messages)) fail('ChatPage', 'messages');
   return { messages: m.messages.map(readStoredChat), more: m.more === true };
+}
+
+const HUB_EXCEPTION = 'HubException: ';
+
+/**
+ * The server's own words in a hub error. SignalR wraps a HubException as "An unexpected error
+ * occurred invoking 'Kick' on the server. HubException: {message}"; people should see only the
+ * message, and code matches on it (docs/protocol.md).
+ */
+export function hubErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const at = message.indexOf(HUB_EXCEPTION);
+  return at < 0 ? message : message.slice(at + HUB_EXCEPTION.length);
 }

@@ -2,9 +2,10 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { EnvelopeKind, RoomKeyRing } from '../crypto';
 import { AwarenessRelay } from './awarenessRelay';
-import { localStorageMemberStore, memoryMemberStore, type MemberStore, type Membership } from './memberStore';
-import type { Envelope, StoredSnapshot, StoredUpdate } from './protocol';
-import { SeqTracker } from './seqTracker';
+import { defaultMemberStore, type MemberStore, type Membership } from './memberStore';
+import type { Envelope } from './protocol';
+import { closedBy, RoomAccess, type RoomClosed } from './roomAccess';
+import { REMOTE, StoredUpdates } from './storedUpdates';
 import type { ConnectionState, RoomTransport } from './transport';
 import { Value } from './value';
 
@@ -20,7 +21,7 @@ export interface RoomSyncOptions {
   joinKey: Uint8Array;
   keys: RoomKeyRing;
   transport: RoomTransport;
-  /** Defaults to localStorage (`parley.member.{roomId}`) in a browser. */
+  /** Member credentials and creator token; defaults to localStorage (`parley.member.{roomId}`) in a browser. */
   members?: MemberStore;
   onProblem?: (problem: SyncProblem) => void;
   batchMs?: number;
@@ -28,11 +29,10 @@ export interface RoomSyncOptions {
   retryMs?: number;
 }
 
-/** Origin of changes that came from the room; only changes with another origin are pushed. */
-export const REMOTE = Symbol('parley.remote');
+export { REMOTE };
 
-// Retrying these cannot help: the link is wrong or the room is gone.
-const FATAL_JOIN_ERROR = /Unknown room|Invalid join key/;
+// Retrying these cannot help: the link is wrong, the room is gone, or this member was removed.
+const FATAL_JOIN_ERROR = /Unknown room|Invalid join key|You were removed from this room|This session has ended/;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -58,18 +58,21 @@ export class RoomSync {
    */
   readonly membership = new Value<Membership | null>(null);
   memberId: string | null = null;
+  /** Creator, kicks and the end of the room for this browser. */
+  readonly access: RoomAccess;
+  readonly creatorId: Value<string | null>;
+  readonly isCreator: Value<boolean>;
+  /** Set once the room is over for this browser (removed, or ended); it never rejoins after that. */
+  readonly closed: Value<RoomClosed | null>;
 
-  private readonly seqs = new SeqTracker();
+  private readonly stored: StoredUpdates;
   private readonly relay: AwarenessRelay;
-  private readonly members: MemberStore;
   private batch: Uint8Array[] = [];
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pending: Uint8Array[] = [];
   private pushing = false;
   private pushFailures = 0;
   private snapshotting = false;
-  /** Set once an update could not be applied: a snapshot from us would then drop it for everyone. */
-  private incomplete = false;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
@@ -81,7 +84,11 @@ export class RoomSync {
   private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RoomSyncOptions) {
-    this.members = options.members ?? (typeof localStorage === 'undefined' ? memoryMemberStore() : localStorageMemberStore);
+    const { roomId, transport } = options;
+    this.stored = new StoredUpdates(this.doc, roomId, options.keys, (message) => this.report('undecryptable', message));
+    const members = options.members ?? defaultMemberStore();
+    this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: (id) => this.relay.memberLeft(id) });
+    ({ creatorId: this.creatorId, isCreator: this.isCreator, closed: this.closed } = this.access);
     this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
@@ -90,7 +97,7 @@ export class RoomSync {
 
   /** Highest seq up to which every update has been applied. */
   get lastSeq(): number {
-    return this.seqs.lastSeq;
+    return this.stored.lastSeq;
   }
 
   /** The member an awareness client id belongs to, as far as this browser has seen. */
@@ -107,10 +114,12 @@ export class RoomSync {
     const { transport, roomId } = this.options;
     this.unsubscribe = transport.subscribe({
       connectionChanged: this.onConnection,
-      docUpdate: (room, update) => room === roomId && void this.applyStored(update),
+      docUpdate: (room, update) => room === roomId && void this.stored.apply(update),
       awareness: (room, sender, envelope) => room === roomId && void this.onAwareness(sender, envelope),
       memberJoined: (room, memberId) => room === roomId && this.relay.memberJoined(memberId),
       memberLeft: (room, memberId) => room === roomId && this.relay.memberLeft(memberId),
+      memberKicked: (room, memberId) => room === roomId && this.access.memberKicked(memberId),
+      terminated: (room) => room === roomId && this.access.close('ended'),
     });
     if (transport.state === 'connected') void this.join();
   }
@@ -148,29 +157,36 @@ export class RoomSync {
     this.status.set(this.everJoined ? 'reconnecting' : 'connecting');
   };
 
+  /** The room is over for this browser: unsent edits are moot, nothing more goes out, no rejoin. */
+  private readonly onClosed = (reason: RoomClosed) => {
+    this.session++;
+    this.joined = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    this.batch = [];
+    this.pending.length = 0;
+    this.membership.set(null);
+    this.failure.set(reason === 'removed' ? 'You were removed from this room.' : 'This session has ended.');
+    this.status.set('failed'); // onConnection ignores reconnects from now on
+  };
+
   private async join(): Promise<void> {
     const session = ++this.session;
     this.joined = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const { roomId, joinKey, keys, transport } = this.options;
-    const saved = this.members.load(roomId);
     try {
-      const result = await transport.joinRoom({
-        roomId,
-        joinKey,
-        memberId: saved?.memberId ?? null,
-        memberToken: saved?.memberToken ?? null,
-        sinceSeq: this.seqs.lastSeq,
-      });
+      const result = await transport.joinRoom({ roomId, joinKey, sinceSeq: this.stored.lastSeq, ...this.access.credentials() });
       if (session !== this.session) return;
       this.memberId = result.memberId;
-      this.members.save(roomId, { memberId: result.memberId, memberToken: result.memberToken });
+      this.access.joined(result);
       this.relay.setOnline(result.online, result.memberId);
       if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
-      if (result.snapshot) await this.applySnapshot(result.snapshot);
+      if (result.snapshot) await this.stored.applySnapshot(result.snapshot);
       let page = { updates: result.updates, more: result.more };
       for (;;) {
-        for (const update of page.updates) await this.applyStored(update);
+        for (const update of page.updates) await this.stored.apply(update);
         if (!page.more || page.updates.length === 0) break;
         page = await transport.fetchUpdates(roomId, page.updates[page.updates.length - 1].seq);
         if (session !== this.session) return;
@@ -189,38 +205,14 @@ export class RoomSync {
       if (FATAL_JOIN_ERROR.test(message)) {
         this.failure.set(message);
         this.status.set('failed');
+        const reason = closedBy(message);
+        if (reason) this.access.close(reason);
       } else if (transport.state === 'connected') {
         // The connection is up but the join failed (server hiccup): try again. A dropped
         // connection needs nothing here, its reconnect starts a new join.
         this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
       }
     }
-  }
-
-  private async applySnapshot(snapshot: StoredSnapshot): Promise<void> {
-    if (snapshot.upToSeq <= this.seqs.lastSeq) return;
-    try {
-      const ctx = { roomId: this.options.roomId, kind: 'doc-snapshot' as const, sender: snapshot.sender };
-      Y.applyUpdate(this.doc, await this.options.keys.decrypt(ctx, snapshot.envelope), REMOTE);
-      this.seqs.coverUpTo(snapshot.upToSeq);
-    } catch (error) {
-      this.incomplete = true;
-      this.report('undecryptable', `Skipped snapshot up to ${snapshot.upToSeq}: ${messageOf(error)}`);
-    }
-  }
-
-  private async applyStored(update: StoredUpdate): Promise<void> {
-    if (this.seqs.has(update.seq)) return;
-    try {
-      const ctx = { roomId: this.options.roomId, kind: 'doc-update' as const, sender: update.sender };
-      Y.applyUpdate(this.doc, await this.options.keys.decrypt(ctx, update.envelope), REMOTE);
-    } catch (error) {
-      // Not fatal: one forged or damaged update must not lock everyone out of the room.
-      this.incomplete = true;
-      this.report('undecryptable', `Skipped update ${update.seq} from ${update.sender}: ${messageOf(error)}`);
-    }
-    // Counted even when skipped: fetching it again cannot make it decrypt.
-    this.seqs.record(update.seq);
   }
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
@@ -249,7 +241,7 @@ export class RoomSync {
     try {
       const result = await this.options.transport.pushDocUpdate(this.options.roomId, await this.seal('doc-update', update));
       this.pending.splice(this.pending.indexOf(update), 1);
-      this.seqs.record(result.seq);
+      this.stored.record(result.seq);
       this.pushFailures = 0;
       acknowledged = true;
       if (result.snapshotDue) void this.uploadSnapshot();
@@ -268,14 +260,14 @@ export class RoomSync {
 
   private async uploadSnapshot(): Promise<void> {
     if (this.snapshotting || this.destroyed) return;
-    if (this.incomplete) {
+    if (this.stored.incomplete) {
       this.report('snapshot-failed', 'Not uploading a snapshot: this browser skipped an update it could not read');
       return;
     }
     this.snapshotting = true;
     try {
       // Taken together: the state holds every update up to lastSeq (and maybe more, which is harmless).
-      const upToSeq = this.seqs.lastSeq;
+      const upToSeq = this.stored.lastSeq;
       const state = Y.encodeStateAsUpdate(this.doc);
       await this.options.transport.pushSnapshot(this.options.roomId, upToSeq, await this.seal('doc-snapshot', state));
     } catch (error) {

@@ -10,6 +10,10 @@ export interface TransportEvents {
   memberLeft(roomId: string, memberId: string): void;
   chat(roomId: string, message: StoredChat): void;
   typing(roomId: string, memberId: string, typing: boolean): void;
+  /** The creator removed this member (it may be this browser's own member). */
+  memberKicked(roomId: string, memberId: string): void;
+  /** The creator ended the room; the server has deleted it. */
+  terminated(roomId: string): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
@@ -30,4 +34,8 @@ export interface RoomTransport {
   chatHistory(roomId: string, beforeSeq: number, limit: number): Promise<ChatPage>;
   chatSince(roomId: string, afterSeq: number, limit: number): Promise<ChatPage>;
   setTyping(roomId: string, typing: boolean): Promise<void>;
+  /** Creator only; anyone else gets `Only the room's creator can do that.` */
+  kick(roomId: string, memberId: string): Promise<void>;
+  /** Creator only: deletes the room for everyone. */
+  terminate(roomId: string): Promise<void>;
 }

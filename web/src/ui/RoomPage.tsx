@@ -2,6 +2,8 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { parseRoomLocation } from '../rooms/links';
 import { ChatPane } from './chat/ChatPane';
+import { RemovalNotices } from './RemovalNotices';
+import { RoomClosedPage } from './RoomClosedPage';
 import { CodeEditor } from './CodeEditor';
 import { useAwayStatus, useMediaQuery, usePreventFileNavigation, useValue } from './hooks';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
@@ -43,7 +45,13 @@ function Room({ roomId, linkSecret }: { roomId: string; linkSecret: string }) {
     document.title = session ? `${session.roomName} · Parley` : 'Parley';
   }, [session]);
   if (!session) return <main className="notice" aria-busy="true" />;
-  return <RoomLayout session={session} />;
+  return <OpenOrClosed session={session} />;
+}
+
+/** Once the room is over for this browser (kicked, or ended), an explanation replaces all of it. */
+function OpenOrClosed({ session }: { session: RoomSession }) {
+  const closed = useValue(session.sync.closed);
+  return closed ? <RoomClosedPage reason={closed} /> : <RoomLayout session={session} />;
 }
 
 function RoomLayout({ session }: { session: RoomSession }) {
@@ -61,6 +69,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
           {message}
         </p>
       )}
+      <RemovalNotices session={session} />
       <RemoteCursorStyles awareness={sync.awareness} />
       {narrow ? <RoomTabs session={session} /> : <RoomSplit session={session} />}
     </div>

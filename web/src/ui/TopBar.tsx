@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
+import { TerminateButton } from './CreatorControls';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
@@ -65,6 +66,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
       <button type="button" onClick={() => void copy(location.href, 'Invite link copied')}>
         Copy invite link
       </button>
+      <TerminateButton sync={sync} />
       <span className="feedback" aria-live="polite">
         {feedback}
       </span>

@@ -17,19 +17,31 @@ export interface RoomSession {
   roomName: string;
 }
 
+/** Stops everything of a session; safe to call twice (the room closing, then the page leaving). */
+function stopper(session: Omit<RoomSession, 'roomName'>, transport: HubTransport): () => void {
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    session.chat.destroy();
+    session.presence.destroy();
+    session.files.destroy();
+    void session.sync.destroy().then(() => transport.stop());
+  };
+}
+
 /** Derives the room's keys from the link secret and runs the room's sync, chat and files while the page shows it. */
 export function useRoomSession(roomId: string, linkSecret: string): RoomSession | null {
   const [session, setSession] = useState<RoomSession | null>(null);
 
   useEffect(() => {
     let cancelled = false;
-    let running: RoomSession | null = null;
-    // A connection per room visit: the protocol has no LeaveRoom, so closing the connection is
-    // how the server learns we left (and tells the others).
-    let transport: HubTransport | null = null;
+    let stop: (() => void) | null = null;
     void deriveRoomSecrets(fromBase64Url(linkSecret)).then((secrets) => {
       if (cancelled) return;
-      transport = new HubTransport('/hub');
+      // A connection per room visit: the protocol has no LeaveRoom, so closing the connection is
+      // how the server learns we left (and tells the others).
+      const transport = new HubTransport('/hub');
       void transport.start();
       const keys = new RoomKeyRing({ epoch: 0, key: secrets.roomKey });
       const profile = localProfile();
@@ -41,18 +53,16 @@ export function useRoomSession(roomId: string, linkSecret: string): RoomSession 
       const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }));
       sync.start();
       chat.start();
-      running = { sync, chat, presence: new Presence(sync, chat), files, roomName: roomDisplayName(secrets.roomNameBytes) };
+      const running = { sync, chat, presence: new Presence(sync, chat), files, roomName: roomDisplayName(secrets.roomNameBytes) };
+      stop = stopper(running, transport);
+      // Kicked or ended: the page keeps the session only to say so; the connection would just
+      // keep knocking on a door that stays shut.
+      sync.closed.subscribe((closed) => closed && stop?.());
       setSession(running);
     });
     return () => {
       cancelled = true;
-      const [closing, connection] = [running, transport];
-      if (closing) {
-        closing.chat.destroy();
-        closing.presence.destroy();
-        closing.files.destroy();
-        void closing.sync.destroy().then(() => connection?.stop());
-      }
+      stop?.();
       setSession(null);
     };
   }, [roomId, linkSecret]);

@@ -15,6 +15,9 @@ import type {
 import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Errors as SignalR delivers a server's HubException, so clients are tested on the real shape. */
+const hubError = (method: string, message: string) =>
+  new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: ${message}`);
 
 export class FakeRelay {
   updates: StoredUpdate[] = [];
@@ -44,6 +47,14 @@ export class FakeRelay {
   /** While set, SendChat never answers (the client's timeout has to act). */
   holdChats = false;
   readonly typingCalls: { sender: string; typing: boolean }[] = [];
+  /** What POST /api/rooms handed the creator's browser. */
+  readonly creatorToken = crypto.getRandomValues(new Uint8Array(32));
+  creatorId: string | null = null;
+  readonly kicked = new Set<string>();
+  terminated = false;
+  /** Every JoinRoom call, refused ones included (`joins` holds the accepted ones). */
+  joinAttempts = 0;
+  readonly kickCalls: { sender: string; memberId: string }[] = [];
   private readonly chatAcks = new Map<string, ChatAck>();
   private readonly tokens = new Map<string, Uint8Array>();
 
@@ -60,6 +71,8 @@ export class FakeRelay {
   }
 
   join(from: FakeTransport, request: JoinRequest): JoinResult {
+    this.joinAttempts++;
+    if (this.terminated) throw hubError('JoinRoom', 'This session has ended.');
     if (request.roomId !== this.roomId) throw new Error('Unknown room');
     if (!sameBytes(request.joinKey, this.joinKey)) throw new Error('Invalid join key');
     this.joins.push(request);
@@ -68,6 +81,11 @@ export class FakeRelay {
     if (!known || !sameBytes(known, request.memberToken!)) {
       memberId = `member-${this.tokens.size + 1}`;
       this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
+    } else if (this.kicked.has(memberId)) {
+      throw hubError('JoinRoom', 'You were removed from this room.');
+    }
+    if (this.creatorId === null && request.creatorToken && sameBytes(request.creatorToken, this.creatorToken)) {
+      this.creatorId = memberId;
     }
     const wasOnline = this.online().includes(memberId);
     from.memberId = memberId;
@@ -83,6 +101,7 @@ export class FakeRelay {
       snapshot: useSnapshot,
       ...page,
       online: this.online(),
+      creatorId: this.creatorId,
     };
   }
 
@@ -155,8 +174,28 @@ export class FakeRelay {
     }
   }
 
-  /** Delivers to every other joined, connected transport, asynchronously like a network. */
-  private fanOut(from: FakeTransport, deliver: (listener: Partial<TransportEvents>) => void): void {
+  kick(from: FakeTransport, memberId: string): void {
+    this.kickCalls.push({ sender: from.memberId!, memberId });
+    if (from.memberId !== this.creatorId) throw hubError('Kick', "Only the room's creator can do that.");
+    if (memberId === from.memberId) throw hubError('Kick', 'The creator cannot kick themselves.');
+    this.kicked.add(memberId);
+    // Everyone hears it (the kicked member too, and the caller), then the kicked member is cut off.
+    this.fanOut(null, (l) => l.memberKicked?.(this.roomId, memberId));
+    queueMicrotask(() => [...this.connections].filter((c) => c.memberId === memberId && c.joined).forEach((c) => c.disconnect()));
+  }
+
+  terminate(from: FakeTransport): void {
+    if (from.memberId !== this.creatorId) throw hubError('Terminate', "Only the room's creator can do that.");
+    this.fanOut(null, (l) => l.terminated?.(this.roomId));
+    this.terminated = true;
+    this.updates = [];
+    this.snapshot = null;
+    this.chats = [];
+    queueMicrotask(() => [...this.connections].filter((c) => c.joined).forEach((c) => c.disconnect()));
+  }
+
+  /** Delivers to every joined, connected transport but `from`, asynchronously like a network. */
+  private fanOut(from: FakeTransport | null, deliver: (listener: Partial<TransportEvents>) => void): void {
     for (const c of this.connections) {
       if (c !== from && c.joined && c.state === 'connected') queueMicrotask(() => c.emit(deliver));
     }
@@ -236,6 +275,14 @@ export class FakeTransport implements RoomTransport {
 
   setTyping(_roomId: string, typing: boolean) {
     return this.call(() => this.relay.relayTyping(this, typing));
+  }
+
+  kick(_roomId: string, memberId: string) {
+    return this.call(() => this.relay.kick(this, memberId));
+  }
+
+  terminate() {
+    return this.call(() => this.relay.terminate(this));
   }
 
   private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {

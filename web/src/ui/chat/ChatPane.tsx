@@ -24,7 +24,7 @@ function TypingIndicator({ session }: { session: RoomSession }) {
 
 /** The room's right pane: members, messages, who is typing, and the composer; files can be dropped anywhere on it. */
 export function ChatPane({ session }: { session: RoomSession }) {
-  const { chat, files, presence } = session;
+  const { chat, files } = session;
   const staged = useStaged(files);
   const [dragging, setDragging] = useState(false);
   const [membersOpen, setMembersOpen] = useState(() => localStorage.getItem(MEMBERS_OPEN_KEY) === '1');
@@ -66,7 +66,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
           Members <span className="count">{online}</span>
         </button>
       </header>
-      {membersOpen && <MembersPanel presence={presence} id="members" />}
+      {membersOpen && <MembersPanel session={session} id="members" />}
       <MessageList chat={chat} files={files} />
       <TypingIndicator session={session} />
       <Composer chat={chat} staged={staged} />

@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace Parley.E2E;
+
+public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task The_creator_kicks_a_member_everyone_sees_it_and_the_kicked_person_is_shut_out()
+    {
+        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var link = alice.Page.Url;
+        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        await alice.WaitForMembersOnlineAsync(3);
+        var bobName = await bob.OwnNameAsync();
+        var aliceName = await alice.OwnNameAsync();
+
+        // Only the creator has the controls, and everyone can see who the creator is.
+        await carol.OpenMembersAsync();
+        await Assertions.Expect(carol.MemberItem(aliceName)).ToContainTextAsync("creator");
+        await Assertions.Expect(carol.Page.GetByRole(AriaRole.Button, new() { Name = $"Kick {bobName}" })).ToHaveCountAsync(0);
+        await Assertions.Expect(carol.Page.GetByRole(AriaRole.Button, new() { Name = "Terminate session" })).ToHaveCountAsync(0);
+
+        await alice.OpenMembersAsync();
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = $"Kick {bobName}" }).ClickAsync();
+        var confirm = alice.Page.GetByRole(AriaRole.Alertdialog).Or(alice.Page.GetByRole(AriaRole.Dialog));
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Kick", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(bob.Page.GetByRole(AriaRole.Heading, new() { Name = "You were removed from this room" })).ToBeVisibleAsync();
+        await Assertions.Expect(bob.Editor).ToHaveCountAsync(0);
+        await Assertions.Expect(carol.MemberItem(bobName)).ToHaveCountAsync(0);
+        await carol.WaitForMembersOnlineAsync(2);
+        await Assertions.Expect(carol.Page.GetByText($"{bobName} was removed")).ToBeVisibleAsync();
+
+        // The same browser, with the same link, does not get back in as that member.
+        await bob.Page.GotoAsync(link);
+        await Assertions.Expect(bob.Page.GetByRole(AriaRole.Heading, new() { Name = "You were removed from this room" }))
+            .ToBeVisibleAsync();
+
+        // The others carry on.
+        await carol.TypeAtEndAsync("still collaborating");
+        await alice.WaitForCodeAsync(c => c.Contains("still collaborating"), "carol's edit after the kick");
+    }
+
+    [Fact]
+    public async Task The_creator_terminates_the_session_after_confirming_and_the_link_then_says_it_ended()
+    {
+        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var link = alice.Page.Url;
+        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        await bob.SendMessageAsync("something to delete");
+        await Assertions.Expect(alice.Message("something to delete")).ToBeVisibleAsync();
+
+        var terminate = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Terminate session" });
+        await terminate.ClickAsync();
+        var confirm = alice.Page.GetByRole(AriaRole.Alertdialog).Or(alice.Page.GetByRole(AriaRole.Dialog));
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Assertions.Expect(bob.Editor).ToBeAttachedAsync(); // cancelling changed nothing
+        await terminate.ClickAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Terminate", Exact = true }).ClickAsync();
+
+        foreach (var person in new[] { alice, bob })
+            await Assertions.Expect(person.Page.GetByRole(AriaRole.Heading, new() { Name = "This session has ended" })).ToBeVisibleAsync();
+        var latecomer = await fixture.NewPersonAsync();
+        await latecomer.GotoAsync(link);
+        await Assertions.Expect(latecomer.GetByRole(AriaRole.Heading, new() { Name = "This session has ended" })).ToBeVisibleAsync();
+    }
+}

@@ -1,0 +1,96 @@
+import type { MemberStore } from './memberStore';
+import type { JoinRequest, JoinResult } from './protocol';
+import type { RoomTransport } from './transport';
+import { Value } from './value';
+
+/** Why a room is over for this browser: its member was kicked, or the creator ended the room. */
+export type RoomClosed = 'removed' | 'ended';
+
+/** The join errors that close the room for good (docs/protocol.md, "Creator controls"). */
+export function closedBy(message: string): RoomClosed | null {
+  if (message.includes('You were removed from this room')) return 'removed';
+  if (message.includes('This session has ended')) return 'ended';
+  return null;
+}
+
+export interface RoomAccessOptions {
+  roomId: string;
+  transport: RoomTransport;
+  members: MemberStore;
+  /** The room is over for this browser: stop syncing. Called before `closed` is published. */
+  onClosed: (reason: RoomClosed) => void;
+  /** Another member was removed: their cursors and presence should go at once, not when their connection drops. */
+  onRemoved: (memberId: string) => void;
+}
+
+/**
+ * Who this browser is in a room and what the creator decides about it: keeps the member
+ * credentials and the creator token for JoinRoom, knows who the creator is, runs Kick and
+ * Terminate, and follows MemberKicked / Terminated. A removed member's browser keeps its member
+ * credentials: presenting them on the next visit is what makes the server say "removed" instead
+ * of admitting a fresh member. An ended room has nothing left to resume, so all of it is forgotten.
+ */
+export class RoomAccess {
+  /** The creator's member id; null until the creator has joined (or on servers without creators). */
+  readonly creatorId = new Value<string | null>(null);
+  /** Whether this browser's member is the creator: it alone sees Kick and Terminate. */
+  readonly isCreator = new Value(false);
+  /** Members removed while this page was open, oldest first; lists leave them out. */
+  readonly removed = new Value<readonly string[]>([]);
+  readonly closed = new Value<RoomClosed | null>(null);
+  private memberId: string | null = null;
+
+  constructor(private readonly options: RoomAccessOptions) {}
+
+  /** The JoinRoom fields that say who this browser is. */
+  credentials(): Pick<JoinRequest, 'memberId' | 'memberToken' | 'creatorToken'> {
+    const { members, roomId } = this.options;
+    const saved = members.load(roomId);
+    // The creator token goes with every join, not just the first: if the answer to the first was
+    // lost, the next one still has it. The server makes a creator only once, so repeats are harmless.
+    return { memberId: saved?.memberId ?? null, memberToken: saved?.memberToken ?? null, creatorToken: members.loadCreatorToken(roomId) };
+  }
+
+  joined(result: JoinResult): void {
+    if (this.closed.get()) return;
+    this.memberId = result.memberId;
+    this.options.members.save(this.options.roomId, { memberId: result.memberId, memberToken: result.memberToken });
+    this.creatorId.set(result.creatorId);
+    this.isCreator.set(result.creatorId !== null && result.creatorId === result.memberId);
+  }
+
+  memberKicked(memberId: string): void {
+    if (this.closed.get()) return;
+    if (memberId === this.memberId) return this.close('removed');
+    if (this.removed.get().includes(memberId)) return; // the caller applies its own kick before the event comes
+    this.removed.set([...this.removed.get(), memberId]);
+    this.options.onRemoved(memberId);
+  }
+
+  /** Creator only. A refusal rejects with the server's error and changes nothing here. */
+  async kick(memberId: string): Promise<void> {
+    await this.options.transport.kick(this.options.roomId, memberId);
+    // Applied now rather than on the echo, so it does not depend on the server telling the caller too.
+    this.memberKicked(memberId);
+  }
+
+  /** Creator only: the room is deleted for everyone, this browser included. */
+  async terminate(): Promise<void> {
+    try {
+      await this.options.transport.terminate(this.options.roomId);
+    } catch (error) {
+      // The server closes the room's connections once done; ours may drop before its answer, after `Terminated`.
+      if (this.closed.get() === 'ended') return;
+      throw error;
+    }
+    this.close('ended');
+  }
+
+  close(reason: RoomClosed): void {
+    if (this.closed.get()) return;
+    if (reason === 'ended') this.options.members.forget(this.options.roomId);
+    this.isCreator.set(false);
+    this.options.onClosed(reason);
+    this.closed.set(reason);
+  }
+}

@@ -1,0 +1,61 @@
+import * as Y from 'yjs';
+import type { RoomKeyRing } from '../crypto';
+import type { StoredSnapshot, StoredUpdate } from './protocol';
+import { SeqTracker } from './seqTracker';
+
+/** Origin of changes that came from the room; only changes with another origin are pushed. */
+export const REMOTE = Symbol('parley.remote');
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Applies what the room stored (snapshots and updates, in whatever order they come) to the doc,
+ * and tracks the highest seq up to which every update has been applied.
+ */
+export class StoredUpdates {
+  /** Set once an update could not be applied: a snapshot from us would then drop it for everyone. */
+  incomplete = false;
+  private readonly seqs = new SeqTracker();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly roomId: string,
+    private readonly keys: RoomKeyRing,
+    private readonly skipped: (message: string) => void,
+  ) {}
+
+  get lastSeq(): number {
+    return this.seqs.lastSeq;
+  }
+
+  /** This browser's own update, acknowledged with this seq: it is in the doc already. */
+  record(seq: number): void {
+    this.seqs.record(seq);
+  }
+
+  async applySnapshot(snapshot: StoredSnapshot): Promise<void> {
+    if (snapshot.upToSeq <= this.seqs.lastSeq) return;
+    try {
+      const ctx = { roomId: this.roomId, kind: 'doc-snapshot' as const, sender: snapshot.sender };
+      Y.applyUpdate(this.doc, await this.keys.decrypt(ctx, snapshot.envelope), REMOTE);
+      this.seqs.coverUpTo(snapshot.upToSeq);
+    } catch (error) {
+      this.incomplete = true;
+      this.skipped(`Skipped snapshot up to ${snapshot.upToSeq}: ${messageOf(error)}`);
+    }
+  }
+
+  async apply(update: StoredUpdate): Promise<void> {
+    if (this.seqs.has(update.seq)) return;
+    try {
+      const ctx = { roomId: this.roomId, kind: 'doc-update' as const, sender: update.sender };
+      Y.applyUpdate(this.doc, await this.keys.decrypt(ctx, update.envelope), REMOTE);
+    } catch (error) {
+      // Not fatal: one forged or damaged update must not lock everyone out of the room.
+      this.incomplete = true;
+      this.skipped(`Skipped update ${update.seq} from ${update.sender}: ${messageOf(error)}`);
+    }
+    // Counted even when skipped: fetching it again cannot make it decrypt.
+    this.seqs.record(update.seq);
+  }
+}
