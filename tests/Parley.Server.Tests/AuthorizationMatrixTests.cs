@@ -22,13 +22,14 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
     static readonly string[] Methods =
     [
         HubNames.FetchUpdates, HubNames.PushDocUpdate, HubNames.PushSnapshot, HubNames.PushAwareness, HubNames.SendChat,
-        HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.Terminate,
+        HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.SetRoomPassword,
+        HubNames.Terminate,
     ];
 
     static string Expected(Role role, string method) => role switch
     {
         Role.Creator => Ok,
-        Role.Member => method is HubNames.Kick or HubNames.Terminate ? CreatorOnly : Ok,
+        Role.Member => method is HubNames.Kick or HubNames.SetRoomPassword or HubNames.Terminate ? CreatorOnly : Ok,
         Role.Outsider => NotMember,
         _ => Removed,
     };
@@ -84,6 +85,7 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
             HubNames.ChatSince => s.Caller.InvokeAsync<ChatPage>(method, roomId, 0L, 10),
             HubNames.SetTyping => s.Caller.InvokeAsync(method, roomId, true),
             HubNames.Kick => s.Caller.InvokeAsync(method, roomId, s.Spare.MemberId),
+            HubNames.SetRoomPassword => s.Caller.InvokeAsync(method, roomId, "a long enough password"),
             HubNames.Terminate => s.Caller.InvokeAsync(method, roomId),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
@@ -100,11 +102,12 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
 
         Assert.Contains(expected, outcome);
         if (expected == Ok) return;
-        // A refused call changed nothing: the room is there, with its one update, and the spare member is in.
+        // A refused call changed nothing: the room is there, open, with its one update, and the spare member is in.
         var (probe, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, scene.Room.RoomId, scene.Room.LinkSecret,
             scene.Spare.Credentials);
         await probe.DisposeAsync();
         Assert.Single(catchup.Updates);
+        Assert.False(probe.PasswordProtected);
     }
 
     public enum HttpCaller { Uploader, OtherMember, KickedUploader, NoCredentials, MemberOfAnotherRoom }

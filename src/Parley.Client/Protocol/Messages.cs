@@ -19,7 +19,8 @@ public sealed record JoinRequest(
     [property: Key("memberId")] string? MemberId,
     [property: Key("memberToken")] byte[]? MemberToken,
     [property: Key("sinceSeq")] long SinceSeq,
-    [property: Key("creatorToken")] byte[]? CreatorToken = null);
+    [property: Key("creatorToken")] byte[]? CreatorToken = null,
+    [property: Key("password")] string? Password = null);
 
 [MessagePackObject]
 public sealed record StoredUpdate(
@@ -43,7 +44,8 @@ public sealed record JoinResult(
     [property: Key("updates")] IReadOnlyList<StoredUpdate> Updates,
     [property: Key("more")] bool More,
     [property: Key("online")] IReadOnlyList<string> Online,
-    [property: Key("creatorId")] string? CreatorId);
+    [property: Key("creatorId")] string? CreatorId,
+    [property: Key("passwordProtected")] bool PasswordProtected);
 
 [MessagePackObject]
 public sealed record UpdatePage(
@@ -80,6 +82,7 @@ public static class HubNames
     public const string SetTyping = nameof(SetTyping);
     public const string Kick = nameof(Kick);
     public const string Terminate = nameof(Terminate);
+    public const string SetRoomPassword = nameof(SetRoomPassword);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
@@ -89,4 +92,5 @@ public static class HubNames
     public const string Typing = nameof(Typing);
     public const string MemberKicked = nameof(MemberKicked);
     public const string Terminated = nameof(Terminated);
+    public const string RoomProtectionChanged = nameof(RoomProtectionChanged);
 }

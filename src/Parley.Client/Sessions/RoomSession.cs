@@ -47,6 +47,12 @@ public sealed class RoomSession : IAsyncDisposable
         connection.On<string, StoredChat>(HubNames.Chat, (room, chat) => { if (room == RoomId) ChatReceived?.Invoke(Open(chat)); });
         connection.On<string, string, bool>(HubNames.Typing, (room, member, typing) => { if (room == RoomId) TypingChanged?.Invoke(member, typing); });
         connection.On<string, string>(HubNames.MemberKicked, (room, member) => { if (room == RoomId) MemberKicked?.Invoke(member); });
+        connection.On<string, bool>(HubNames.RoomProtectionChanged, (room, on) =>
+        {
+            if (room != RoomId) return;
+            PasswordProtected = on;
+            ProtectionChanged?.Invoke(on);
+        });
         connection.On<string>(HubNames.Terminated, room => { if (room == RoomId) Terminated?.Invoke(); });
         connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
         connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
@@ -59,6 +65,9 @@ public sealed class RoomSession : IAsyncDisposable
     public string MemberId { get; private set; } = "";
     public MemberCredentials Credentials { get; private set; } = new("", []);
     public int Epoch { get; private set; }
+
+    /// <summary>Whether new members need a password, as of the join or the latest change.</summary>
+    public bool PasswordProtected { get; private set; }
 
     /// <summary>The room creator's member id, as of the join.</summary>
     public string? CreatorId { get; private set; }
@@ -73,6 +82,7 @@ public sealed class RoomSession : IAsyncDisposable
     public event Action<string, bool>? TypingChanged;
     public event Action<string>? MemberKicked;
     public event Action? Terminated;
+    public event Action<bool>? ProtectionChanged;
     public event Action<string>? MemberJoined;
     public event Action<string>? MemberLeft;
 
@@ -97,13 +107,14 @@ public sealed class RoomSession : IAsyncDisposable
 
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
-        MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null)
+        MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
+        string? password = null)
     {
         var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret));
         try
         {
             await session.Connection.StartAsync(ct);
-            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, ct);
+            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, ct);
             return (session, catchup);
         }
         catch
@@ -113,10 +124,12 @@ public sealed class RoomSession : IAsyncDisposable
         }
     }
 
-    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, CancellationToken ct)
+    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, string? password,
+        CancellationToken ct)
     {
         var result = await Connection.InvokeAsync<JoinResult>(HubNames.JoinRoom,
-            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken), ct);
+            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken, password), ct);
+        PasswordProtected = result.PasswordProtected;
         MemberId = result.MemberId;
         CreatorId = result.CreatorId;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
@@ -185,6 +198,9 @@ public sealed class RoomSession : IAsyncDisposable
 
     public Task KickAsync(string memberId, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.Kick, RoomId, memberId, ct);
+
+    public Task SetRoomPasswordAsync(string? password, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.SetRoomPassword, RoomId, password, ct);
 
     public Task TerminateAsync(CancellationToken ct = default) => Connection.InvokeAsync(HubNames.Terminate, RoomId, ct);
 

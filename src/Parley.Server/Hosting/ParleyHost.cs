@@ -32,6 +32,7 @@ public static class ParleyHost
 
         builder.Services.AddScoped<RoomMembers>();
         builder.Services.AddScoped<RoomControl>();
+        builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
         builder.Services.AddSingleton<RoomPresence>();
         builder.Services.AddSingleton<EnvelopeRules>();

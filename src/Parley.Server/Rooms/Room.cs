@@ -18,6 +18,9 @@ public sealed class Room
     /// <summary>The member who created the room (null until they have joined).</summary>
     public string? CreatorId { get; set; }
 
+    /// <summary>Salted PBKDF2 hash of the room password (ASP.NET Core Identity's format); null = open.</summary>
+    public string? PasswordHash { get; set; }
+
     public int Epoch { get; set; }
 
     /// <summary>Highest doc-update sequence number handed out.</summary>

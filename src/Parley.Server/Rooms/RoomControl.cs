@@ -7,8 +7,8 @@ using Parley.Server.Sync;
 namespace Parley.Server.Rooms;
 
 /// <summary>The creator's powers over a room: removing a member and ending the session.</summary>
-public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, IHubContext<RoomHub> hub,
-    TimeProvider clock, ILogger<RoomControl> log)
+public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, RoomPasswords passwords,
+    IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log)
 {
     // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
     static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
@@ -34,6 +34,14 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
         await Task.WhenAll(connections.Select(c => hub.Groups.RemoveFromGroupAsync(c.ConnectionId, RoomHub.GroupOf(roomId), ct)));
         CloseSoon(connections);
         log.LogInformation("Member {MemberId} was removed from room {RoomId}", memberId, roomId);
+    }
+
+    public async Task SetPasswordAsync(string roomId, string callerId, string? password, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        var hash = passwords.Hash(password);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.PasswordHash, hash), ct);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.RoomProtectionChanged, roomId, hash is not null, ct);
     }
 
     public async Task TerminateAsync(string roomId, string callerId, CancellationToken ct)

@@ -9,6 +9,9 @@ public sealed partial class RoomHub
     public Task Kick(string roomId, string memberId, RoomControl control) =>
         control.KickAsync(roomId, RoomAccess.RequireMember(Context, roomId), memberId, Context.ConnectionAborted);
 
+    public Task SetRoomPassword(string roomId, string? password, RoomControl control) =>
+        control.SetPasswordAsync(roomId, RoomAccess.RequireMember(Context, roomId), password, Context.ConnectionAborted);
+
     public Task Terminate(string roomId, RoomControl control) =>
         control.TerminateAsync(roomId, RoomAccess.RequireMember(Context, roomId), Context.ConnectionAborted);
 }

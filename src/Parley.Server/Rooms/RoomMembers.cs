@@ -7,14 +7,15 @@ using Parley.Server.Storage;
 namespace Parley.Server.Rooms;
 
 /// <summary>Admits callers who hold the link, and lets a returning browser resume as the same member.</summary>
-public sealed class RoomMembers(ParleyDb db, TimeProvider clock)
+public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock)
 {
     public const string Removed = "You were removed from this room.";
     public const string Ended = "This session has ended.";
 
     public sealed record Admission(Room Room, string MemberId, byte[] MemberToken);
 
-    public async Task<Admission> AdmitAsync(JoinRequest request, CancellationToken cancellationToken)
+    /// <param name="clientAddress">Where the caller connects from, to slow down password guessing.</param>
+    public async Task<Admission> AdmitAsync(JoinRequest request, string clientAddress, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.RoomId) || request.RoomId.Length > 32)
             throw new HubException("Unknown room.");
@@ -25,7 +26,13 @@ public sealed class RoomMembers(ParleyDb db, TimeProvider clock)
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
             throw new HubException("Invalid join key: this link does not open this room.");
 
-        var admission = await ResumeAsync(room, request, cancellationToken) ?? await AddMemberAsync(room, cancellationToken);
+        var admission = await ResumeAsync(room, request, cancellationToken);
+        if (admission is null)
+        {
+            // Members who already got in, and the creator's own browser, are not asked again.
+            if (!IsCreatorToken(room, request.CreatorToken)) passwords.Check(room, request.Password, clientAddress);
+            admission = await AddMemberAsync(room, cancellationToken);
+        }
         if (room.CreatorId is null && IsCreatorToken(room, request.CreatorToken))
         {
             // Only once: the first join that shows the token makes the creator, later ones change nothing.

@@ -14,7 +14,8 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
     public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log)
     {
-        var admission = await members.AdmitAsync(request, Context.ConnectionAborted);
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var admission = await members.AdmitAsync(request, address, Context.ConnectionAborted);
         var roomId = admission.Room.Id;
         // Join the group before reading the log, so no update falls between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(roomId), Context.ConnectionAborted);
@@ -30,7 +31,8 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
         }
 
         return new JoinResult(admission.MemberId, admission.MemberToken, admission.Room.Epoch, catchup.LatestSeq,
-            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(roomId), admission.Room.CreatorId);
+            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(roomId), admission.Room.CreatorId,
+            admission.Room.PasswordHash is not null);
     }
 
     public Task<UpdatePage> FetchUpdates(string roomId, long afterSeq, DocLog log)

@@ -181,6 +181,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<long>("LatestSeq")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PasswordHash")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("SnapshotSeq")
                         .HasColumnType("INTEGER");
 

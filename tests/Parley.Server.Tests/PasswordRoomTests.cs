@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+public class PasswordRoomTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    const string Password = "correct horse battery";
+
+    async Task<(NewRoom Room, RoomSession Creator)> ProtectedRoomAsync()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (creator, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        await creator.SetRoomPasswordAsync(Password);
+        return (room, creator);
+    }
+
+    Task<(RoomSession Session, Catchup Catchup)> JoinAsync(NewRoom room, string? password = null, MemberCredentials? resume = null) =>
+        RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, resume, password: password);
+
+    static async Task<string> Refusal(Task task) => (await Assert.ThrowsAsync<HubException>(() => task)).Message;
+
+    [Fact]
+    public async Task A_newcomer_needs_the_password_and_a_returning_member_does_not()
+    {
+        var (room, alice) = await ProtectedRoomAsync();
+        await using var _a = alice;
+
+        Assert.Contains("This room needs a password", await Refusal(JoinAsync(room)));
+        Assert.Contains("Wrong room password", await Refusal(JoinAsync(room, "not the password")));
+        var (bob, _) = await JoinAsync(room, Password);
+        Assert.True(bob.PasswordProtected);
+        var credentials = bob.Credentials;
+        await bob.DisposeAsync();
+
+        var (bobAgain, _) = await JoinAsync(room, resume: credentials);
+        await using var _b = bobAgain;
+        Assert.Equal(credentials.MemberId, bobAgain.MemberId);
+    }
+
+    [Fact]
+    public async Task Guessing_is_cut_off_after_five_tries_even_for_the_right_password()
+    {
+        var (room, alice) = await ProtectedRoomAsync();
+        await using var _a = alice;
+        for (var i = 0; i < 5; i++) Assert.Contains("Wrong room password", await Refusal(JoinAsync(room, $"guess number {i}")));
+
+        Assert.Contains("Too many password attempts", await Refusal(JoinAsync(room, Password)));
+    }
+
+    [Fact]
+    public async Task Only_the_creator_sets_or_removes_the_password_and_everyone_is_told()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (alice, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        var (bob, _) = await JoinAsync(room);
+        await using var _a = alice;
+        await using var _b = bob;
+        var toldBob = new ConcurrentQueue<bool>();
+        bob.ProtectionChanged += toldBob.Enqueue;
+
+        Assert.Contains("Only the room's creator", await Refusal(bob.SetRoomPasswordAsync(Password)));
+        Assert.Contains("Invalid password", await Refusal(alice.SetRoomPasswordAsync("short")));
+        var (carol, _) = await JoinAsync(room);
+        await carol.DisposeAsync(); // still open: nothing changed
+
+        await alice.SetRoomPasswordAsync(Password);
+        Assert.Contains("This room needs a password", await Refusal(JoinAsync(room)));
+        await alice.SetRoomPasswordAsync(null);
+        var (dave, _) = await JoinAsync(room);
+        await dave.DisposeAsync();
+
+        await Eventually.True(() => toldBob.Count == 2, "bob heard of both changes");
+        Assert.Equal([true, false], toldBob);
+    }
+}
