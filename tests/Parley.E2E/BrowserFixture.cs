@@ -20,6 +20,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
         });
         playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = "/usr/bin/chromium",
@@ -40,7 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             Permissions = ["clipboard-read", "clipboard-write"],
             ViewportSize = new() { Width = width, Height = 800 },
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous bounds: CI runs on two cores, and a bound only matters when something is wrong.
+        context.SetDefaultTimeout(20_000);
+        context.SetDefaultNavigationTimeout(45_000);
         return await context.NewPageAsync();
     }
 

@@ -49,7 +49,7 @@ public sealed class RoomPage(IPage page)
 
     public static async Task<RoomPage> StartSessionAsync(IPage page)
     {
-        await page.GotoAsync("/");
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$"));
         var room = new RoomPage(page);
@@ -59,7 +59,7 @@ public sealed class RoomPage(IPage page)
 
     public static async Task<RoomPage> OpenAsync(IPage page, string link)
     {
-        await page.GotoAsync(link);
+        await page.GotoAsync(link, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         var room = new RoomPage(page);
         await room.WaitForEditorAsync();
         return room;
