@@ -63,6 +63,9 @@ export class HubTransport implements RoomTransport {
     );
     on(HubEvent.memberKicked, (roomId, memberId) => this.emit('memberKicked', String(roomId), String(memberId)));
     on(HubEvent.terminated, (roomId) => this.emit('terminated', String(roomId)));
+    on(HubEvent.roomProtectionChanged, (roomId, isProtected) =>
+      this.emit('roomProtectionChanged', String(roomId), isProtected === true),
+    );
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -148,6 +151,10 @@ export class HubTransport implements RoomTransport {
 
   async terminate(roomId: string): Promise<void> {
     await this.connection.invoke(HubMethod.terminate, roomId);
+  }
+
+  async setRoomPassword(roomId: string, password: string | null): Promise<void> {
+    await this.connection.invoke(HubMethod.setRoomPassword, roomId, password);
   }
 
   private setState(state: ConnectionState): void {

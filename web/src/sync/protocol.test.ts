@@ -30,6 +30,11 @@ describe('creator controls in the protocol', () => {
     expect(() => readJoinResult({ ...join, creatorId: 7 })).toThrow(/creatorId/);
   });
 
+  it('reads whether the room is password protected, false from servers that do not say', () => {
+    expect(readJoinResult({ ...join, passwordProtected: true }).passwordProtected).toBe(true);
+    expect(readJoinResult(join).passwordProtected).toBe(false);
+  });
+
   it("keeps only the server's words of a hub error", () => {
     const wrapped = new Error("An unexpected error occurred invoking 'Kick' on the server. HubException: Only the room's creator can do that.");
     expect(hubErrorText(wrapped)).toBe("Only the room's creator can do that.");

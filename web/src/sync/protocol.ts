@@ -13,6 +13,8 @@ export interface JoinRequest {
   sinceSeq: number;
   /** From `POST /api/rooms`; makes the joining member the room's creator (once). Null when this browser has none. */
   creatorToken: Uint8Array | null;
+  /** Asked of new members of a protected room only; kept in memory until the join is admitted. */
+  password: string | null;
 }
 
 export interface StoredUpdate { seq: number; sender: string; envelope: Envelope }
@@ -37,6 +39,8 @@ export interface JoinResult {
   online: string[];
   /** The room creator's member id; null until the creator has joined. */
   creatorId: string | null;
+  /** Whether new members need the room password (the caller got in, so it is not asked again). */
+  passwordProtected: boolean;
 }
 
 /** Hub methods, client to server. */
@@ -52,6 +56,7 @@ export const HubMethod = {
   setTyping: 'SetTyping',
   kick: 'Kick',
   terminate: 'Terminate',
+  setRoomPassword: 'SetRoomPassword',
 } as const;
 
 /** Hub events, server to client. */
@@ -64,6 +69,7 @@ export const HubEvent = {
   typing: 'Typing',
   memberKicked: 'MemberKicked',
   terminated: 'Terminated',
+  roomProtectionChanged: 'RoomProtectionChanged',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -146,6 +152,8 @@ export function readJoinResult(value: unknown): JoinResult {
     online: m.online.map((id) => str(id, what, 'online')),
     // Absent from servers older than the creator controls: then nobody is the creator.
     creatorId: m.creatorId == null ? null : str(m.creatorId, what, 'creatorId'),
+    // Absent from servers older than room passwords: those rooms are open.
+    passwordProtected: m.passwordProtected === true,
   };
 }
 

@@ -13,6 +13,9 @@ export function closedBy(message: string): RoomClosed | null {
   return null;
 }
 
+/** Join errors that retrying cannot help: the link is wrong, the room is gone, or this member was removed. */
+export const isFatalJoinError = (message: string) => /Unknown room|Invalid join key/.test(message) || closedBy(message) !== null;
+
 export interface RoomAccessOptions {
   roomId: string;
   transport: RoomTransport;

@@ -4,7 +4,8 @@ import type { EnvelopeKind, RoomKeyRing } from '../crypto';
 import { AwarenessRelay } from './awarenessRelay';
 import { defaultMemberStore, type MemberStore, type Membership } from './memberStore';
 import type { Envelope } from './protocol';
-import { closedBy, RoomAccess, type RoomClosed } from './roomAccess';
+import { closedBy, isFatalJoinError, RoomAccess, type RoomClosed } from './roomAccess';
+import { RoomProtection } from './roomProtection';
 import { REMOTE, StoredUpdates } from './storedUpdates';
 import type { ConnectionState, RoomTransport } from './transport';
 import { Value } from './value';
@@ -30,9 +31,6 @@ export interface RoomSyncOptions {
 }
 
 export { REMOTE };
-
-// Retrying these cannot help: the link is wrong, the room is gone, or this member was removed.
-const FATAL_JOIN_ERROR = /Unknown room|Invalid join key|You were removed from this room|This session has ended/;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -64,6 +62,8 @@ export class RoomSync {
   readonly isCreator: Value<boolean>;
   /** Set once the room is over for this browser (removed, or ended); it never rejoins after that. */
   readonly closed: Value<RoomClosed | null>;
+  /** The room password: the lock everyone sees, the prompt when a join needs it, the creator's SetRoomPassword. */
+  readonly protection: RoomProtection;
 
   private readonly stored: StoredUpdates;
   private readonly relay: AwarenessRelay;
@@ -72,7 +72,6 @@ export class RoomSync {
   private readonly pending: Uint8Array[] = [];
   private pushing = false;
   private pushFailures = 0;
-  private snapshotting = false;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
@@ -89,6 +88,7 @@ export class RoomSync {
     const members = options.members ?? defaultMemberStore();
     this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: (id) => this.relay.memberLeft(id) });
     ({ creatorId: this.creatorId, isCreator: this.isCreator, closed: this.closed } = this.access);
+    this.protection = new RoomProtection({ roomId, transport, rejoin: () => !this.destroyed && transport.state === 'connected' && void this.join() });
     this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
@@ -120,6 +120,7 @@ export class RoomSync {
       memberLeft: (room, memberId) => room === roomId && this.relay.memberLeft(memberId),
       memberKicked: (room, memberId) => room === roomId && this.access.memberKicked(memberId),
       terminated: (room) => room === roomId && this.access.close('ended'),
+      roomProtectionChanged: (room, isProtected) => room === roomId && this.protection.changed(isProtected),
     });
     if (transport.state === 'connected') void this.join();
   }
@@ -148,7 +149,7 @@ export class RoomSync {
   private readonly onConnection = (state: ConnectionState) => {
     if (this.destroyed || this.status.get() === 'failed') return;
     if (state === 'connected') {
-      void this.join();
+      if (!this.protection.waitingForPerson) void this.join();
       return;
     }
     this.session++; // answers to the old connection's join no longer count
@@ -177,21 +178,15 @@ export class RoomSync {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const { roomId, joinKey, keys, transport } = this.options;
     try {
-      const result = await transport.joinRoom({ roomId, joinKey, sinceSeq: this.stored.lastSeq, ...this.access.credentials() });
+      const who = { ...this.access.credentials(), password: this.protection.joinPassword() };
+      const result = await transport.joinRoom({ roomId, joinKey, sinceSeq: this.stored.lastSeq, ...who });
       if (session !== this.session) return;
       this.memberId = result.memberId;
       this.access.joined(result);
+      this.protection.joined(result);
       this.relay.setOnline(result.online, result.memberId);
       if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
-      if (result.snapshot) await this.stored.applySnapshot(result.snapshot);
-      let page = { updates: result.updates, more: result.more };
-      for (;;) {
-        for (const update of page.updates) await this.stored.apply(update);
-        if (!page.more || page.updates.length === 0) break;
-        page = await transport.fetchUpdates(roomId, page.updates[page.updates.length - 1].seq);
-        if (session !== this.session) return;
-      }
-      if (session !== this.session) return;
+      if (!(await this.stored.catchUp(result, (after) => transport.fetchUpdates(roomId, after), () => session === this.session))) return;
       this.joined = this.everJoined = true;
       this.joinCount++;
       this.membership.set({ memberId: result.memberId, memberToken: result.memberToken, joinCount: this.joinCount });
@@ -200,9 +195,11 @@ export class RoomSync {
       void this.pushPending();
     } catch (error) {
       if (session !== this.session) return;
+      // Not a failure: the person is asked, and no retry goes out until they answer.
+      if (this.protection.refusedJoin(error)) return;
       const message = messageOf(error);
       this.report('join-failed', message);
-      if (FATAL_JOIN_ERROR.test(message)) {
+      if (isFatalJoinError(message)) {
         this.failure.set(message);
         this.status.set('failed');
         const reason = closedBy(message);
@@ -244,7 +241,7 @@ export class RoomSync {
       this.stored.record(result.seq);
       this.pushFailures = 0;
       acknowledged = true;
-      if (result.snapshotDue) void this.uploadSnapshot();
+      if (result.snapshotDue) this.uploadSnapshot();
     } catch (error) {
       // Still pending either way. While connected it was refused, not lost: retry, backing off.
       if (this.joined && !this.destroyed) {
@@ -258,23 +255,12 @@ export class RoomSync {
     if (acknowledged) this.track(this.pushPending());
   }
 
-  private async uploadSnapshot(): Promise<void> {
-    if (this.snapshotting || this.destroyed) return;
-    if (this.stored.incomplete) {
-      this.report('snapshot-failed', 'Not uploading a snapshot: this browser skipped an update it could not read');
-      return;
-    }
-    this.snapshotting = true;
-    try {
-      // Taken together: the state holds every update up to lastSeq (and maybe more, which is harmless).
-      const upToSeq = this.stored.lastSeq;
-      const state = Y.encodeStateAsUpdate(this.doc);
-      await this.options.transport.pushSnapshot(this.options.roomId, upToSeq, await this.seal('doc-snapshot', state));
-    } catch (error) {
-      this.report('snapshot-failed', messageOf(error)); // the next snapshotDue asks again
-    } finally {
-      this.snapshotting = false;
-    }
+  private uploadSnapshot(): void {
+    if (this.destroyed) return;
+    const { transport, roomId } = this.options;
+    this.stored
+      .uploadSnapshot(async (upToSeq, state) => transport.pushSnapshot(roomId, upToSeq, await this.seal('doc-snapshot', state)))
+      .catch((error: unknown) => this.report('snapshot-failed', messageOf(error))); // the next snapshotDue asks again
   }
 
   private async onAwareness(sender: string, envelope: Envelope): Promise<void> {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { RoomKeyRing } from '../crypto';
-import type { StoredSnapshot, StoredUpdate } from './protocol';
+import type { StoredSnapshot, StoredUpdate, UpdatePage } from './protocol';
 import { SeqTracker } from './seqTracker';
 
 /** Origin of changes that came from the room; only changes with another origin are pushed. */
@@ -10,12 +10,14 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /**
  * Applies what the room stored (snapshots and updates, in whatever order they come) to the doc,
- * and tracks the highest seq up to which every update has been applied.
+ * tracks the highest seq up to which every update has been applied, and takes snapshots, which
+ * must claim exactly that.
  */
 export class StoredUpdates {
   /** Set once an update could not be applied: a snapshot from us would then drop it for everyone. */
   incomplete = false;
   private readonly seqs = new SeqTracker();
+  private snapshotting = false;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -57,5 +59,38 @@ export class StoredUpdates {
     }
     // Counted even when skipped: fetching it again cannot make it decrypt.
     this.seqs.record(update.seq);
+  }
+
+  /**
+   * Applies a join's catch-up: its snapshot, its updates and every further page. Returns false as
+   * soon as `current` says the join no longer counts (its connection dropped meanwhile).
+   */
+  async catchUp(
+    first: UpdatePage & { snapshot: StoredSnapshot | null },
+    nextPage: (afterSeq: number) => Promise<UpdatePage>,
+    current: () => boolean,
+  ): Promise<boolean> {
+    if (first.snapshot) await this.applySnapshot(first.snapshot);
+    let page: UpdatePage = first;
+    for (;;) {
+      for (const update of page.updates) await this.apply(update);
+      if (!page.more || page.updates.length === 0) return current();
+      page = await nextPage(page.updates[page.updates.length - 1].seq);
+      if (!current()) return false;
+    }
+  }
+
+  /** Sends the doc as a snapshot covering lastSeq; one at a time (the next snapshotDue asks again anyway). */
+  async uploadSnapshot(send: (upToSeq: number, state: Uint8Array) => Promise<void>): Promise<void> {
+    if (this.snapshotting) return;
+    // The server deletes the updates a snapshot covers: one we skipped would be lost for everyone.
+    if (this.incomplete) throw new Error('Not uploading a snapshot: this browser skipped an update it could not read');
+    this.snapshotting = true;
+    try {
+      // Taken together: the state holds every update up to lastSeq (and maybe more, which is harmless).
+      await send(this.seqs.lastSeq, Y.encodeStateAsUpdate(this.doc));
+    } finally {
+      this.snapshotting = false;
+    }
   }
 }

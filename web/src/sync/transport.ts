@@ -14,6 +14,8 @@ export interface TransportEvents {
   memberKicked(roomId: string, memberId: string): void;
   /** The creator ended the room; the server has deleted it. */
   terminated(roomId: string): void;
+  /** The creator set (true) or removed (false) the room password; the caller hears it too. */
+  roomProtectionChanged(roomId: string, isProtected: boolean): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
@@ -38,4 +40,6 @@ export interface RoomTransport {
   kick(roomId: string, memberId: string): Promise<void>;
   /** Creator only: deletes the room for everyone. */
   terminate(roomId: string): Promise<void>;
+  /** Creator only: 8–128 characters protect the room, null removes the password. */
+  setRoomPassword(roomId: string, password: string | null): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { hubErrorText } from '../sync/protocol';
 
 export interface ConfirmDialogProps {
@@ -13,6 +13,18 @@ export interface ConfirmDialogProps {
 }
 
 /**
+ * Opens a native <dialog> as a modal once it mounts (focus trapped, the page behind inert, Escape
+ * closes it, focus goes back when it closes) and puts the focus on `first`.
+ */
+export function useModal(dialog: RefObject<HTMLDialogElement | null>, first: RefObject<HTMLElement | null>): void {
+  useEffect(() => {
+    // Guarded because StrictMode runs effects twice, and showModal() on an open dialog throws.
+    if (dialog.current && !dialog.current.open) dialog.current.showModal();
+    first.current?.focus();
+  }, [dialog, first]);
+}
+
+/**
  * A modal confirmation for actions that cannot be undone. It is a native <dialog> opened with
  * showModal(), which traps focus, makes the page behind it inert, closes on Escape and gives focus
  * back when it closes. Cancel takes the first focus so that a stray Enter destroys nothing.
@@ -24,11 +36,7 @@ export function ConfirmDialog({ title, confirmLabel, children, onConfirm, onClos
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    // Guarded because StrictMode runs effects twice, and showModal() on an open dialog throws.
-    if (dialog.current && !dialog.current.open) dialog.current.showModal();
-    cancel.current?.focus();
-  }, []);
+  useModal(dialog, cancel);
 
   async function confirm() {
     setBusy(true);

@@ -2,6 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { parseRoomLocation } from '../rooms/links';
 import { ChatPane } from './chat/ChatPane';
+import { PasswordPage } from './PasswordPage';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
 import { CodeEditor } from './CodeEditor';
@@ -48,10 +49,17 @@ function Room({ roomId, linkSecret }: { roomId: string; linkSecret: string }) {
   return <OpenOrClosed session={session} />;
 }
 
-/** Once the room is over for this browser (kicked, or ended), an explanation replaces all of it. */
+/**
+ * Once the room is over for this browser (kicked, or ended), an explanation replaces all of it;
+ * while a protected room waits for its password, the password page does.
+ */
 function OpenOrClosed({ session }: { session: RoomSession }) {
-  const closed = useValue(session.sync.closed);
-  return closed ? <RoomClosedPage reason={closed} /> : <RoomLayout session={session} />;
+  const { sync } = session;
+  const closed = useValue(sync.closed);
+  const prompt = useValue(sync.protection.prompt);
+  if (closed) return <RoomClosedPage reason={closed} />;
+  if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
+  return <RoomLayout session={session} />;
 }
 
 function RoomLayout({ session }: { session: RoomSession }) {

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
-import { TerminateButton } from './CreatorControls';
+import { ProtectButton, TerminateButton } from './CreatorControls';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
+import { ProtectionLock } from './PasswordPage';
 
 const STATUS_TEXT: Record<SyncStatus, string> = {
   connecting: 'Connecting…',
@@ -15,21 +16,26 @@ const STATUS_TEXT: Record<SyncStatus, string> = {
 export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string }) {
   const status = useValue(sync.status);
   const online = useValue(sync.onlineCount);
+  const isProtected = useValue(sync.protection.isProtected);
   const language = useSharedLanguage(sync.meta);
   const languages = useMemo(languageOptions, []);
   const [feedback, setFeedback] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  function say(text: string) {
+    setFeedback(text);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setFeedback(''), 2000);
+  }
+
   async function copy(text: string, done: string) {
     try {
       await navigator.clipboard.writeText(text);
-      setFeedback(done);
+      say(done);
     } catch {
-      setFeedback('Copy failed: the browser blocked the clipboard');
+      say('Copy failed: the browser blocked the clipboard');
     }
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => setFeedback(''), 2000);
   }
 
   return (
@@ -45,6 +51,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
         Parley
       </a>
       <h1 className="room-name">{roomName}</h1>
+      <ProtectionLock isProtected={isProtected} />
       <span className="members" aria-label="Members online">
         {online} online
       </span>
@@ -66,6 +73,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
       <button type="button" onClick={() => void copy(location.href, 'Invite link copied')}>
         Copy invite link
       </button>
+      <ProtectButton sync={sync} onDone={say} />
       <TerminateButton sync={sync} />
       <span className="feedback" aria-live="polite">
         {feedback}

@@ -12,12 +12,18 @@ import type {
   StoredUpdate,
   UpdatePage,
 } from '../protocol';
-import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
+import type { TransportEvents } from '../transport';
+import { FakeTransport } from './fakeTransport';
+
+export { FakeTransport };
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 /** Errors as SignalR delivers a server's HubException, so clients are tested on the real shape. */
 const hubError = (method: string, message: string) =>
   new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: ${message}`);
+
+/** The server allows 5 tries per room and client address in 5 minutes; the fake has one address. */
+const MAX_WRONG_PASSWORDS = 5;
 
 export class FakeRelay {
   updates: StoredUpdate[] = [];
@@ -55,6 +61,10 @@ export class FakeRelay {
   /** Every JoinRoom call, refused ones included (`joins` holds the accepted ones). */
   joinAttempts = 0;
   readonly kickCalls: { sender: string; memberId: string }[] = [];
+  /** The room password in the clear (a test double: the server keeps only a salted hash); null = open. */
+  password: string | null = null;
+  /** Wrong passwords tried; past the limit every try is refused, like the server's per-address limit. */
+  wrongPasswords = 0;
   private readonly chatAcks = new Map<string, ChatAck>();
   private readonly tokens = new Map<string, Uint8Array>();
 
@@ -75,18 +85,19 @@ export class FakeRelay {
     if (this.terminated) throw hubError('JoinRoom', 'This session has ended.');
     if (request.roomId !== this.roomId) throw new Error('Unknown room');
     if (!sameBytes(request.joinKey, this.joinKey)) throw new Error('Invalid join key');
-    this.joins.push(request);
     const known = request.memberId && request.memberToken && this.tokens.get(request.memberId);
+    const resumes = !!known && sameBytes(known, request.memberToken!);
+    if (resumes && this.kicked.has(request.memberId!)) throw hubError('JoinRoom', 'You were removed from this room.');
+    const showsCreatorToken = !!request.creatorToken && sameBytes(request.creatorToken, this.creatorToken);
+    // As on the server: members who got in before, and the creator's own browser, are not asked.
+    if (!resumes && !showsCreatorToken) this.checkPassword(request.password);
+    this.joins.push(request);
     let memberId = request.memberId ?? '';
-    if (!known || !sameBytes(known, request.memberToken!)) {
+    if (!resumes) {
       memberId = `member-${this.tokens.size + 1}`;
       this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
-    } else if (this.kicked.has(memberId)) {
-      throw hubError('JoinRoom', 'You were removed from this room.');
     }
-    if (this.creatorId === null && request.creatorToken && sameBytes(request.creatorToken, this.creatorToken)) {
-      this.creatorId = memberId;
-    }
+    if (this.creatorId === null && showsCreatorToken) this.creatorId = memberId;
     const wasOnline = this.online().includes(memberId);
     from.memberId = memberId;
     from.joined = true;
@@ -102,7 +113,17 @@ export class FakeRelay {
       ...page,
       online: this.online(),
       creatorId: this.creatorId,
+      passwordProtected: this.password !== null,
     };
+  }
+
+  private checkPassword(password: string | null): void {
+    if (this.password === null) return;
+    if (!password) throw hubError('JoinRoom', 'This room needs a password.');
+    if (this.wrongPasswords >= MAX_WRONG_PASSWORDS) throw hubError('JoinRoom', 'Too many password attempts: wait a few minutes.');
+    if (password === this.password) return;
+    this.wrongPasswords++;
+    throw hubError('JoinRoom', 'Wrong room password.');
   }
 
   page(afterSeq: number): UpdatePage {
@@ -194,106 +215,19 @@ export class FakeRelay {
     queueMicrotask(() => [...this.connections].filter((c) => c.joined).forEach((c) => c.disconnect()));
   }
 
+  setPassword(from: FakeTransport, password: string | null): void {
+    if (from.memberId !== this.creatorId) throw hubError('SetRoomPassword', "Only the room's creator can do that.");
+    if (password && (password.length < 8 || password.length > 128)) {
+      throw hubError('SetRoomPassword', 'Invalid password: use 8 to 128 characters.');
+    }
+    this.password = password || null; // null and "" both remove it
+    this.fanOut(null, (l) => l.roomProtectionChanged?.(this.roomId, this.password !== null));
+  }
+
   /** Delivers to every joined, connected transport but `from`, asynchronously like a network. */
   private fanOut(from: FakeTransport | null, deliver: (listener: Partial<TransportEvents>) => void): void {
     for (const c of this.connections) {
       if (c !== from && c.joined && c.state === 'connected') queueMicrotask(() => c.emit(deliver));
     }
-  }
-}
-
-export class FakeTransport implements RoomTransport {
-  state: ConnectionState = 'connected';
-  memberId: string | null = null;
-  joined = false;
-  private readonly listeners = new Set<Partial<TransportEvents>>();
-
-  constructor(private readonly relay: FakeRelay) {}
-
-  subscribe(listener: Partial<TransportEvents>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(deliver: (listener: Partial<TransportEvents>) => void): void {
-    for (const l of [...this.listeners]) deliver(l);
-  }
-
-  disconnect(): void {
-    this.joined = false;
-    this.setState('reconnecting');
-    this.relay.left(this);
-  }
-
-  reconnect(): void {
-    this.setState('connected');
-  }
-
-  joinRoom(request: JoinRequest) {
-    return this.call(() => this.relay.join(this, request), false);
-  }
-
-  fetchUpdates(_roomId: string, afterSeq: number) {
-    return this.call(() => this.relay.page(afterSeq));
-  }
-
-  async pushDocUpdate(_roomId: string, envelope: Envelope): Promise<PushResult> {
-    const result = await this.call(() => this.relay.push(this, envelope));
-    if (this.relay.loseNextAck) {
-      this.relay.loseNextAck = false;
-      this.disconnect();
-      throw new Error('Invocation canceled due to the underlying connection being closed.');
-    }
-    return result;
-  }
-
-  async pushSnapshot(_roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
-    await this.call(() => this.relay.storeSnapshot(this, upToSeq, envelope));
-  }
-
-  pushAwareness(_roomId: string, envelope: Envelope) {
-    return this.call(() => this.relay.relayAwareness(this, envelope));
-  }
-
-  async sendChat(_roomId: string, clientMessageId: string, envelope: Envelope): Promise<ChatAck> {
-    const ack = await this.call(() => this.relay.sendChat(this, clientMessageId, envelope));
-    if (this.relay.loseNextChatAck) {
-      this.relay.loseNextChatAck = false;
-      this.disconnect();
-      throw new Error('Invocation canceled due to the underlying connection being closed.');
-    }
-    return ack;
-  }
-
-  chatHistory(_roomId: string, beforeSeq: number, limit: number) {
-    return this.call(() => this.relay.chatHistory(beforeSeq, limit));
-  }
-
-  chatSince(_roomId: string, afterSeq: number, limit: number) {
-    return this.call(() => this.relay.chatSince(afterSeq, limit));
-  }
-
-  setTyping(_roomId: string, typing: boolean) {
-    return this.call(() => this.relay.relayTyping(this, typing));
-  }
-
-  kick(_roomId: string, memberId: string) {
-    return this.call(() => this.relay.kick(this, memberId));
-  }
-
-  terminate() {
-    return this.call(() => this.relay.terminate(this));
-  }
-
-  private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {
-    await Promise.resolve(); // replies are never synchronous on a real connection
-    if (this.state !== 'connected') throw new Error("Cannot send data if the connection is not in the 'Connected' State.");
-    if (needsJoin && !this.joined) throw new Error('Not a member of this room');
-    return await work();
-  }
-
-  private setState(state: ConnectionState): void {
-    this.state = state;
-    this.emit((l) => l.connectionChanged?.(state));
   }
 }

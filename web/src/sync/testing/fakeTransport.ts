@@ -1,0 +1,105 @@
+// The client end of FakeRelay: a RoomTransport over the in-memory relay, for unit tests only.
+// Calls resolve asynchronously, refuse while disconnected, and (but for JoinRoom) need a join first.
+import type { ChatAck, Envelope, JoinRequest, PushResult } from '../protocol';
+import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
+import type { FakeRelay } from './fakeRelay';
+
+export class FakeTransport implements RoomTransport {
+  state: ConnectionState = 'connected';
+  memberId: string | null = null;
+  joined = false;
+  private readonly listeners = new Set<Partial<TransportEvents>>();
+
+  constructor(private readonly relay: FakeRelay) {}
+
+  subscribe(listener: Partial<TransportEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(deliver: (listener: Partial<TransportEvents>) => void): void {
+    for (const l of [...this.listeners]) deliver(l);
+  }
+
+  disconnect(): void {
+    this.joined = false;
+    this.setState('reconnecting');
+    this.relay.left(this);
+  }
+
+  reconnect(): void {
+    this.setState('connected');
+  }
+
+  joinRoom(request: JoinRequest) {
+    return this.call(() => this.relay.join(this, request), false);
+  }
+
+  fetchUpdates(_roomId: string, afterSeq: number) {
+    return this.call(() => this.relay.page(afterSeq));
+  }
+
+  async pushDocUpdate(_roomId: string, envelope: Envelope): Promise<PushResult> {
+    const result = await this.call(() => this.relay.push(this, envelope));
+    if (this.relay.loseNextAck) {
+      this.relay.loseNextAck = false;
+      this.disconnect();
+      throw new Error('Invocation canceled due to the underlying connection being closed.');
+    }
+    return result;
+  }
+
+  async pushSnapshot(_roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
+    await this.call(() => this.relay.storeSnapshot(this, upToSeq, envelope));
+  }
+
+  pushAwareness(_roomId: string, envelope: Envelope) {
+    return this.call(() => this.relay.relayAwareness(this, envelope));
+  }
+
+  async sendChat(_roomId: string, clientMessageId: string, envelope: Envelope): Promise<ChatAck> {
+    const ack = await this.call(() => this.relay.sendChat(this, clientMessageId, envelope));
+    if (this.relay.loseNextChatAck) {
+      this.relay.loseNextChatAck = false;
+      this.disconnect();
+      throw new Error('Invocation canceled due to the underlying connection being closed.');
+    }
+    return ack;
+  }
+
+  chatHistory(_roomId: string, beforeSeq: number, limit: number) {
+    return this.call(() => this.relay.chatHistory(beforeSeq, limit));
+  }
+
+  chatSince(_roomId: string, afterSeq: number, limit: number) {
+    return this.call(() => this.relay.chatSince(afterSeq, limit));
+  }
+
+  setTyping(_roomId: string, typing: boolean) {
+    return this.call(() => this.relay.relayTyping(this, typing));
+  }
+
+  kick(_roomId: string, memberId: string) {
+    return this.call(() => this.relay.kick(this, memberId));
+  }
+
+  terminate() {
+    return this.call(() => this.relay.terminate(this));
+  }
+
+  setRoomPassword(_roomId: string, password: string | null) {
+    return this.call(() => this.relay.setPassword(this, password));
+  }
+
+  private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {
+    await Promise.resolve(); // replies are never synchronous on a real connection
+    if (this.state !== 'connected') throw new Error("Cannot send data if the connection is not in the 'Connected' State.");
+    if (needsJoin && !this.joined) throw new Error('Not a member of this room');
+    return await work();
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.emit((l) => l.connectionChanged?.(state));
+  }
+}
