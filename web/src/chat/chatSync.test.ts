@@ -6,19 +6,11 @@ import { RoomSync } from '../sync/roomSync';
 import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
 import { ChatSync, type ChatProblem, type ChatSyncOptions } from './chatSync';
 import { encodeMessageBody } from './messageBody';
+import { sleep, until } from '../sync/testing/waiting';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const JOIN_KEY = new Uint8Array(32).fill(3);
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const running: { room: RoomSync; chat: ChatSync }[] = [];
 

@@ -5,18 +5,10 @@ import { RoomSync } from '../sync/roomSync';
 import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
 import { ChatSync } from './chatSync';
 import { memberList, Presence } from './presence';
+import { until } from '../sync/testing/waiting';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const JOIN_KEY = new Uint8Array(32).fill(3);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -5,19 +5,11 @@ import { memoryMemberStore, type MemberStore } from './memberStore';
 import { hubErrorText } from './protocol';
 import { RoomSync } from './roomSync';
 import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
+import { sleep, until } from './testing/waiting';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const JOIN_KEY = new Uint8Array(32).fill(3);
 const RETRY_MS = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const syncs: RoomSync[] = [];
 afterEach(async () => {
