@@ -23,13 +23,17 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
     [
         HubNames.FetchUpdates, HubNames.PushDocUpdate, HubNames.PushSnapshot, HubNames.PushAwareness, HubNames.SendChat,
         HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.SetRoomPassword,
-        HubNames.Terminate,
+        HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate,
     ];
+
+    static readonly string[] CreatorOnlyMethods =
+        [HubNames.Kick, HubNames.SetRoomPassword, HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate];
 
     static string Expected(Role role, string method) => role switch
     {
-        Role.Creator => Ok,
-        Role.Member => method is HubNames.Kick or HubNames.SetRoomPassword or HubNames.Terminate ? CreatorOnly : Ok,
+        // Authorized, but nobody is waiting in the lobby of the scene's room.
+        Role.Creator => method == HubNames.DecideJoin ? "Not waiting" : Ok,
+        Role.Member => CreatorOnlyMethods.Contains(method) ? CreatorOnly : Ok,
         Role.Outsider => NotMember,
         _ => Removed,
     };
@@ -86,6 +90,8 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
             HubNames.SetTyping => s.Caller.InvokeAsync(method, roomId, true),
             HubNames.Kick => s.Caller.InvokeAsync(method, roomId, s.Spare.MemberId),
             HubNames.SetRoomPassword => s.Caller.InvokeAsync(method, roomId, "a long enough password"),
+            HubNames.SetLobby => s.Caller.InvokeAsync(method, roomId, true),
+            HubNames.DecideJoin => s.Caller.InvokeAsync(method, roomId, s.Spare.MemberId, true),
             HubNames.Terminate => s.Caller.InvokeAsync(method, roomId),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
@@ -101,13 +107,14 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         catch (HubException e) { outcome = e.Message; }
 
         Assert.Contains(expected, outcome);
-        if (expected == Ok) return;
-        // A refused call changed nothing: the room is there, open, with its one update, and the spare member is in.
+        if (expected == Ok || expected == "Not waiting") return;
+        // A refused call changed nothing: the room is there, open, no lobby, its one update, the spare member in.
         var (probe, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, scene.Room.RoomId, scene.Room.LinkSecret,
             scene.Spare.Credentials);
         await probe.DisposeAsync();
         Assert.Single(catchup.Updates);
         Assert.False(probe.PasswordProtected);
+        Assert.False(probe.Lobby);
     }
 
     public enum HttpCaller { Uploader, OtherMember, KickedUploader, NoCredentials, MemberOfAnotherRoom }

@@ -20,7 +20,8 @@ public sealed record JoinRequest(
     [property: Key("memberToken")] byte[]? MemberToken,
     [property: Key("sinceSeq")] long SinceSeq,
     [property: Key("creatorToken")] byte[]? CreatorToken = null,
-    [property: Key("password")] string? Password = null);
+    [property: Key("password")] string? Password = null,
+    [property: Key("profile")] Envelope? Profile = null);
 
 [MessagePackObject]
 public sealed record StoredUpdate(
@@ -45,7 +46,16 @@ public sealed record JoinResult(
     [property: Key("more")] bool More,
     [property: Key("online")] IReadOnlyList<string> Online,
     [property: Key("creatorId")] string? CreatorId,
-    [property: Key("passwordProtected")] bool PasswordProtected);
+    [property: Key("passwordProtected")] bool PasswordProtected,
+    [property: Key("lobby")] bool Lobby,
+    [property: Key("waiting")] bool Waiting,
+    [property: Key("joinRequests")] IReadOnlyList<JoinRequestInfo> JoinRequests);
+
+/// <summary>Someone waiting in the lobby, with their encrypted name (kind member-profile).</summary>
+[MessagePackObject]
+public sealed record JoinRequestInfo(
+    [property: Key("memberId")] string MemberId,
+    [property: Key("profile")] Envelope? Profile);
 
 [MessagePackObject]
 public sealed record UpdatePage(
@@ -64,6 +74,7 @@ public static class EnvelopeKind
     public const string DocSnapshot = "doc-snapshot";
     public const string Awareness = "awareness";
     public const string Chat = "chat";
+    public const string MemberProfile = "member-profile";
 }
 
 /// <summary>Hub method and event names, shared by server, .NET client and tests.</summary>
@@ -83,6 +94,8 @@ public static class HubNames
     public const string Kick = nameof(Kick);
     public const string Terminate = nameof(Terminate);
     public const string SetRoomPassword = nameof(SetRoomPassword);
+    public const string SetLobby = nameof(SetLobby);
+    public const string DecideJoin = nameof(DecideJoin);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
@@ -93,4 +106,7 @@ public static class HubNames
     public const string MemberKicked = nameof(MemberKicked);
     public const string Terminated = nameof(Terminated);
     public const string RoomProtectionChanged = nameof(RoomProtectionChanged);
+    public const string LobbyChanged = nameof(LobbyChanged);
+    public const string JoinRequested = nameof(JoinRequested);
+    public const string JoinDecided = nameof(JoinDecided);
 }

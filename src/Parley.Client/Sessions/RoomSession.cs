@@ -53,6 +53,8 @@ public sealed class RoomSession : IAsyncDisposable
             PasswordProtected = on;
             ProtectionChanged?.Invoke(on);
         });
+        connection.On<string, JoinRequestInfo>(HubNames.JoinRequested, (room, request) => { if (room == RoomId) JoinRequested?.Invoke(request); });
+        connection.On<string, bool>(HubNames.JoinDecided, (room, admitted) => { if (room == RoomId) JoinDecided?.Invoke(admitted); });
         connection.On<string>(HubNames.Terminated, room => { if (room == RoomId) Terminated?.Invoke(); });
         connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
         connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
@@ -65,6 +67,15 @@ public sealed class RoomSession : IAsyncDisposable
     public string MemberId { get; private set; } = "";
     public MemberCredentials Credentials { get; private set; } = new("", []);
     public int Epoch { get; private set; }
+
+    /// <summary>Whether new members wait for the creator's approval, as of the join.</summary>
+    public bool Lobby { get; private set; }
+
+    /// <summary>True when this member waits in the lobby: nothing of the room is readable yet.</summary>
+    public bool Waiting { get; private set; }
+
+    /// <summary>For the creator: who was waiting in the lobby at the time of the join.</summary>
+    public IReadOnlyList<JoinRequestInfo> JoinRequests { get; private set; } = [];
 
     /// <summary>Whether new members need a password, as of the join or the latest change.</summary>
     public bool PasswordProtected { get; private set; }
@@ -83,6 +94,8 @@ public sealed class RoomSession : IAsyncDisposable
     public event Action<string>? MemberKicked;
     public event Action? Terminated;
     public event Action<bool>? ProtectionChanged;
+    public event Action<JoinRequestInfo>? JoinRequested;
+    public event Action<bool>? JoinDecided;
     public event Action<string>? MemberJoined;
     public event Action<string>? MemberLeft;
 
@@ -108,13 +121,13 @@ public sealed class RoomSession : IAsyncDisposable
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
-        string? password = null)
+        string? password = null, byte[]? profile = null)
     {
         var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret));
         try
         {
             await session.Connection.StartAsync(ct);
-            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, ct);
+            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, ct);
             return (session, catchup);
         }
         catch
@@ -125,11 +138,18 @@ public sealed class RoomSession : IAsyncDisposable
     }
 
     async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, string? password,
-        CancellationToken ct)
+        byte[]? profile, CancellationToken ct)
     {
+        // The joiner has no member id yet, so a profile's associated data names no sender.
+        var profileEnvelope = profile is null ? null : EnvelopeCipher.Encrypt(keys.KeyFor(0),
+            new EnvelopeContext(RoomId, EnvelopeKind.MemberProfile, 0, ""), profile);
         var result = await Connection.InvokeAsync<JoinResult>(HubNames.JoinRoom,
-            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken, password), ct);
+            new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken, password,
+                profileEnvelope), ct);
         PasswordProtected = result.PasswordProtected;
+        Waiting = result.Waiting;
+        Lobby = result.Lobby;
+        JoinRequests = result.JoinRequests;
         MemberId = result.MemberId;
         CreatorId = result.CreatorId;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
@@ -201,6 +221,15 @@ public sealed class RoomSession : IAsyncDisposable
 
     public Task SetRoomPasswordAsync(string? password, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.SetRoomPassword, RoomId, password, ct);
+
+    public Task SetLobbyAsync(bool on, CancellationToken ct = default) => Connection.InvokeAsync(HubNames.SetLobby, RoomId, on, ct);
+
+    public Task DecideJoinAsync(string memberId, bool admit, CancellationToken ct = default) =>
+        Connection.InvokeAsync(HubNames.DecideJoin, RoomId, memberId, admit, ct);
+
+    /// <summary>Reads a lobby guest's profile (their name), which only room members can.</summary>
+    public byte[] OpenProfile(Envelope profile) =>
+        EnvelopeCipher.Decrypt(keys.KeyFor(profile.Epoch), new EnvelopeContext(RoomId, EnvelopeKind.MemberProfile, profile.Epoch, ""), profile);
 
     public Task TerminateAsync(CancellationToken ct = default) => Connection.InvokeAsync(HubNames.Terminate, RoomId, ct);
 

@@ -18,6 +18,9 @@ public sealed class Room
     /// <summary>The member who created the room (null until they have joined).</summary>
     public string? CreatorId { get; set; }
 
+    /// <summary>When on, new members wait until the creator admits them.</summary>
+    public bool LobbyEnabled { get; set; }
+
     /// <summary>Salted PBKDF2 hash of the room password (ASP.NET Core Identity's format); null = open.</summary>
     public string? PasswordHash { get; set; }
 
@@ -46,8 +49,23 @@ public sealed class Member
 
     public DateTime JoinedAt { get; init; }
 
+    public MemberAdmission Admission { get; set; }
+
+    /// <summary>The joiner's encrypted name and colour (kind member-profile), relayed to the creator unread.</summary>
+    public int? ProfileEpoch { get; set; }
+    public byte[]? ProfileIv { get; set; }
+    public byte[]? ProfileCiphertext { get; set; }
+
     /// <summary>Set when the creator removed this member; the row stays so the ban holds.</summary>
     public DateTime? KickedAt { get; set; }
+}
+
+/// <summary>Where a member stands with the room's lobby.</summary>
+public enum MemberAdmission
+{
+    Admitted = 0,
+    Waiting = 1,
+    Refused = 2,
 }
 
 /// <summary>What is left of a terminated room: its id, so its link can say the session ended.</summary>

@@ -44,6 +44,23 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
         await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.RoomProtectionChanged, roomId, hash is not null, ct);
     }
 
+    public async Task SetLobbyAsync(string roomId, string callerId, bool on, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.LobbyEnabled, on), ct);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.LobbyChanged, roomId, on, ct);
+    }
+
+    public async Task DecideJoinAsync(string roomId, string callerId, string? memberId, bool admit, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        var decided = await db.Members
+            .Where(m => m.Id == memberId && m.RoomId == roomId && m.Admission == MemberAdmission.Waiting && m.KickedAt == null)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Admission, admit ? MemberAdmission.Admitted : MemberAdmission.Refused), ct);
+        if (decided == 0) throw new HubException("Not waiting: nobody by that id is waiting to join.");
+        await hub.Clients.Group(RoomHub.WaitingGroupOf(roomId, memberId!)).SendAsync(HubNames.JoinDecided, roomId, admit, ct);
+    }
+
     public async Task TerminateAsync(string roomId, string callerId, CancellationToken ct)
     {
         await RequireCreatorAsync(roomId, callerId, ct);

@@ -6,13 +6,18 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
 
-/// <summary>Admits callers who hold the link, and lets a returning browser resume as the same member.</summary>
+/// <summary>
+/// Admits callers who hold the link (and the password, and the creator's nod when the lobby is
+/// on), and lets a returning browser resume as the same member.
+/// </summary>
 public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock)
 {
     public const string Removed = "You were removed from this room.";
     public const string Ended = "This session has ended.";
+    public const string Refused = "The creator did not let you in.";
 
-    public sealed record Admission(Room Room, string MemberId, byte[] MemberToken);
+    /// <param name="Waiting">True when the member is in the lobby: known, but not let in yet.</param>
+    public sealed record Admission(Room Room, string MemberId, byte[] MemberToken, bool Waiting);
 
     /// <param name="clientAddress">Where the caller connects from, to slow down password guessing.</param>
     public async Task<Admission> AdmitAsync(JoinRequest request, string clientAddress, CancellationToken cancellationToken)
@@ -26,14 +31,16 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
             throw new HubException("Invalid join key: this link does not open this room.");
 
+        var creatorsBrowser = IsCreatorToken(room, request.CreatorToken);
         var admission = await ResumeAsync(room, request, cancellationToken);
         if (admission is null)
         {
             // Members who already got in, and the creator's own browser, are not asked again.
-            if (!IsCreatorToken(room, request.CreatorToken)) passwords.Check(room, request.Password, clientAddress);
-            admission = await AddMemberAsync(room, cancellationToken);
+            if (!creatorsBrowser) passwords.Check(room, request.Password, clientAddress);
+            var waits = room.LobbyEnabled && !creatorsBrowser;
+            admission = await AddMemberAsync(room, request.Profile, waits, cancellationToken);
         }
-        if (room.CreatorId is null && IsCreatorToken(room, request.CreatorToken))
+        if (room.CreatorId is null && creatorsBrowser && !admission.Waiting)
         {
             // Only once: the first join that shows the token makes the creator, later ones change nothing.
             var claimed = await db.Rooms.Where(r => r.Id == room.Id && r.CreatorId == null)
@@ -43,16 +50,30 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         return admission;
     }
 
+    /// <summary>Who is waiting in the lobby, with their encrypted profiles, for the creator.</summary>
+    public async Task<IReadOnlyList<JoinRequestInfo>> WaitingAsync(string roomId, CancellationToken ct) =>
+        (await db.Members.AsNoTracking().Where(m => m.RoomId == roomId && m.Admission == MemberAdmission.Waiting && m.KickedAt == null)
+            .OrderBy(m => m.JoinedAt).ToListAsync(ct)).Select(RequestOf).ToList();
+
+    public static JoinRequestInfo RequestOf(Member m) => new(m.Id,
+        m is { ProfileEpoch: { } epoch, ProfileIv: { } iv, ProfileCiphertext: { } ciphertext } ? new Envelope(epoch, iv, ciphertext) : null);
+
     async Task<Admission?> ResumeAsync(Room room, JoinRequest request, CancellationToken ct)
     {
         if (request is not { MemberId: { Length: <= 32 } memberId, MemberToken: { Length: 32 } token }) return null;
-        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, ct);
+        var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, ct);
         if (member is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
         if (member.KickedAt is not null) throw new HubException(Removed);
-        return new Admission(room, member.Id, token);
+        if (member.Admission == MemberAdmission.Refused) throw new HubException(Refused);
+        if (member.Admission == MemberAdmission.Waiting && request.Profile is { } profile)
+        {
+            SetProfile(member, profile);
+            await db.SaveChangesAsync(ct);
+        }
+        return new Admission(room, member.Id, token, member.Admission == MemberAdmission.Waiting);
     }
 
-    async Task<Admission> AddMemberAsync(Room room, CancellationToken ct)
+    async Task<Admission> AddMemberAsync(Room room, Envelope? profile, bool waits, CancellationToken ct)
     {
         var token = RandomNumberGenerator.GetBytes(32);
         var member = new Member
@@ -61,11 +82,16 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             RoomId = room.Id,
             TokenHash = SHA256.HashData(token),
             JoinedAt = clock.GetUtcNow().UtcDateTime,
+            Admission = waits ? MemberAdmission.Waiting : MemberAdmission.Admitted,
         };
+        if (profile is not null) SetProfile(member, profile);
         db.Members.Add(member);
         await db.SaveChangesAsync(ct);
-        return new Admission(room, member.Id, token);
+        return new Admission(room, member.Id, token, waits);
     }
+
+    static void SetProfile(Member member, Envelope profile) =>
+        (member.ProfileEpoch, member.ProfileIv, member.ProfileCiphertext) = (profile.Epoch, profile.Iv, profile.Ciphertext);
 
     static bool IsCreatorToken(Room room, byte[]? token) =>
         token is { Length: 32 } && room.CreatorTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), hash);

@@ -12,27 +12,46 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 {
     public static string GroupOf(string roomId) => "room:" + roomId;
 
+    public static string WaitingGroupOf(string roomId, string memberId) => $"lobby:{roomId}:{memberId}";
+
     public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log)
     {
+        if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var admission = await members.AdmitAsync(request, address, Context.ConnectionAborted);
-        var roomId = admission.Room.Id;
-        // Join the group before reading the log, so no update falls between the two.
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(roomId), Context.ConnectionAborted);
-        var catchup = await log.CatchupAsync(roomId, Math.Max(0, request.SinceSeq), Context.ConnectionAborted);
+        var admission = await members.AdmitAsync(request!, address, Context.ConnectionAborted);
+        var room = admission.Room;
+        if (admission.Waiting) return await WaitInLobbyAsync(admission, members);
 
-        var alreadyHere = RoomAccess.JoinedRooms(Context).TryGetValue(roomId, out var previous);
-        RoomAccess.RecordJoin(Context, roomId, admission.MemberId);
+        // Join the group before reading the log, so no update falls between the two.
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Id), Context.ConnectionAborted);
+        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Context.ConnectionAborted);
+
+        var alreadyHere = RoomAccess.JoinedRooms(Context).TryGetValue(room.Id, out var previous);
+        RoomAccess.RecordJoin(Context, room.Id, admission.MemberId);
         if (!alreadyHere || previous != admission.MemberId)
         {
-            if (alreadyHere) await LeaveAsync(roomId, previous!);
-            if (presence.Connect(roomId, admission.MemberId, Context))
-                await Clients.OthersInGroup(GroupOf(roomId)).SendAsync(HubNames.MemberJoined, roomId, admission.MemberId);
+            if (alreadyHere) await LeaveAsync(room.Id, previous!);
+            if (presence.Connect(room.Id, admission.MemberId, Context))
+                await Clients.OthersInGroup(GroupOf(room.Id)).SendAsync(HubNames.MemberJoined, room.Id, admission.MemberId);
         }
 
-        return new JoinResult(admission.MemberId, admission.MemberToken, admission.Room.Epoch, catchup.LatestSeq,
-            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(roomId), admission.Room.CreatorId,
-            admission.Room.PasswordHash is not null);
+        var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Context.ConnectionAborted) : [];
+        return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
+            catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(room.Id), room.CreatorId,
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests);
+    }
+
+    /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
+    async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission, RoomMembers members)
+    {
+        var room = admission.Room;
+        await Groups.AddToGroupAsync(Context.ConnectionId, WaitingGroupOf(room.Id, admission.MemberId), Context.ConnectionAborted);
+        var request = (await members.WaitingAsync(room.Id, Context.ConnectionAborted)).FirstOrDefault(r => r.MemberId == admission.MemberId);
+        if (request is not null && room.CreatorId is not null)
+            await Clients.Clients(presence.Connections(room.Id, room.CreatorId).Select(c => c.ConnectionId).ToList())
+                .SendAsync(HubNames.JoinRequested, room.Id, request);
+        return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, 0, null, [], false, [], room.CreatorId,
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, []);
     }
 
     public Task<UpdatePage> FetchUpdates(string roomId, long afterSeq, DocLog log)

@@ -127,11 +127,23 @@ namespace Parley.Server.Storage.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Admission")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ProfileCiphertext")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("ProfileEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("ProfileIv")
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("RoomId")
                         .IsRequired()
@@ -179,6 +191,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("BLOB");
 
                     b.Property<long>("LatestSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LobbyEnabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("PasswordHash")

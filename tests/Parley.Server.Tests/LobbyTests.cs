@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Parley.Client.Protocol;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
+
+    async Task<(NewRoom Room, RoomSession Creator, ConcurrentQueue<JoinRequestInfo> Requests)> LobbyRoomAsync()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (creator, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        var requests = new ConcurrentQueue<JoinRequestInfo>();
+        creator.JoinRequested += requests.Enqueue;
+        await creator.PushUpdateAsync(Text("the room's code"));
+        await creator.SetLobbyAsync(true);
+        return (room, creator, requests);
+    }
+
+    Task<(RoomSession Session, Catchup Catchup)> KnockAsync(NewRoom room, string name, MemberCredentials? resume = null) =>
+        RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, resume, profile: Text($$"""{"name":"{{name}}"}"""));
+
+    [Fact]
+    public async Task A_newcomer_waits_sees_nothing_and_gets_in_once_the_creator_admits_them()
+    {
+        var (room, alice, requests) = await LobbyRoomAsync();
+        await using var _a = alice;
+        var (bob, waiting) = await KnockAsync(room, "Bob");
+        await using var _b = bob;
+        var decided = new ConcurrentQueue<bool>();
+        bob.JoinDecided += decided.Enqueue;
+
+        Assert.True(bob.Waiting);
+        Assert.Empty(waiting.Updates);
+        Assert.Null(waiting.Snapshot);
+        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() => bob.PushUpdateAsync(Text("sneaking in")))).Message);
+        await Eventually.True(() => requests.Any(r => r.MemberId == bob.MemberId), "alice was asked about bob");
+        Assert.Equal("""{"name":"Bob"}""", Encoding.UTF8.GetString(alice.OpenProfile(requests.Single().Profile!)));
+
+        await alice.DecideJoinAsync(bob.MemberId, admit: true);
+
+        await Eventually.True(() => decided.Contains(true), "bob was told he is in");
+        var (bobIn, catchup) = await KnockAsync(room, "Bob", bob.Credentials);
+        await using var _in = bobIn;
+        Assert.False(bobIn.Waiting);
+        Assert.Equal(bob.MemberId, bobIn.MemberId);
+        Assert.Equal(["the room's code"], catchup.Updates.Select(u => Encoding.UTF8.GetString(u.Plaintext)));
+    }
+
+    [Fact]
+    public async Task A_refused_newcomer_stays_out_and_the_creator_sees_waiting_people_when_joining()
+    {
+        var (room, alice, _) = await LobbyRoomAsync();
+        var (carol, _) = await KnockAsync(room, "Carol");
+        await using var _c = carol;
+        var creatorCredentials = alice.Credentials;
+        await alice.DisposeAsync();
+
+        // The creator comes back and finds Carol waiting.
+        var (aliceAgain, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorCredentials);
+        await using var _a = aliceAgain;
+        Assert.Equal([carol.MemberId], aliceAgain.JoinRequests.Select(r => r.MemberId));
+
+        await aliceAgain.DecideJoinAsync(carol.MemberId, admit: false);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => KnockAsync(room, "Carol", carol.Credentials));
+        Assert.Contains("The creator did not let you in", refused.Message);
+        Assert.Contains("Not waiting", (await Assert.ThrowsAsync<HubException>(() =>
+            aliceAgain.DecideJoinAsync(carol.MemberId, admit: true))).Message);
+    }
+
+    [Fact]
+    public async Task Members_already_in_are_not_sent_to_the_lobby_and_only_the_creator_decides()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (alice, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
+        await using var _a = alice;
+        var (dave, _) = await KnockAsync(room, "Dave");
+        var daveCredentials = dave.Credentials;
+        await dave.DisposeAsync();
+        await alice.SetLobbyAsync(true);
+
+        var (daveAgain, _) = await KnockAsync(room, "Dave", daveCredentials);
+        await using var _d = daveAgain;
+        var (erin, _) = await KnockAsync(room, "Erin");
+        await using var _e = erin;
+
+        Assert.False(daveAgain.Waiting);
+        Assert.True(erin.Waiting);
+        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() =>
+            daveAgain.DecideJoinAsync(erin.MemberId, admit: true))).Message);
+        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => daveAgain.SetLobbyAsync(false))).Message);
+        var (erinAgain, _) = await KnockAsync(room, "Erin", erin.Credentials);
+        await using var _e2 = erinAgain;
+        Assert.True(erinAgain.Waiting);
+    }
+}
