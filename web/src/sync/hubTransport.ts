@@ -6,6 +6,7 @@ import {
   readChatAck,
   readChatPage,
   readEnvelope,
+  readJoinRequestInfo,
   readJoinResult,
   readPushResult,
   readStoredChat,
@@ -66,6 +67,9 @@ export class HubTransport implements RoomTransport {
     on(HubEvent.roomProtectionChanged, (roomId, isProtected) =>
       this.emit('roomProtectionChanged', String(roomId), isProtected === true),
     );
+    on(HubEvent.lobbyChanged, (roomId, isOn) => this.emit('lobbyChanged', String(roomId), isOn === true));
+    on(HubEvent.joinRequested, (roomId, request) => this.emit('joinRequested', String(roomId), readJoinRequestInfo(request)));
+    on(HubEvent.joinDecided, (roomId, admitted) => this.emit('joinDecided', String(roomId), admitted === true));
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -155,6 +159,14 @@ export class HubTransport implements RoomTransport {
 
   async setRoomPassword(roomId: string, password: string | null): Promise<void> {
     await this.connection.invoke(HubMethod.setRoomPassword, roomId, password);
+  }
+
+  async setLobby(roomId: string, on: boolean): Promise<void> {
+    await this.connection.invoke(HubMethod.setLobby, roomId, on);
+  }
+
+  async decideJoin(roomId: string, memberId: string, admit: boolean): Promise<void> {
+    await this.connection.invoke(HubMethod.decideJoin, roomId, memberId, admit);
   }
 
   private setState(state: ConnectionState): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubErrorText, readChatAck, readChatPage, readJoinResult, readStoredChat } from './protocol';
+import { hubErrorText, readChatAck, readChatPage, readJoinRequestInfo, readJoinResult, readStoredChat } from './protocol';
 
 const envelope = { epoch: 0, iv: new Uint8Array(12), ciphertext: new Uint8Array(17) };
 
@@ -33,6 +33,20 @@ describe('creator controls in the protocol', () => {
   it('reads whether the room is password protected, false from servers that do not say', () => {
     expect(readJoinResult({ ...join, passwordProtected: true }).passwordProtected).toBe(true);
     expect(readJoinResult(join).passwordProtected).toBe(false);
+  });
+
+  it('reads the lobby fields: off, not waiting and no requests from servers that do not say', () => {
+    expect(readJoinResult(join)).toMatchObject({ lobby: false, waiting: false, joinRequests: [] });
+    const requests = [{ memberId: 'm2', profile: envelope }, { memberId: 'm3', profile: null }];
+    expect(readJoinResult({ ...join, lobby: true, joinRequests: requests })).toMatchObject({ lobby: true, joinRequests: requests });
+    expect(() => readJoinResult({ ...join, joinRequests: [{ profile: envelope }] })).toThrow(/memberId/);
+    expect(readJoinRequestInfo({ memberId: 'm2', profile: envelope })).toEqual({ memberId: 'm2', profile: envelope });
+  });
+
+  it('reads a waiting result that carries only the credentials', () => {
+    const waiting = { memberId: 'm2', memberToken: new Uint8Array(32), epoch: 0, latestSeq: 0, waiting: true, updates: null, online: null };
+    expect(readJoinResult(waiting)).toMatchObject({ memberId: 'm2', waiting: true, updates: [], online: [], more: false, joinRequests: [] });
+    expect(() => readJoinResult({ ...waiting, waiting: false })).toThrow(/online|updates/);
   });
 
   it("keeps only the server's words of a hub error", () => {

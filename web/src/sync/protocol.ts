@@ -15,7 +15,12 @@ export interface JoinRequest {
   creatorToken: Uint8Array | null;
   /** Asked of new members of a protected room only; kept in memory until the join is admitted. */
   password: string | null;
+  /** This browser's name and colour, kind `member-profile` sealed with sender "": shown to the creator while it waits in the lobby. */
+  profile: Envelope | null;
 }
+
+/** Someone waiting in the lobby; the profile is theirs to claim, so it may not decrypt. */
+export interface JoinRequestInfo { memberId: string; profile: Envelope | null }
 
 export interface StoredUpdate { seq: number; sender: string; envelope: Envelope }
 export interface StoredSnapshot { upToSeq: number; sender: string; envelope: Envelope }
@@ -41,6 +46,12 @@ export interface JoinResult {
   creatorId: string | null;
   /** Whether new members need the room password (the caller got in, so it is not asked again). */
   passwordProtected: boolean;
+  /** Whether new members wait for the creator to let them in. */
+  lobby: boolean;
+  /** This browser was recorded as waiting in the lobby: only the member credentials count, it is not in. */
+  waiting: boolean;
+  /** The creator's only: everyone still waiting in the lobby. */
+  joinRequests: JoinRequestInfo[];
 }
 
 /** Hub methods, client to server. */
@@ -57,6 +68,8 @@ export const HubMethod = {
   kick: 'Kick',
   terminate: 'Terminate',
   setRoomPassword: 'SetRoomPassword',
+  setLobby: 'SetLobby',
+  decideJoin: 'DecideJoin',
 } as const;
 
 /** Hub events, server to client. */
@@ -70,6 +83,9 @@ export const HubEvent = {
   memberKicked: 'MemberKicked',
   terminated: 'Terminated',
   roomProtectionChanged: 'RoomProtectionChanged',
+  lobbyChanged: 'LobbyChanged',
+  joinRequested: 'JoinRequested',
+  joinDecided: 'JoinDecided',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -128,9 +144,23 @@ export function readPushResult(value: unknown): PushResult {
   return { seq: int(m.seq, 'PushResult', 'seq'), snapshotDue: m.snapshotDue === true };
 }
 
+export function readJoinRequestInfo(value: unknown): JoinRequestInfo {
+  const what = 'JoinRequestInfo';
+  const m = map(value, what);
+  return { memberId: str(m.memberId, what, 'memberId'), profile: m.profile == null ? null : readEnvelope(m.profile) };
+}
+
+/** A list the server may leave out (older servers, or a waiting result that carries "nothing else"). */
+const list = (value: unknown, what: string, field: string): unknown[] => {
+  if (value == null) return [];
+  if (!Array.isArray(value)) fail(what, field);
+  return value;
+};
+
 export function readJoinResult(value: unknown): JoinResult {
   const what = 'JoinResult';
   const m = map(value, what);
+  const waiting = m.waiting === true;
   let snapshot: StoredSnapshot | null = null;
   if (m.snapshot != null) {
     const s = map(m.snapshot, 'StoredSnapshot');
@@ -140,20 +170,24 @@ export function readJoinResult(value: unknown): JoinResult {
       envelope: readEnvelope(s.envelope),
     };
   }
-  if (!Array.isArray(m.online)) fail(what, 'online');
+  if (!waiting && !Array.isArray(m.online)) fail(what, 'online');
   return {
     memberId: str(m.memberId, what, 'memberId'),
     memberToken: bin(m.memberToken, what, 'memberToken'),
     epoch: int(m.epoch, what, 'epoch'),
     latestSeq: int(m.latestSeq, what, 'latestSeq'),
     snapshot,
-    updates: readUpdates(m.updates, what),
-    more: m.more === true,
-    online: m.online.map((id) => str(id, what, 'online')),
+    updates: waiting ? [] : readUpdates(m.updates, what),
+    more: !waiting && m.more === true,
+    online: list(m.online, what, 'online').map((id) => str(id, what, 'online')),
     // Absent from servers older than the creator controls: then nobody is the creator.
     creatorId: m.creatorId == null ? null : str(m.creatorId, what, 'creatorId'),
     // Absent from servers older than room passwords: those rooms are open.
     passwordProtected: m.passwordProtected === true,
+    // Absent from servers older than the lobby: nobody waits.
+    lobby: m.lobby === true,
+    waiting,
+    joinRequests: list(m.joinRequests, what, 'joinRequests').map(readJoinRequestInfo),
   };
 }
 

@@ -3,14 +3,20 @@ import type { JoinRequest, JoinResult } from './protocol';
 import type { RoomTransport } from './transport';
 import { Value } from './value';
 
-/** Why a room is over for this browser: its member was kicked, or the creator ended the room. */
-export type RoomClosed = 'removed' | 'ended';
+/** Why a room is over for this browser: its member was kicked, the creator ended the room, or did not let it in from the lobby. */
+export type RoomClosed = 'removed' | 'ended' | 'refused';
 
-/** The join errors that close the room for good (docs/protocol.md, "Creator controls"). */
+/** The server's words for each way a room closes (docs/protocol.md, "Creator controls"). */
+export const CLOSED_TEXT: Record<RoomClosed, string> = {
+  removed: 'You were removed from this room.',
+  ended: 'This session has ended.',
+  refused: 'The creator did not let you in.',
+};
+
+/** The join errors that close the room for good. */
 export function closedBy(message: string): RoomClosed | null {
-  if (message.includes('You were removed from this room')) return 'removed';
-  if (message.includes('This session has ended')) return 'ended';
-  return null;
+  const reasons = Object.keys(CLOSED_TEXT) as RoomClosed[];
+  return reasons.find((reason) => message.includes(CLOSED_TEXT[reason].slice(0, -1))) ?? null;
 }
 
 /** Join errors that retrying cannot help: the link is wrong, the room is gone, or this member was removed. */

@@ -1,10 +1,12 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { EnvelopeKind, RoomKeyRing } from '../crypto';
+import type { LocalProfile } from '../rooms/identity';
 import { AwarenessRelay } from './awarenessRelay';
 import { defaultMemberStore, type MemberStore, type Membership } from './memberStore';
 import type { Envelope } from './protocol';
-import { closedBy, isFatalJoinError, RoomAccess, type RoomClosed } from './roomAccess';
+import { CLOSED_TEXT, closedBy, isFatalJoinError, RoomAccess, type RoomClosed } from './roomAccess';
+import { RoomLobby } from './roomLobby';
 import { RoomProtection } from './roomProtection';
 import { REMOTE, StoredUpdates } from './storedUpdates';
 import type { ConnectionState, RoomTransport } from './transport';
@@ -24,6 +26,8 @@ export interface RoomSyncOptions {
   transport: RoomTransport;
   /** Member credentials and creator token; defaults to localStorage (`parley.member.{roomId}`) in a browser. */
   members?: MemberStore;
+  /** This browser's name and colour, sent (encrypted) with every join for the creator's lobby. */
+  profile?: LocalProfile;
   onProblem?: (problem: SyncProblem) => void;
   batchMs?: number;
   awarenessIntervalMs?: number;
@@ -64,6 +68,8 @@ export class RoomSync {
   readonly closed: Value<RoomClosed | null>;
   /** The room password: the lock everyone sees, the prompt when a join needs it, the creator's SetRoomPassword. */
   readonly protection: RoomProtection;
+  /** The lobby: whether it is on, this browser waiting in it, the creator's join requests and decisions. */
+  readonly lobby: RoomLobby;
 
   private readonly stored: StoredUpdates;
   private readonly relay: AwarenessRelay;
@@ -88,7 +94,8 @@ export class RoomSync {
     const members = options.members ?? defaultMemberStore();
     this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: (id) => this.relay.memberLeft(id) });
     ({ creatorId: this.creatorId, isCreator: this.isCreator, closed: this.closed } = this.access);
-    this.protection = new RoomProtection({ roomId, transport, rejoin: () => !this.destroyed && transport.state === 'connected' && void this.join() });
+    this.protection = new RoomProtection({ roomId, transport, rejoin: this.rejoin });
+    this.lobby = new RoomLobby({ ...options, rejoin: this.rejoin, onRefused: () => this.access.close('refused') });
     this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
@@ -116,11 +123,12 @@ export class RoomSync {
       connectionChanged: this.onConnection,
       docUpdate: (room, update) => room === roomId && void this.stored.apply(update),
       awareness: (room, sender, envelope) => room === roomId && void this.onAwareness(sender, envelope),
-      memberJoined: (room, memberId) => room === roomId && this.relay.memberJoined(memberId),
+      memberJoined: (room, memberId) => room === roomId && (this.relay.memberJoined(memberId), this.lobby.drop(memberId)),
       memberLeft: (room, memberId) => room === roomId && this.relay.memberLeft(memberId),
       memberKicked: (room, memberId) => room === roomId && this.access.memberKicked(memberId),
       terminated: (room) => room === roomId && this.access.close('ended'),
       roomProtectionChanged: (room, isProtected) => room === roomId && this.protection.changed(isProtected),
+      ...this.lobby.events,
     });
     if (transport.state === 'connected') void this.join();
   }
@@ -168,9 +176,11 @@ export class RoomSync {
     this.batch = [];
     this.pending.length = 0;
     this.membership.set(null);
-    this.failure.set(reason === 'removed' ? 'You were removed from this room.' : 'This session has ended.');
+    this.failure.set(CLOSED_TEXT[reason]);
     this.status.set('failed'); // onConnection ignores reconnects from now on
   };
+
+  private readonly rejoin = () => !this.destroyed && this.options.transport.state === 'connected' && void this.join();
 
   private async join(): Promise<void> {
     const session = ++this.session;
@@ -178,12 +188,13 @@ export class RoomSync {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const { roomId, joinKey, keys, transport } = this.options;
     try {
-      const who = { ...this.access.credentials(), password: this.protection.joinPassword() };
+      const who = { ...this.access.credentials(), password: this.protection.joinPassword(), profile: await this.lobby.joinProfile() };
       const result = await transport.joinRoom({ roomId, joinKey, sinceSeq: this.stored.lastSeq, ...who });
       if (session !== this.session) return;
       this.memberId = result.memberId;
-      this.access.joined(result);
+      this.access.joined(result); // a waiting member keeps its credentials too: they are what the creator admits
       this.protection.joined(result);
+      if (this.lobby.joined(result)) return; // waiting, not failing: no retry; JoinDecided moves it on
       this.relay.setOnline(result.online, result.memberId);
       if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
       if (!(await this.stored.catchUp(result, (after) => transport.fetchUpdates(roomId, after), () => session === this.session))) return;

@@ -1,4 +1,4 @@
-import type { ChatAck, ChatPage, Envelope, JoinRequest, JoinResult, PushResult, StoredChat, StoredUpdate, UpdatePage } from './protocol';
+import type { ChatAck, ChatPage, Envelope, JoinRequest, JoinRequestInfo, JoinResult, PushResult, StoredChat, StoredUpdate, UpdatePage } from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -16,6 +16,12 @@ export interface TransportEvents {
   terminated(roomId: string): void;
   /** The creator set (true) or removed (false) the room password; the caller hears it too. */
   roomProtectionChanged(roomId: string, isProtected: boolean): void;
+  /** The creator turned the lobby on or off; the caller hears it too. */
+  lobbyChanged(roomId: string, on: boolean): void;
+  /** To the creator: someone new waits in the lobby (again, if they joined again while waiting). */
+  joinRequested(roomId: string, request: JoinRequestInfo): void;
+  /** To a waiting member: the creator let it in (join again) or refused it (for good). */
+  joinDecided(roomId: string, admitted: boolean): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
@@ -42,4 +48,8 @@ export interface RoomTransport {
   terminate(roomId: string): Promise<void>;
   /** Creator only: 8–128 characters protect the room, null removes the password. */
   setRoomPassword(roomId: string, password: string | null): Promise<void>;
+  /** Creator only: with the lobby on, new members wait until the creator decides. */
+  setLobby(roomId: string, on: boolean): Promise<void>;
+  /** Creator only; the member must be waiting (`Not waiting: …` otherwise). */
+  decideJoin(roomId: string, memberId: string, admit: boolean): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RoomSync } from '../sync/roomSync';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useValue } from './hooks';
+import { hubErrorText } from '../sync/protocol';
 import { RoomPasswordDialog } from './RoomPasswordDialog';
 
 /** The creator's "Terminate session" button and its confirmation; nothing for anyone else. */
@@ -56,5 +57,36 @@ export function ProtectButton({ sync, onDone }: { sync: RoomSync; onDone: (text:
         />
       )}
     </>
+  );
+}
+
+/**
+ * The creator's "Lobby" toggle: while pressed, new guests wait until the creator lets them in.
+ * Nothing for anyone else. `onDone` says what changed, or the server's refusal.
+ */
+export function LobbyButton({ sync, onDone }: { sync: RoomSync; onDone: (text: string) => void }) {
+  const isCreator = useValue(sync.isCreator);
+  const on = useValue(sync.lobby.isOn);
+  const [busy, setBusy] = useState(false);
+  if (!isCreator) return null;
+  async function toggle() {
+    setBusy(true);
+    try {
+      await sync.lobby.set(!on);
+      onDone(on ? 'Lobby off: new guests come straight in' : 'Lobby on: new guests wait for you');
+    } catch (error) {
+      onDone(hubErrorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return <LobbyToggle on={on} busy={busy} onToggle={() => void toggle()} />;
+}
+
+export function LobbyToggle({ on, busy, onToggle }: { on: boolean; busy: boolean; onToggle: () => void }) {
+  return (
+    <button type="button" aria-pressed={on} disabled={busy} onClick={onToggle}>
+      Lobby
+    </button>
   );
 }

@@ -11,6 +11,10 @@ const PAGES: Record<RoomClosed, { title: string; text: string }> = {
     title: 'This session has ended',
     text: 'Its code, chat and files have been deleted for everyone.',
   },
+  refused: {
+    title: 'The host did not let you in',
+    text: "The room's creator declined your request to join this room.",
+  },
 };
 
 /** Takes the place of the whole room once it is over for this browser: no editor, no chat. */

@@ -2,6 +2,8 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { parseRoomLocation } from '../rooms/links';
 import { ChatPane } from './chat/ChatPane';
+import { JoinRequests } from './JoinRequests';
+import { WaitingPage } from './LobbyPages';
 import { PasswordPage } from './PasswordPage';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
@@ -50,15 +52,18 @@ function Room({ roomId, linkSecret }: { roomId: string; linkSecret: string }) {
 }
 
 /**
- * Once the room is over for this browser (kicked, or ended), an explanation replaces all of it;
- * while a protected room waits for its password, the password page does.
+ * Once the room is over for this browser (kicked, ended, or refused from the lobby), an
+ * explanation replaces all of it; while a protected room waits for its password, the password
+ * page does, and while this browser waits in the lobby, the waiting page.
  */
 function OpenOrClosed({ session }: { session: RoomSession }) {
   const { sync } = session;
   const closed = useValue(sync.closed);
   const prompt = useValue(sync.protection.prompt);
+  const waiting = useValue(sync.lobby.waiting);
   if (closed) return <RoomClosedPage reason={closed} />;
   if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
+  if (waiting) return <WaitingPage />;
   return <RoomLayout session={session} />;
 }
 
@@ -77,6 +82,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
           {message}
         </p>
       )}
+      <JoinRequests sync={sync} />
       <RemovalNotices session={session} />
       <RemoteCursorStyles awareness={sync.awareness} />
       {narrow ? <RoomTabs session={session} /> : <RoomSplit session={session} />}

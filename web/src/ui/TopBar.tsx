@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
-import { ProtectButton, TerminateButton } from './CreatorControls';
+import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
@@ -74,6 +74,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
         Copy invite link
       </button>
       <ProtectButton sync={sync} onDone={say} />
+      <LobbyButton sync={sync} onDone={say} />
       <TerminateButton sync={sync} />
       <span className="feedback" aria-live="polite">
         {feedback}

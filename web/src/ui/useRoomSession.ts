@@ -45,7 +45,7 @@ export function useRoomSession(roomId: string, linkSecret: string): RoomSession 
       void transport.start();
       const keys = new RoomKeyRing({ epoch: 0, key: secrets.roomKey });
       const profile = localProfile();
-      const sync = new RoomSync({ roomId, joinKey: secrets.joinKey, keys, transport });
+      const sync = new RoomSync({ roomId, joinKey: secrets.joinKey, keys, transport, profile });
       sync.awareness.setLocalStateField('user', profile);
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.

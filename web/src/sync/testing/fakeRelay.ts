@@ -5,6 +5,7 @@ import type {
   ChatPage,
   Envelope,
   JoinRequest,
+  JoinRequestInfo,
   JoinResult,
   PushResult,
   StoredChat,
@@ -65,6 +66,13 @@ export class FakeRelay {
   password: string | null = null;
   /** Wrong passwords tried; past the limit every try is refused, like the server's per-address limit. */
   wrongPasswords = 0;
+  /** New members wait for the creator while this is on. */
+  lobby = false;
+  /** Members waiting in the lobby, with the profile each last sent. */
+  readonly waiting = new Map<string, JoinRequestInfo>();
+  /** Members the creator refused: their credentials never open the room. */
+  readonly refused = new Set<string>();
+  readonly decideCalls: { sender: string; memberId: string; admit: boolean }[] = [];
   private readonly chatAcks = new Map<string, ChatAck>();
   private readonly tokens = new Map<string, Uint8Array>();
 
@@ -88,6 +96,7 @@ export class FakeRelay {
     const known = request.memberId && request.memberToken && this.tokens.get(request.memberId);
     const resumes = !!known && sameBytes(known, request.memberToken!);
     if (resumes && this.kicked.has(request.memberId!)) throw hubError('JoinRoom', 'You were removed from this room.');
+    if (resumes && this.refused.has(request.memberId!)) throw hubError('JoinRoom', 'The creator did not let you in.');
     const showsCreatorToken = !!request.creatorToken && sameBytes(request.creatorToken, this.creatorToken);
     // As on the server: members who got in before, and the creator's own browser, are not asked.
     if (!resumes && !showsCreatorToken) this.checkPassword(request.password);
@@ -97,6 +106,8 @@ export class FakeRelay {
       memberId = `member-${this.tokens.size + 1}`;
       this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
     }
+    // New members wait while the lobby is on; one that joins again while waiting stays waiting.
+    if ((!resumes && !showsCreatorToken && this.lobby) || this.waiting.has(memberId)) return this.wait(from, memberId, request.profile);
     if (this.creatorId === null && showsCreatorToken) this.creatorId = memberId;
     const wasOnline = this.online().includes(memberId);
     from.memberId = memberId;
@@ -114,7 +125,41 @@ export class FakeRelay {
       online: this.online(),
       creatorId: this.creatorId,
       passwordProtected: this.password !== null,
+      lobby: this.lobby,
+      waiting: false,
+      joinRequests: memberId === this.creatorId ? [...this.waiting.values()] : [],
     };
+  }
+
+  /** As the server answers a waiting member: its credentials and nothing else; the creator is told. */
+  private wait(from: FakeTransport, memberId: string, profile: Envelope | null): JoinResult {
+    const request = { memberId, profile };
+    this.waiting.set(memberId, request);
+    from.memberId = memberId;
+    from.joined = false;
+    from.waiting = true;
+    this.fanOut(null, (l) => l.joinRequested?.(this.roomId, request), (c) => c.memberId === this.creatorId);
+    const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null };
+    return { memberId, memberToken: this.tokens.get(memberId)!, ...nothing, passwordProtected: false, lobby: false, waiting: true, joinRequests: [] };
+  }
+
+  setLobby(from: FakeTransport, on: boolean): void {
+    if (from.memberId !== this.creatorId) throw hubError('SetLobby', "Only the room's creator can do that.");
+    this.lobby = on;
+    this.fanOut(null, (l) => l.lobbyChanged?.(this.roomId, on));
+  }
+
+  decideJoin(from: FakeTransport, memberId: string, admit: boolean): void {
+    this.decideCalls.push({ sender: from.memberId!, memberId, admit });
+    if (from.memberId !== this.creatorId) throw hubError('DecideJoin', "Only the room's creator can do that.");
+    if (!this.waiting.delete(memberId)) throw hubError('DecideJoin', 'Not waiting: no such member waits to join.');
+    if (!admit) this.refused.add(memberId);
+    for (const c of this.connections) {
+      if (c.waiting && c.memberId === memberId && c.state === 'connected') {
+        c.waiting = false;
+        queueMicrotask(() => c.emit((l) => l.joinDecided?.(this.roomId, admit)));
+      }
+    }
   }
 
   private checkPassword(password: string | null): void {
@@ -224,10 +269,14 @@ export class FakeRelay {
     this.fanOut(null, (l) => l.roomProtectionChanged?.(this.roomId, this.password !== null));
   }
 
-  /** Delivers to every joined, connected transport but `from`, asynchronously like a network. */
-  private fanOut(from: FakeTransport | null, deliver: (listener: Partial<TransportEvents>) => void): void {
+  /** Delivers to every joined, connected transport but `from` (and those `to` picks), asynchronously like a network. */
+  private fanOut(
+    from: FakeTransport | null,
+    deliver: (listener: Partial<TransportEvents>) => void,
+    to: (c: FakeTransport) => boolean = () => true,
+  ): void {
     for (const c of this.connections) {
-      if (c !== from && c.joined && c.state === 'connected') queueMicrotask(() => c.emit(deliver));
+      if (c !== from && c.joined && c.state === 'connected' && to(c)) queueMicrotask(() => c.emit(deliver));
     }
   }
 }

@@ -8,6 +8,8 @@ export class FakeTransport implements RoomTransport {
   state: ConnectionState = 'connected';
   memberId: string | null = null;
   joined = false;
+  /** Recorded as waiting in the lobby: hears JoinDecided, but is no member. */
+  waiting = false;
   private readonly listeners = new Set<Partial<TransportEvents>>();
 
   constructor(private readonly relay: FakeRelay) {}
@@ -22,7 +24,7 @@ export class FakeTransport implements RoomTransport {
   }
 
   disconnect(): void {
-    this.joined = false;
+    this.joined = this.waiting = false;
     this.setState('reconnecting');
     this.relay.left(this);
   }
@@ -89,6 +91,14 @@ export class FakeTransport implements RoomTransport {
 
   setRoomPassword(_roomId: string, password: string | null) {
     return this.call(() => this.relay.setPassword(this, password));
+  }
+
+  setLobby(_roomId: string, on: boolean) {
+    return this.call(() => this.relay.setLobby(this, on));
+  }
+
+  decideJoin(_roomId: string, memberId: string, admit: boolean) {
+    return this.call(() => this.relay.decideJoin(this, memberId, admit));
   }
 
   private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {
