@@ -5,7 +5,7 @@ import { navigate } from './navigation';
 const PAGES: Record<RoomClosed, { title: string; text: string }> = {
   removed: {
     title: 'You were removed from this room',
-    text: "The room's creator removed you. This browser has forgotten its membership of the room.",
+    text: "The room's creator removed you. You no longer see its code, chat or files.",
   },
   ended: {
     title: 'This session has ended',
