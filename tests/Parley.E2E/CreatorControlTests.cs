@@ -19,6 +19,7 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await carol.OpenMembersAsync();
         await Assertions.Expect(carol.MemberItem(aliceName)).ToContainTextAsync("creator");
         await Assertions.Expect(carol.Page.GetByRole(AriaRole.Button, new() { Name = $"Kick {bobName}" })).ToHaveCountAsync(0);
+        await Assertions.Expect(carol.Page.GetByRole(AriaRole.Button, new() { Name = "Room settings" })).ToHaveCountAsync(0);
         await Assertions.Expect(carol.Page.GetByRole(AriaRole.Button, new() { Name = "Terminate session" })).ToHaveCountAsync(0);
 
         await alice.OpenMembersAsync();
@@ -51,7 +52,7 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await bob.SendMessageAsync("something to delete");
         await Assertions.Expect(alice.Message("something to delete")).ToBeVisibleAsync();
 
-        var terminate = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Terminate session" });
+        var terminate = (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Button, new() { Name = "Terminate session" });
         await terminate.ClickAsync();
         var confirm = alice.Page.GetByRole(AriaRole.Alertdialog).Or(alice.Page.GetByRole(AriaRole.Dialog));
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();

@@ -10,7 +10,7 @@ public class LobbyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
         var link = alice.Page.Url;
         await alice.TypeAtEndAsync("lobby-guarded code");
-        var lobby = alice.Page.GetByRole(AriaRole.Button, new() { Name = "Lobby" });
+        var lobby = (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Button, new() { Name = "Lobby" });
         await lobby.ClickAsync();
         await Assertions.Expect(lobby).ToHaveAttributeAsync("aria-pressed", "true");
 

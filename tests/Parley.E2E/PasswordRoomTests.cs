@@ -11,7 +11,7 @@ public class PasswordRoomTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var link = alice.Page.Url;
         await alice.TypeAtEndAsync("protected work");
 
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Protect with a password" }).ClickAsync();
+        await (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Button, new() { Name = "Protect with a password" }).ClickAsync();
         var dialog = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "Room password" });
         await dialog.GetByLabel("New room password").FillAsync("hunter22 is long enough");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();

@@ -32,6 +32,16 @@ public sealed class RoomPage(IPage page)
     public ILocator MemberList => Page.GetByRole(AriaRole.List, new() { Name = "Members" });
     public ILocator MemberItem(string name) => MemberList.GetByRole(AriaRole.Listitem).Filter(new() { HasText = name });
 
+    /// <summary>Opens the creator's "Room settings" panel (password, lobby, terminate).</summary>
+    public async Task<ILocator> OpenRoomSettingsAsync()
+    {
+        var button = Page.GetByRole(AriaRole.Button, new() { Name = "Room settings" });
+        if (await button.GetAttributeAsync("aria-expanded") != "true") await button.ClickAsync();
+        var panel = Page.GetByRole(AriaRole.Group, new() { Name = "Room settings" });
+        await Assertions.Expect(panel).ToBeVisibleAsync();
+        return panel;
+    }
+
     public async Task OpenMembersAsync()
     {
         if (await MembersButton.GetAttributeAsync("aria-expanded") != "true") await MembersButton.ClickAsync();

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
-import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
+import { RoomSettingsMenu } from './RoomSettingsMenu';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
@@ -73,9 +73,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
       <button type="button" onClick={() => void copy(location.href, 'Invite link copied')}>
         Copy invite link
       </button>
-      <ProtectButton sync={sync} onDone={say} />
-      <LobbyButton sync={sync} onDone={say} />
-      <TerminateButton sync={sync} />
+      <RoomSettingsMenu sync={sync} onDone={say} />
       <span className="feedback" aria-live="polite">
         {feedback}
       </span>
