@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Parley.Server.Files;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
@@ -29,12 +30,7 @@ public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobSto
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var abandoned = await db.Files.AsNoTracking().Where(f => !f.Complete && f.CreatedAt < cutoff)
             .Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
-        foreach (var file in abandoned)
-        {
-            // Rows first: a file whose row is gone is never served, even if removing its chunks fails.
-            await db.Files.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
-            await blobs.DeleteFileAsync(file.RoomId, file.Id, ct);
-        }
+        foreach (var file in abandoned) await db.DeleteFileAsync(blobs, file.RoomId, file.Id, ct);
         if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned uploads", abandoned.Count);
         return abandoned.Count;
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Files;
 
@@ -42,5 +43,16 @@ sealed class FileRowConfiguration : IEntityTypeConfiguration<FileRow>, IEntityTy
         chunk.HasKey(c => new { c.FileId, c.Index });
         chunk.Property(c => c.FileId).HasMaxLength(32);
         chunk.HasOne<FileRow>().WithMany().HasForeignKey(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public static class FileRemoval
+{
+    /// <summary>Deletes a file for real: its rows (chunks cascade), then its blobs. Rows first, so a
+    /// file whose blobs fail to go is at least never served again.</summary>
+    public static async Task DeleteFileAsync(this ParleyDb db, IBlobStore blobs, string roomId, string fileId, CancellationToken ct)
+    {
+        await db.Files.Where(f => f.Id == fileId && f.RoomId == roomId).ExecuteDeleteAsync(ct);
+        await blobs.DeleteFileAsync(roomId, fileId, ct);
     }
 }

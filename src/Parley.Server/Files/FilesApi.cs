@@ -120,8 +120,7 @@ public static class FilesApi
         var (db, ct) = (s.Db, http.RequestAborted);
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
-        await db.Files.Where(f => f.Id == file.Id).ExecuteDeleteAsync(ct);
-        await s.Blobs.DeleteFileAsync(roomId, fileId, ct);
+        await db.DeleteFileAsync(s.Blobs, roomId, file.Id, ct);
         return TypedResults.NoContent();
     }
 
