@@ -28,7 +28,7 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
         {
             foreach (var room in batch.GroupBy(p => p.Item.RoomId))
             {
-                var epoch = await db.Rooms.Where(r => r.Id == room.Key).Select(r => (int?)r.Epoch).SingleOrDefaultAsync(ct);
+                var epoch = await RoomEpoch.CurrentAsync(db, room.Key, ct);
                 var ids = room.Select(p => p.Item.ClientMessageId).Distinct().ToList();
                 var earlier = await db.ChatMessages.AsNoTracking()
                     .Where(m => m.RoomId == room.Key && ids.Contains(m.ClientMessageId))
@@ -38,10 +38,9 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
                 {
                     var key = (p.Item.SenderId, p.Item.ClientMessageId);
                     if (earlier.TryGetValue(key, out var old) || fresh.TryGetValue(key, out old)) { repeats.Add((p, old)); continue; }
-                    if (epoch is null) { p.Refuse("Unknown room."); continue; }
-                    if (p.Item.Envelope.Epoch != epoch)
+                    if (RoomEpoch.Refusal(epoch, p.Item.Envelope.Epoch) is { } refusal)
                     {
-                        p.Refuse($"Stale key epoch: {p.Item.Envelope.Epoch}, the room is at {epoch}.");
+                        p.Refuse(refusal);
                         continue;
                     }
                     var row = NewRow(p.Item, now);

@@ -25,9 +25,9 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
                 : null;
             var from = snapshot?.UpToSeq ?? sinceSeq;
             var (updates, more) = await PageAsync(roomId, from, ct);
-            var latest = await db.Rooms.Where(r => r.Id == roomId).Select(r => r.LatestSeq).SingleAsync(ct);
-            if (await SnapshotSeqAsync(roomId, ct) == (snapshot?.UpToSeq ?? snapshotSeq))
-                return new Catchup(snapshot, updates, more, latest);
+            var after = await db.Rooms.Where(r => r.Id == roomId).Select(r => new { r.SnapshotSeq, r.LatestSeq }).SingleAsync(ct);
+            if (after.SnapshotSeq == (snapshot?.UpToSeq ?? snapshotSeq))
+                return new Catchup(snapshot, updates, more, after.LatestSeq);
             if (attempt == 4) throw new HubException("The room is busy; join again.");
         }
     }
@@ -47,8 +47,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
-        if (envelope.Epoch != room.Epoch)
-            throw new HubException($"Stale key epoch: {envelope.Epoch}, the room is at {room.Epoch}.");
+        if (RoomEpoch.Refusal(room.Epoch, envelope.Epoch) is { } refusal) throw new HubException(refusal);
         if (upToSeq < 1 || upToSeq > room.LatestSeq)
             throw new HubException($"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
         if (upToSeq <= room.SnapshotSeq) return;

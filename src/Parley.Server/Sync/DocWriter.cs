@@ -34,12 +34,11 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         {
             foreach (var room in batch.GroupBy(p => p.Item.RoomId))
             {
-                var epoch = await db.Rooms.Where(r => r.Id == room.Key).Select(r => (int?)r.Epoch).SingleOrDefaultAsync(ct);
+                var epoch = await RoomEpoch.CurrentAsync(db, room.Key, ct);
                 var accepted = new List<Pending>();
                 foreach (var p in room)
                 {
-                    if (epoch is null) p.Refuse("Unknown room.");
-                    else if (p.Item.Envelope.Epoch != epoch) p.Refuse($"Stale key epoch: {p.Item.Envelope.Epoch}, the room is at {epoch}.");
+                    if (RoomEpoch.Refusal(epoch, p.Item.Envelope.Epoch) is { } refusal) p.Refuse(refusal);
                     else accepted.Add(p);
                 }
                 if (accepted.Count == 0) continue;

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Sync;
+
+/// <summary>The one check that an envelope is under the room's current key epoch.</summary>
+public static class RoomEpoch
+{
+    /// <returns>The room's epoch, or null when the room does not exist (any more).</returns>
+    public static Task<int?> CurrentAsync(ParleyDb db, string roomId, CancellationToken ct) =>
+        db.Rooms.Where(r => r.Id == roomId).Select(r => (int?)r.Epoch).SingleOrDefaultAsync(ct);
+
+    /// <returns>Why an envelope of <paramref name="envelopeEpoch"/> is refused, or null when it is current.</returns>
+    public static string? Refusal(int? roomEpoch, int envelopeEpoch) =>
+        roomEpoch is null ? "Unknown room."
+        : envelopeEpoch != roomEpoch ? $"Stale key epoch: {envelopeEpoch}, the room is at {roomEpoch}."
+        : null;
+}
