@@ -16,8 +16,11 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     public const string Ended = "This session has ended.";
     public const string Refused = "The creator did not let you in.";
 
-    /// <param name="Waiting">True when the member is in the lobby: known, but not let in yet.</param>
-    public sealed record Admission(Room Room, string MemberId, byte[] MemberToken, bool Waiting);
+    /// <param name="LobbyRequest">Set when the member is in the lobby: known, but not let in yet.</param>
+    public sealed record Admission(Room Room, string MemberId, byte[] MemberToken, JoinRequestInfo? LobbyRequest)
+    {
+        public bool Waiting => LobbyRequest is not null;
+    }
 
     /// <param name="clientAddress">Where the caller connects from, to slow down password guessing.</param>
     public async Task<Admission> AdmitAsync(JoinRequest request, string clientAddress, CancellationToken cancellationToken)
@@ -70,7 +73,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             SetProfile(member, profile);
             await db.SaveChangesAsync(ct);
         }
-        return new Admission(room, member.Id, token, member.Admission == MemberAdmission.Waiting);
+        return new Admission(room, member.Id, token, member.Admission == MemberAdmission.Waiting ? RequestOf(member) : null);
     }
 
     async Task<Admission> AddMemberAsync(Room room, Envelope? profile, bool waits, CancellationToken ct)
@@ -87,7 +90,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         if (profile is not null) SetProfile(member, profile);
         db.Members.Add(member);
         await db.SaveChangesAsync(ct);
-        return new Admission(room, member.Id, token, waits);
+        return new Admission(room, member.Id, token, waits ? RequestOf(member) : null);
     }
 
     static void SetProfile(Member member, Envelope profile) =>

@@ -20,7 +20,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var admission = await members.AdmitAsync(request!, address, Context.ConnectionAborted);
         var room = admission.Room;
-        if (admission.Waiting) return await WaitInLobbyAsync(admission, members);
+        if (admission.Waiting) return await WaitInLobbyAsync(admission);
 
         // Join the group before reading the log, so no update falls between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(room.Id), Context.ConnectionAborted);
@@ -42,14 +42,13 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
     }
 
     /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
-    async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission, RoomMembers members)
+    async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission)
     {
         var room = admission.Room;
         await Groups.AddToGroupAsync(Context.ConnectionId, WaitingGroupOf(room.Id, admission.MemberId), Context.ConnectionAborted);
-        var request = (await members.WaitingAsync(room.Id, Context.ConnectionAborted)).FirstOrDefault(r => r.MemberId == admission.MemberId);
-        if (request is not null && room.CreatorId is not null)
+        if (room.CreatorId is not null)
             await Clients.Clients(presence.Connections(room.Id, room.CreatorId).Select(c => c.ConnectionId).ToList())
-                .SendAsync(HubNames.JoinRequested, room.Id, request);
+                .SendAsync(HubNames.JoinRequested, room.Id, admission.LobbyRequest);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, 0, null, [], false, [], room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, []);
     }
