@@ -77,8 +77,7 @@ export class Outbox {
     };
     this.entries.push(entry);
     this.changed(entry);
-    if (entry.attachments) void this.flush();
-    else void this.prepare(entry);
+    this.start(entry);
   }
 
   retry(clientMessageId: string): void {
@@ -87,8 +86,7 @@ export class Outbox {
     entry.failed = null;
     entry.attempts = 0;
     this.changed(entry);
-    if (entry.attachments) void this.flush();
-    else void this.prepare(entry);
+    this.start(entry);
   }
 
   discard(clientMessageId: string): void {
@@ -123,6 +121,12 @@ export class Outbox {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** A message whose attachments are uploaded goes to delivery; otherwise its uploads finish first. */
+  private start(entry: Entry): void {
+    if (entry.attachments) void this.flush();
+    else void this.prepare(entry);
   }
 
   private async prepare(entry: Entry): Promise<void> {
