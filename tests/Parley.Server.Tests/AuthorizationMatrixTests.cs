@@ -159,7 +159,7 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         var (creator, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken);
         var (uploader, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
         var (member, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
-        var (stranger, _) = await RoomSession.JoinAsync(server, other.RoomId, other.LinkSecret);
+        var (stranger, _) = await RoomSession.JoinAsCreatorAsync(server, other);
         await using var _c = creator; await using var _u = uploader; await using var _m = member; await using var _s = stranger;
         using var http = fixture.Server.CreateHttpClient();
         // A one-chunk file, its chunk not yet sent (when completing, the chunk is sent first).

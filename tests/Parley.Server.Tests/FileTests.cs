@@ -11,7 +11,7 @@ namespace Parley.Server.Tests;
 
 public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    async Task<(RoomSession Session, FileTransfer Files, HttpClient Http)> MemberAsync((string RoomId, string Secret) room)
+    async Task<(RoomSession Session, FileTransfer Files, HttpClient Http)> MemberAsync(TestRoom room)
     {
         var (session, _) = await fixture.JoinAsync(room);
         var http = fixture.Server.CreateHttpClient();
@@ -215,8 +215,9 @@ public class AbandonedUploadTests
             ["Parley__CleanupInterval"] = "00:00:00.500",
         });
         using var http = server.CreateHttpClient();
-        var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
-        var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (roomId, secret) = room;
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
         await using var _a = alice;
         var files = alice.Files(http);
         var content = new GeneratedContent(2L * FileLayout.ChunkBytes, 4);

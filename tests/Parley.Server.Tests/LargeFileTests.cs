@@ -18,8 +18,9 @@ public class LargeFileTests
         });
         using var http = server.CreateHttpClient();
         http.Timeout = TimeSpan.FromMinutes(5);
-        var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
-        var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (roomId, secret) = room;
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
         var (bob, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
         await using var _a = alice;
         await using var _b = bob;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
@@ -38,7 +39,10 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.True(bob.Waiting);
         Assert.Empty(waiting.Updates);
         Assert.Null(waiting.Snapshot);
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() => bob.PushUpdateAsync(Text("sneaking in")))).Message);
+        Assert.False(bob.Keys.HasCurrentKey);
+        // Bob holds no key, but even a well-formed envelope pushed by hand is refused.
+        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(
+            HubNames.PushDocUpdate, room.RoomId, new Envelope(0, new byte[12], new byte[32])))).Message);
         await Eventually.True(() => requests.Any(r => r.MemberId == bob.MemberId), "alice was asked about bob");
         Assert.Equal("""{"name":"Bob"}""", Encoding.UTF8.GetString(alice.OpenProfile(requests.Single().Profile!)));
 

@@ -10,13 +10,15 @@ public class PersistenceTests
     public async Task Every_acknowledged_update_survives_the_server_being_killed_and_restarted()
     {
         var data = Directory.CreateTempSubdirectory("parley-restart-").FullName;
-        string roomId, secret;
+        NewRoom room;
+        MemberCredentials aliceCredentials;
         long acknowledged;
         await using (var server = await ParleyServerProcess.StartAsync(data))
         {
             using var http = server.CreateHttpClient();
-            (roomId, secret) = await RoomSession.CreateRoomAsync(http);
-            var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+            room = await RoomSession.CreateRoomAsync(http);
+            var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
+            aliceCredentials = alice.Credentials;
             var pushes = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => alice.PushUpdateAsync(Encoding.UTF8.GetBytes($"edit {i}"))));
             acknowledged = pushes.Max(p => p.Seq);
             await alice.PushSnapshotAsync(100, Encoding.UTF8.GetBytes("state up to 100"));
@@ -25,7 +27,10 @@ public class PersistenceTests
         }
 
         await using var restarted = await ParleyServerProcess.StartAsync(data);
-        var (bob, catchup) = await RoomSession.JoinAsync(restarted.BaseUri, roomId, secret);
+        // Alice comes back (her browser kept its credentials and keys) and grants Bob the key.
+        var (aliceAgain, _) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret, aliceCredentials);
+        await using var _a = aliceAgain;
+        var (bob, catchup) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret);
         await using var _b = bob;
 
         Assert.Equal(300, acknowledged);

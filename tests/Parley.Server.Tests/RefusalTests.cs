@@ -15,7 +15,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
 
-    async Task<long> StoredUpdateCount((string RoomId, string Secret) room)
+    async Task<long> StoredUpdateCount(TestRoom room)
     {
         var (probe, catchup) = await fixture.JoinAsync(room);
         await probe.DisposeAsync();
@@ -123,7 +123,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await using var _inB = inB;
         await inB.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomB.RoomId, inB.Encrypt(EnvelopeKind.DocUpdate, Text("b")));
         await mallory.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomA.RoomId,
-            EnvelopeCipher.Encrypt(alice.Secrets.RoomKey, new EnvelopeContext(roomB.RoomId, EnvelopeKind.DocUpdate, 0, mallory.MemberId), Text("x")));
+            EnvelopeCipher.Encrypt(alice.Keys.KeyFor(alice.Epoch), new EnvelopeContext(roomB.RoomId, EnvelopeKind.DocUpdate, alice.Epoch, mallory.MemberId), Text("x")));
 
         await Eventually.True(() => { lock (rejected) return rejected.Count == 2; }, "bob rejected both envelopes");
         Assert.Empty(accepted);
@@ -171,8 +171,9 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
             ["Parley__HubCallsPerSecond"] = "10",
         });
         using var http = server.CreateHttpClient();
-        var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
-        var (alice, _) = await RoomSession.JoinAsync(server.BaseUri, roomId, secret);
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (roomId, secret) = room;
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
         await using var _a = alice;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>

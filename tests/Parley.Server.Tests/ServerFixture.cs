@@ -1,3 +1,4 @@
+using Parley.Client.Crypto;
 using Parley.Client.Sessions;
 using Parley.Testing;
 
@@ -18,10 +19,11 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    public async Task<(string RoomId, string Secret)> NewRoomAsync()
+    /// <summary>A new room; the first <see cref="JoinAsync"/> into it is its creator, who makes the first key.</summary>
+    public async Task<TestRoom> NewRoomAsync()
     {
-        var (roomId, secret) = await NewRoomWithCreatorTokenAsync();
-        return (roomId, secret);
+        var created = await NewRoomWithCreatorTokenAsync();
+        return new TestRoom(created.RoomId, created.LinkSecret, created.CreatorToken);
     }
 
     public async Task<NewRoom> NewRoomWithCreatorTokenAsync()
@@ -30,7 +32,21 @@ public sealed class ServerFixture : IAsyncLifetime
         return await RoomSession.CreateRoomAsync(http);
     }
 
-    public async Task<(RoomSession Session, Catchup Catchup)> JoinAsync((string RoomId, string Secret) room,
-        MemberCredentials? resume = null, long sinceSeq = 0) =>
-        await RoomSession.JoinAsync(Server.BaseUri, room.RoomId, room.Secret, resume, sinceSeq);
+    /// <summary>Joins as a member; later joiners get the room key granted by a member who is online.</summary>
+    public async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(TestRoom room,
+        MemberCredentials? resume = null, long sinceSeq = 0, DeviceIdentity? device = null)
+    {
+        var joined = await RoomSession.JoinAsync(Server.BaseUri, room.RoomId, room.Secret, resume, sinceSeq,
+            creatorToken: room.CreatorJoined ? null : room.CreatorToken, device: device);
+        room.CreatorJoined = true;
+        return joined;
+    }
+}
+
+/// <summary>A room made for a test: its id, the link secret, and the creator's token until the creator has joined.</summary>
+public sealed record TestRoom(string RoomId, string Secret, byte[] CreatorToken)
+{
+    public bool CreatorJoined { get; set; }
+
+    public void Deconstruct(out string roomId, out string secret) => (roomId, secret) = (RoomId, Secret);
 }

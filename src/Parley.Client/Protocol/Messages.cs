@@ -21,7 +21,9 @@ public sealed record JoinRequest(
     [property: Key("sinceSeq")] long SinceSeq,
     [property: Key("creatorToken")] byte[]? CreatorToken = null,
     [property: Key("password")] string? Password = null,
-    [property: Key("profile")] Envelope? Profile = null);
+    [property: Key("profile")] Envelope? Profile = null,
+    [property: Key("device")] DeviceKeys? Device = null,
+    [property: Key("linkProof")] byte[]? LinkProof = null);
 
 [MessagePackObject]
 public sealed record StoredUpdate(
@@ -49,7 +51,47 @@ public sealed record JoinResult(
     [property: Key("passwordProtected")] bool PasswordProtected,
     [property: Key("lobby")] bool Lobby,
     [property: Key("waiting")] bool Waiting,
-    [property: Key("joinRequests")] IReadOnlyList<JoinRequestInfo> JoinRequests);
+    [property: Key("joinRequests")] IReadOnlyList<JoinRequestInfo> JoinRequests,
+    [property: Key("grants")] IReadOnlyList<Grant> Grants,
+    [property: Key("members")] IReadOnlyList<MemberKeys> Members,
+    [property: Key("keyRequests")] IReadOnlyList<string> KeyRequests,
+    [property: Key("rotationDue")] bool RotationDue,
+    [property: Key("historyVisible")] bool HistoryVisible,
+    [property: Key("roomLink")] Envelope? RoomLink,
+    [property: Key("roomMeta")] Envelope? RoomMeta,
+    [property: Key("granters")] IReadOnlyList<MemberKeys> Granters);
+
+/// <summary>A device's public keys: SPKI DER of its RSA-OAEP (wrap) and ECDSA P-256 (sign) keys.</summary>
+[MessagePackObject]
+public sealed record DeviceKeys(
+    [property: Key("wrapKey")] byte[] WrapKey,
+    [property: Key("signKey")] byte[] SignKey);
+
+/// <summary>A current member in the room's key directory, with the proof that it holds the link.</summary>
+[MessagePackObject]
+public sealed record MemberKeys(
+    [property: Key("memberId")] string MemberId,
+    [property: Key("wrapKey")] byte[] WrapKey,
+    [property: Key("signKey")] byte[] SignKey,
+    [property: Key("linkProof")] byte[] LinkProof);
+
+/// <summary>One epoch's room key wrapped for one member's device, signed by the granting member.</summary>
+[MessagePackObject]
+public sealed record Grant(
+    [property: Key("epoch")] int Epoch,
+    [property: Key("memberId")] string MemberId,
+    [property: Key("granterId")] string GranterId,
+    [property: Key("wrappedKey")] byte[] WrappedKey,
+    [property: Key("signature")] byte[] Signature);
+
+/// <summary>A move to the next key epoch (and, from the creator, to a new invite link).</summary>
+[MessagePackObject]
+public sealed record Rotation(
+    [property: Key("epoch")] int Epoch,
+    [property: Key("grants")] IReadOnlyList<Grant> Grants,
+    [property: Key("roomLink")] Envelope RoomLink,
+    [property: Key("roomMeta")] Envelope? RoomMeta = null,
+    [property: Key("joinVerifier")] byte[]? JoinVerifier = null);
 
 /// <summary>Someone waiting in the lobby, with their encrypted name (kind member-profile).</summary>
 [MessagePackObject]
@@ -75,6 +117,8 @@ public static class EnvelopeKind
     public const string Awareness = "awareness";
     public const string Chat = "chat";
     public const string MemberProfile = "member-profile";
+    public const string RoomLink = "room-link";
+    public const string RoomMeta = "room-meta";
 }
 
 /// <summary>Hub method and event names, shared by server, .NET client and tests.</summary>
@@ -96,6 +140,11 @@ public static class HubNames
     public const string SetRoomPassword = nameof(SetRoomPassword);
     public const string SetLobby = nameof(SetLobby);
     public const string DecideJoin = nameof(DecideJoin);
+    public const string GrantKeys = nameof(GrantKeys);
+    public const string RotateKey = nameof(RotateKey);
+    public const string SetRoomMeta = nameof(SetRoomMeta);
+    public const string SetHistoryVisible = nameof(SetHistoryVisible);
+    public const string LeaveRoom = nameof(LeaveRoom);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
@@ -109,4 +158,11 @@ public static class HubNames
     public const string LobbyChanged = nameof(LobbyChanged);
     public const string JoinRequested = nameof(JoinRequested);
     public const string JoinDecided = nameof(JoinDecided);
+    public const string KeyRequested = nameof(KeyRequested);
+    public const string KeysGranted = nameof(KeysGranted);
+    public const string KeyRotated = nameof(KeyRotated);
+    public const string RotationNeeded = nameof(RotationNeeded);
+    public const string RoomMetaChanged = nameof(RoomMetaChanged);
+    public const string HistoryVisibilityChanged = nameof(HistoryVisibilityChanged);
+    public const string MemberDeparted = nameof(MemberDeparted);
 }

@@ -28,17 +28,17 @@ public sealed record MemberCredentials(string MemberId, byte[] MemberToken);
 /// One member's live connection to one room, speaking the same protocol and cryptography as the
 /// browser: tests, benchmarks and tools act through this as real members.
 /// </summary>
-public sealed class RoomSession : IAsyncDisposable
+public sealed partial class RoomSession : IAsyncDisposable
 {
-    readonly RoomKeyRing keys;
+    readonly SessionKeys keys;
     readonly SeqTracker seqs = new();
 
-    RoomSession(HubConnection connection, string roomId, RoomSecrets secrets)
+    RoomSession(HubConnection connection, string roomId, RoomSecrets secrets, DeviceIdentity device)
     {
         Connection = connection;
         RoomId = roomId;
-        Secrets = secrets;
-        keys = RoomKeyRing.FromLinkSecret(secrets);
+        keys = new SessionKeys(roomId, device, secrets);
+        OnKeyEvents(connection);
         connection.On<string, StoredUpdate>(HubNames.DocUpdate, OnDocUpdate);
         connection.On<string, string, Envelope>(HubNames.Awareness, (room, sender, envelope) =>
         {
@@ -63,10 +63,16 @@ public sealed class RoomSession : IAsyncDisposable
     /// <summary>The raw hub connection, for calls this class does not wrap (and for tests of bad input).</summary>
     public HubConnection Connection { get; }
     public string RoomId { get; }
-    public RoomSecrets Secrets { get; }
+    /// <summary>The current invite link's secrets (they follow a renewal).</summary>
+    public RoomSecrets Secrets => keys.Secrets;
     public string MemberId { get; private set; } = "";
     public MemberCredentials Credentials { get; private set; } = new("", []);
-    public int Epoch { get; private set; }
+
+    /// <summary>The room's current key epoch as this member knows it (-1: no key made yet).</summary>
+    public int Epoch => keys.Epoch;
+
+    /// <summary>This member's keys: held epochs, the directory, grants and rotations.</summary>
+    public SessionKeys Keys => keys;
 
     /// <summary>Whether new members wait for the creator's approval, as of the join.</summary>
     public bool Lobby { get; private set; }
@@ -119,15 +125,17 @@ public sealed class RoomSession : IAsyncDisposable
             .Build();
 
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
+    /// <param name="device">This member's device; by default the one identity of this process.</param>
+    /// <param name="waitForKey">Wait until some member has granted the current key before reading the log.</param>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
-        string? password = null, byte[]? profile = null)
+        string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true)
     {
-        var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret));
+        var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret), device ?? DeviceIdentity.ForThisProcess);
         try
         {
             await session.Connection.StartAsync(ct);
-            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, ct);
+            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, waitForKey, ct);
             return (session, catchup);
         }
         catch
@@ -138,14 +146,14 @@ public sealed class RoomSession : IAsyncDisposable
     }
 
     async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, string? password,
-        byte[]? profile, CancellationToken ct)
+        byte[]? profile, bool waitForKey, CancellationToken ct)
     {
-        // The joiner has no member id yet, so a profile's associated data names no sender.
-        var profileEnvelope = profile is null ? null : EnvelopeCipher.Encrypt(keys.KeyFor(0),
+        // The joiner has no member id (nor room key) yet: a profile is sealed with the link's lobby key and names no sender.
+        var profileEnvelope = profile is null ? null : EnvelopeCipher.Encrypt(Secrets.LobbyKey,
             new EnvelopeContext(RoomId, EnvelopeKind.MemberProfile, 0, ""), profile);
         var result = await Connection.InvokeAsync<JoinResult>(HubNames.JoinRoom,
             new JoinRequest(RoomId, Secrets.JoinKey, resume?.MemberId, resume?.MemberToken, sinceSeq, creatorToken, password,
-                profileEnvelope), ct);
+                profileEnvelope, keys.Device.Keys, keys.LinkProof()), ct);
         PasswordProtected = result.PasswordProtected;
         Waiting = result.Waiting;
         Lobby = result.Lobby;
@@ -153,7 +161,7 @@ public sealed class RoomSession : IAsyncDisposable
         MemberId = result.MemberId;
         CreatorId = result.CreatorId;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
-        Epoch = result.Epoch;
+        await TakeKeysAsync(result, waitForKey, ct);
 
         long bytes = 0;
         DocEntry? snapshot = null;
@@ -216,8 +224,13 @@ public sealed class RoomSession : IAsyncDisposable
     public Task SetTypingAsync(bool typing, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.SetTyping, RoomId, typing, ct);
 
-    public Task KickAsync(string memberId, CancellationToken ct = default) =>
-        Connection.InvokeAsync(HubNames.Kick, RoomId, memberId, ct);
+    /// <summary>Removes a member and, as the browser does, moves the room to a new key and a new link at once.</summary>
+    public async Task KickAsync(string memberId, CancellationToken ct = default, bool rotate = true)
+    {
+        await Connection.InvokeAsync(HubNames.Kick, RoomId, memberId, ct);
+        keys.Forget(memberId);
+        if (rotate) await RotateAsync(renewLink: true, ct);
+    }
 
     public Task SetRoomPasswordAsync(string? password, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.SetRoomPassword, RoomId, password, ct);
@@ -227,9 +240,9 @@ public sealed class RoomSession : IAsyncDisposable
     public Task DecideJoinAsync(string memberId, bool admit, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.DecideJoin, RoomId, memberId, admit, ct);
 
-    /// <summary>Reads a lobby guest's profile (their name), which only room members can.</summary>
+    /// <summary>Reads a lobby guest's profile (their name), which only holders of the link can.</summary>
     public byte[] OpenProfile(Envelope profile) =>
-        EnvelopeCipher.Decrypt(keys.KeyFor(profile.Epoch), new EnvelopeContext(RoomId, EnvelopeKind.MemberProfile, profile.Epoch, ""), profile);
+        EnvelopeCipher.Decrypt(Secrets.LobbyKey, new EnvelopeContext(RoomId, EnvelopeKind.MemberProfile, profile.Epoch, ""), profile);
 
     public Task TerminateAsync(CancellationToken ct = default) => Connection.InvokeAsync(HubNames.Terminate, RoomId, ct);
 
@@ -239,8 +252,11 @@ public sealed class RoomSession : IAsyncDisposable
     ChatEntry Open(StoredChat chat) => new(chat.Seq, chat.Sender, chat.ClientMessageId,
         DateTimeOffset.FromUnixTimeMilliseconds(chat.SentAt), Decrypt(EnvelopeKind.Chat, chat.Sender, chat.Envelope));
 
-    public Envelope Encrypt(string kind, byte[] plaintext) =>
-        EnvelopeCipher.Encrypt(keys.KeyFor(Epoch), new EnvelopeContext(RoomId, kind, Epoch, MemberId), plaintext);
+    public Envelope Encrypt(string kind, byte[] plaintext)
+    {
+        var epoch = keys.Epoch;
+        return EnvelopeCipher.Encrypt(keys.KeyFor(epoch), new EnvelopeContext(RoomId, kind, epoch, MemberId), plaintext);
+    }
 
     public byte[] Decrypt(string kind, string sender, Envelope envelope) =>
         EnvelopeCipher.Decrypt(keys.KeyFor(envelope.Epoch), new EnvelopeContext(RoomId, kind, envelope.Epoch, sender), envelope);
@@ -251,9 +267,9 @@ public sealed class RoomSession : IAsyncDisposable
         seqs.Saw(update.Seq);
         byte[] plaintext;
         try { plaintext = Decrypt(EnvelopeKind.DocUpdate, update.Sender, update.Envelope); }
-        catch (System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or KeyNotFoundException)
         {
-            // Not for this room, kind or sender (or tampered with): never applied.
+            // Not for this room, kind or sender, tampered with, or of an epoch this member holds no key for: never applied.
             UndecryptableReceived?.Invoke(update);
             return;
         }

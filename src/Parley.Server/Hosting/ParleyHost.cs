@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Chat;
 using Parley.Server.Cleanup;
 using Parley.Server.Files;
+using Parley.Server.Keys;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -32,6 +33,7 @@ public static class ParleyHost
 
         builder.Services.AddScoped<RoomMembers>();
         builder.Services.AddScoped<RoomControl>();
+        builder.Services.AddScoped<RoomKeys>();
         builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
         builder.Services.AddSingleton<RoomPresence>();

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -9,8 +10,8 @@ public sealed class Room
     public required string Id { get; init; }
     public DateTime CreatedAt { get; init; }
 
-    /// <summary>SHA-256 of the join key derived from the link secret.</summary>
-    public required byte[] JoinVerifier { get; init; }
+    /// <summary>SHA-256 of the join key derived from the current link secret (replaced when the link is renewed).</summary>
+    public required byte[] JoinVerifier { get; set; }
 
     /// <summary>SHA-256 of the token the creating browser got; presenting it on join makes the creator.</summary>
     public byte[]? CreatorTokenHash { get; init; }
@@ -24,7 +25,24 @@ public sealed class Room
     /// <summary>Salted PBKDF2 hash of the room password (ASP.NET Core Identity's format); null = open.</summary>
     public string? PasswordHash { get; set; }
 
-    public int Epoch { get; set; }
+    /// <summary>Current key epoch; -1 until the creator's browser has made the first key.</summary>
+    public int Epoch { get; set; } = -1;
+
+    /// <summary>Whether joiners are granted the keys of earlier epochs too.</summary>
+    public bool HistoryVisible { get; set; } = true;
+
+    /// <summary>Set by a kick or a departure: some keyed member should move the room to the next epoch.</summary>
+    public bool RotationDue { get; set; }
+
+    /// <summary>The current link secret, encrypted under the current epoch (kind room-link).</summary>
+    public int? LinkEpoch { get; set; }
+    public byte[]? LinkIv { get; set; }
+    public byte[]? LinkCiphertext { get; set; }
+
+    /// <summary>The room's custom name, encrypted (kind room-meta); null when it has none.</summary>
+    public int? MetaEpoch { get; set; }
+    public byte[]? MetaIv { get; set; }
+    public byte[]? MetaCiphertext { get; set; }
 
     /// <summary>Highest doc-update sequence number handed out.</summary>
     public long LatestSeq { get; set; }
@@ -58,6 +76,18 @@ public sealed class Member
 
     /// <summary>Set when the creator removed this member; the row stays so the ban holds.</summary>
     public DateTime? KickedAt { get; set; }
+
+    /// <summary>Set when the member left the room for good (LeaveRoom).</summary>
+    public DateTime? DepartedAt { get; set; }
+
+    /// <summary>The member's device keys (SPKI DER) and its proof of holding the link, as it joined.</summary>
+    public byte[]? WrapKey { get; set; }
+    public byte[]? SignKey { get; set; }
+    public byte[]? LinkProof { get; set; }
+
+    /// <summary>Admitted, not kicked, not departed: the members a room's keys are for.</summary>
+    public static readonly Expression<Func<Member, bool>> IsCurrent =
+        m => m.Admission == MemberAdmission.Admitted && m.KickedAt == null && m.DepartedAt == null;
 }
 
 /// <summary>Where a member stands with the room's lobby.</summary>

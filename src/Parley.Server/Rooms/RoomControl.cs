@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Client.Protocol;
+using Parley.Server.Keys;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
 
 namespace Parley.Server.Rooms;
 
-/// <summary>The creator's powers over a room: removing a member and ending the session.</summary>
+/// <summary>The creator's powers over a room (removing a member, settings, ending the session), and a member leaving it.</summary>
 public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, RoomPasswords passwords,
-    IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log)
+    RoomKeys keys, IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log)
 {
     // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
     static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
@@ -23,17 +24,50 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
     {
         await RequireCreatorAsync(roomId, callerId, ct);
         if (memberId == callerId) throw new HubException("The creator cannot remove themselves; terminate the session instead.");
-        var kicked = await db.Members.Where(m => m.Id == memberId && m.RoomId == roomId && m.KickedAt == null)
+        var kicked = await db.Members.Where(m => m.Id == memberId && m.RoomId == roomId && m.KickedAt == null && m.DepartedAt == null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.KickedAt, clock.GetUtcNow().UtcDateTime), ct);
         if (kicked == 0) throw new HubException("No such member in this room.");
-
-        var connections = presence.Connections(roomId, memberId);
-        foreach (var c in connections) RoomAccess.Revoke(c, roomId, RoomMembers.Removed);
-        presence.Forget(roomId, memberId);
-        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.MemberKicked, roomId, memberId, ct);
-        await Task.WhenAll(connections.Select(c => hub.Groups.RemoveFromGroupAsync(c.ConnectionId, RoomHub.GroupOf(roomId), ct)));
-        CloseSoon(connections);
+        await ShutOutAsync(roomId, memberId!, HubNames.MemberKicked, RoomMembers.Removed, ct);
         log.LogInformation("Member {MemberId} was removed from room {RoomId}", memberId, roomId);
+    }
+
+    public async Task LeaveAsync(string roomId, string callerId, CancellationToken ct)
+    {
+        var creator = await db.Rooms.Where(r => r.Id == roomId).Select(r => r.CreatorId).SingleOrDefaultAsync(ct);
+        if (creator == callerId) throw new HubException("The creator cannot leave; terminate the session instead.");
+        await db.Members.Where(m => m.Id == callerId && m.RoomId == roomId)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.DepartedAt, clock.GetUtcNow().UtcDateTime), ct);
+        await ShutOutAsync(roomId, callerId, HubNames.MemberDeparted, RoomMembers.Departed, ct);
+    }
+
+    /// <summary>A member is out (kicked or gone): cut its connections off, tell the room, and ask for a new key epoch.</summary>
+    async Task ShutOutAsync(string roomId, string memberId, string notice, string reason, CancellationToken ct)
+    {
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.RotationDue, true), ct);
+        var connections = presence.Connections(roomId, memberId);
+        foreach (var c in connections) RoomAccess.Revoke(c, roomId, reason);
+        presence.Forget(roomId, memberId);
+        var room = hub.Clients.Group(RoomHub.GroupOf(roomId));
+        await room.SendAsync(notice, roomId, memberId, ct);
+        await Task.WhenAll(connections.Select(c => hub.Groups.RemoveFromGroupAsync(c.ConnectionId, RoomHub.GroupOf(roomId), ct)));
+        await room.SendAsync(HubNames.RotationNeeded, roomId, ct);
+        CloseSoon(connections);
+    }
+
+    public async Task SetMetaAsync(string roomId, string callerId, Envelope? envelope, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        var meta = await keys.CheckMetaAsync(roomId, envelope, ct);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r
+            .SetProperty(x => x.MetaEpoch, meta.Epoch).SetProperty(x => x.MetaIv, meta.Iv).SetProperty(x => x.MetaCiphertext, meta.Ciphertext), ct);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.RoomMetaChanged, roomId, meta, ct);
+    }
+
+    public async Task SetHistoryVisibleAsync(string roomId, string callerId, bool visible, CancellationToken ct)
+    {
+        await RequireCreatorAsync(roomId, callerId, ct);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.HistoryVisible, visible), ct);
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.HistoryVisibilityChanged, roomId, visible, ct);
     }
 
     public async Task SetPasswordAsync(string roomId, string callerId, string? password, CancellationToken ct)

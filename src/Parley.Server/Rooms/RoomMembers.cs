@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Client.Protocol;
+using Parley.Server.Keys;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
@@ -15,6 +16,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     public const string Removed = "You were removed from this room.";
     public const string Ended = "This session has ended.";
     public const string Refused = "The creator did not let you in.";
+    public const string Departed = "You left this room.";
 
     /// <param name="LobbyRequest">Set when the member is in the lobby: known, but not let in yet.</param>
     public sealed record Admission(Room Room, string MemberId, byte[] MemberToken, JoinRequestInfo? LobbyRequest)
@@ -30,18 +32,22 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
         if (room is null)
             throw new HubException(await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Ended : "Unknown room.");
-        if (request.JoinKey is not { Length: 32 } ||
-            !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
-            throw new HubException("Invalid join key: this link does not open this room.");
-
         var creatorsBrowser = IsCreatorToken(room, request.CreatorToken);
+        // A resume needs no join key: the member token is the stronger proof, and the link may
+        // have been renewed since this member joined.
         var admission = await ResumeAsync(room, request, cancellationToken);
         if (admission is null)
         {
+            if (request.JoinKey is not { Length: 32 } ||
+                !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
+                throw new HubException("Invalid join key: this link does not open this room.");
+            DeviceKeyRules.CheckNewMember(request.Device, request.LinkProof);
+            if (await db.Members.AnyAsync(m => m.RoomId == room.Id && m.KickedAt != null && m.SignKey == request.Device!.SignKey, cancellationToken))
+                throw new HubException(Removed);
             // Members who already got in, and the creator's own browser, are not asked again.
             if (!creatorsBrowser) passwords.Check(room, request.Password, clientAddress);
             var waits = room.LobbyEnabled && !creatorsBrowser;
-            admission = await AddMemberAsync(room, request.Profile, waits, cancellationToken);
+            admission = await AddMemberAsync(room, request, waits, cancellationToken);
         }
         if (room.CreatorId is null && creatorsBrowser && !admission.Waiting)
         {
@@ -65,7 +71,9 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     {
         if (request is not { MemberId: { Length: <= 32 } memberId, MemberToken: { Length: 32 } token }) return null;
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, ct);
-        if (member is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
+        // A member who left for good comes back, if at all, as a new member through the link.
+        if (member is null || member.DepartedAt is not null ||
+            !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
         if (member.KickedAt is not null) throw new HubException(Removed);
         if (member.Admission == MemberAdmission.Refused) throw new HubException(Refused);
         if (member.Admission == MemberAdmission.Waiting && request.Profile is { } profile)
@@ -76,7 +84,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         return new Admission(room, member.Id, token, member.Admission == MemberAdmission.Waiting ? RequestOf(member) : null);
     }
 
-    async Task<Admission> AddMemberAsync(Room room, Envelope? profile, bool waits, CancellationToken ct)
+    async Task<Admission> AddMemberAsync(Room room, JoinRequest request, bool waits, CancellationToken ct)
     {
         var token = RandomNumberGenerator.GetBytes(32);
         var member = new Member
@@ -86,8 +94,11 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             TokenHash = SHA256.HashData(token),
             JoinedAt = clock.GetUtcNow().UtcDateTime,
             Admission = waits ? MemberAdmission.Waiting : MemberAdmission.Admitted,
+            WrapKey = request.Device!.WrapKey,
+            SignKey = request.Device.SignKey,
+            LinkProof = request.LinkProof,
         };
-        if (profile is not null) SetProfile(member, profile);
+        if (request.Profile is { } profile) SetProfile(member, profile);
         db.Members.Add(member);
         await db.SaveChangesAsync(ct);
         return new Admission(room, member.Id, token, waits ? RequestOf(member) : null);

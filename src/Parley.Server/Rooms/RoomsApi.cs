@@ -34,6 +34,7 @@ public static class RoomsApi
             Id = NewId(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             JoinVerifier = verifier,
+            Epoch = -1,
             CreatorTokenHash = SHA256.HashData(creatorToken),
         };
         db.Rooms.Add(room);

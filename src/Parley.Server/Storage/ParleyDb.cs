@@ -16,6 +16,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
     public DbSet<ChatMessageRow> ChatMessages => Set<ChatMessageRow>();
     public DbSet<FileRow> Files => Set<FileRow>();
     public DbSet<FileChunkRow> FileChunks => Set<FileChunkRow>();
+    public DbSet<Keys.GrantRow> Grants => Set<Keys.GrantRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

@@ -42,7 +42,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
     }
 
     /// <summary>Stores a snapshot covering every update up to <paramref name="upToSeq"/> and drops them.
-    /// A snapshot not newer than the stored one changes nothing.</summary>
+    /// A snapshot not newer than the stored one (in coverage, or in key epoch at equal coverage) changes nothing.</summary>
     public async Task StoreSnapshotAsync(string roomId, string senderId, long upToSeq, Envelope envelope, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -50,9 +50,12 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
         if (RoomEpoch.Refusal(room.Epoch, envelope.Epoch) is { } refusal) throw new HubException(refusal);
         if (upToSeq < 1 || upToSeq > room.LatestSeq)
             throw new HubException($"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
-        if (upToSeq <= room.SnapshotSeq) return;
+        if (upToSeq < room.SnapshotSeq) return;
 
         var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == roomId, ct);
+        // The same coverage under a newer key (the fresh snapshot after a rotation) replaces the old
+        // one, so joiners who never held the old key can still read the code.
+        if (upToSeq == room.SnapshotSeq && (row is null || row.Epoch >= envelope.Epoch)) return;
         if (row is null)
             db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = roomId, SenderId = senderId, Iv = [], Ciphertext = [] });
         (row.UpToSeq, row.SenderId, row.Epoch, row.Iv, row.Ciphertext, row.CreatedAt) =

@@ -13,6 +13,7 @@ public static class RoomEpoch
     /// <returns>Why an envelope of <paramref name="envelopeEpoch"/> is refused, or null when it is current.</returns>
     public static string? Refusal(int? roomEpoch, int envelopeEpoch) =>
         roomEpoch is null ? "Unknown room."
+        : roomEpoch < 0 ? "Stale key epoch: the room has no key yet; its creator makes the first one."
         : envelopeEpoch != roomEpoch ? $"Stale key epoch: {envelopeEpoch}, the room is at {roomEpoch}."
         : null;
 }

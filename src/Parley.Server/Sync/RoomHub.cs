@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Client.Protocol;
+using Parley.Server.Keys;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Sync;
@@ -14,7 +15,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
     public static string WaitingGroupOf(string roomId, string memberId) => $"lobby:{roomId}:{memberId}";
 
-    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log)
+    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys)
     {
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -36,10 +37,18 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
         }
 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Context.ConnectionAborted) : [];
+        var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Context.ConnectionAborted);
+        await keys.RequestKeysIfMissingAsync(room, admission.MemberId, Context.ConnectionAborted);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
             catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(room.Id), room.CreatorId,
-            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests);
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
+            joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
+            EnvelopeOf(room.LinkEpoch, room.LinkIv, room.LinkCiphertext), EnvelopeOf(room.MetaEpoch, room.MetaIv, room.MetaCiphertext),
+            joinKeys.Granters);
     }
+
+    static Envelope? EnvelopeOf(int? epoch, byte[]? iv, byte[]? ciphertext) =>
+        epoch is { } e && iv is not null && ciphertext is not null ? new Envelope(e, iv, ciphertext) : null;
 
     /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
     async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission)
@@ -50,7 +59,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
             await Clients.Clients(presence.Connections(room.Id, room.CreatorId).Select(c => c.ConnectionId).ToList())
                 .SendAsync(HubNames.JoinRequested, room.Id, admission.LobbyRequest);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, 0, null, [], false, [], room.CreatorId,
-            room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, []);
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, [], [], [], [], false, room.HistoryVisible, null, null, []);
     }
 
     public Task<UpdatePage> FetchUpdates(string roomId, long afterSeq, DocLog log)

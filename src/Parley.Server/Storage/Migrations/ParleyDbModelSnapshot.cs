@@ -107,6 +107,37 @@ namespace Parley.Server.Storage.Migrations
                     b.ToTable("Files");
                 });
 
+            modelBuilder.Entity("Parley.Server.Keys.GrantRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MemberId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GranterId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("RoomId", "Epoch", "MemberId");
+
+                    b.ToTable("Grants", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Server.Rooms.EndedRoom", b =>
                 {
                     b.Property<string>("Id")
@@ -130,11 +161,17 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<int>("Admission")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("DepartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("JoinedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("LinkProof")
+                        .HasColumnType("BLOB");
 
                     b.Property<byte[]>("ProfileCiphertext")
                         .HasColumnType("BLOB");
@@ -150,8 +187,14 @@ namespace Parley.Server.Storage.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("SignKey")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("WrapKey")
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
@@ -186,6 +229,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("HistoryVisible")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("JoinVerifier")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -193,11 +239,32 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<long>("LatestSeq")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("LinkCiphertext")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("LinkEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("LinkIv")
+                        .HasColumnType("BLOB");
+
                     b.Property<bool>("LobbyEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("MetaCiphertext")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("MetaEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MetaIv")
+                        .HasColumnType("BLOB");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("RotationDue")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("SnapshotSeq")
                         .HasColumnType("INTEGER");
@@ -295,6 +362,15 @@ namespace Parley.Server.Storage.Migrations
                 });
 
             modelBuilder.Entity("Parley.Server.Files.FileRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.Keys.GrantRow", b =>
                 {
                     b.HasOne("Parley.Server.Rooms.Room", null)
                         .WithMany()

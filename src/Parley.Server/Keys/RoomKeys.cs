@@ -1,0 +1,170 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Parley.Client.Protocol;
+using Parley.Server.Rooms;
+using Parley.Server.Storage;
+using Parley.Server.Sync;
+
+namespace Parley.Server.Keys;
+
+/// <summary>
+/// Stores and hands out grants and runs rotations (docs/protocol.md, "Keys"). The server cannot
+/// unwrap a grant; what it enforces is who may grant which epoch to whom, and that a rotation
+/// leaves no current member without the new key.
+/// </summary>
+public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules rules, IHubContext<RoomHub> hub)
+{
+    public const int MaxGrantsPerCall = 1000;
+    public const int MaxMetaBytes = 4096;
+
+    /// <summary>What a joining member learns about keys.</summary>
+    /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
+    public sealed record JoinKeys(IReadOnlyList<Grant> Grants, IReadOnlyList<MemberKeys> Members, IReadOnlyList<string> KeyRequests,
+        IReadOnlyList<MemberKeys> Granters);
+
+    public async Task<JoinKeys> ForJoinAsync(Room room, string memberId, CancellationToken ct)
+    {
+        var grants = await db.Grants.AsNoTracking().Where(g => g.RoomId == room.Id && g.MemberId == memberId)
+            .OrderBy(g => g.Epoch).ToListAsync(ct);
+        var members = await DirectoryAsync(room.Id, ct);
+        var keyed = await KeyedAsync(room.Id, room.Epoch, ct);
+        var granterIds = grants.Select(g => g.GranterId).Distinct().ToList();
+        var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id) && m.SignKey != null)
+            .ToListAsync(ct)).Select(m => new MemberKeys(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!)).ToList();
+        return new JoinKeys(grants.Select(g => g.ToGrant()).ToList(), members,
+            members.Select(m => m.MemberId).Where(id => !keyed.Contains(id)).ToList(), granters);
+    }
+
+    /// <summary>Asks the room's keyed members to grant this member the current key, if it has none.</summary>
+    public async Task RequestKeysIfMissingAsync(Room room, string memberId, CancellationToken ct)
+    {
+        // Also at epoch -1 (nothing to grant yet): members learn the joiner's keys, so they can check its grants later.
+        if (await db.Grants.AnyAsync(g => g.RoomId == room.Id && g.Epoch == room.Epoch && g.MemberId == memberId, ct)) return;
+        var member = await db.Members.AsNoTracking().Where(m => m.Id == memberId && m.RoomId == room.Id)
+            .Where(Member.IsCurrent).SingleOrDefaultAsync(ct);
+        if (member is { WrapKey: { } wrap, SignKey: { } sign, LinkProof: { } proof })
+            await hub.Clients.Group(RoomHub.GroupOf(room.Id)).SendAsync(HubNames.KeyRequested, room.Id, new MemberKeys(member.Id, wrap, sign, proof), ct);
+    }
+
+    /// <returns>How many grants were newly stored (a (room, epoch, member) that has one keeps it).</returns>
+    public async Task<int> GrantAsync(string roomId, string callerId, IReadOnlyList<Grant>? grants, CancellationToken ct)
+    {
+        if (grants is null || grants.Count == 0) return 0;
+        if (grants.Count > MaxGrantsPerCall) throw new HubException($"Too many grants: at most {MaxGrantsPerCall} per call.");
+        foreach (var g in grants) DeviceKeyRules.CheckGrant(g, callerId);
+        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
+
+        var held = (await db.Grants.Where(g => g.RoomId == roomId && g.MemberId == callerId).Select(g => g.Epoch).ToListAsync(ct)).ToHashSet();
+        var current = await CurrentMemberIdsAsync(roomId, ct);
+        foreach (var g in grants)
+        {
+            if (g.Epoch < 0 || g.Epoch > room.Epoch) throw new HubException($"Malformed grant: the room has no epoch {g.Epoch}.");
+            if (g.Epoch < room.Epoch && !room.HistoryVisible)
+                throw new HubException("History is hidden in this room: only the current epoch may be granted.");
+            if (!held.Contains(g.Epoch)) throw new HubException($"You hold no key of epoch {g.Epoch} to grant.");
+            if (!current.Contains(g.MemberId)) throw new HubException($"No such member in this room: {g.MemberId}.");
+        }
+
+        var stored = new List<Grant>();
+        foreach (var g in grants.DistinctBy(g => (g.Epoch, g.MemberId)))
+        {
+            // The first grant of an epoch for a member stays; concurrent granters simply lose the race.
+            var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""INSERT INTO "Grants" ("RoomId", "Epoch", "MemberId", "GranterId", "WrappedKey", "Signature") VALUES ({roomId}, {g.Epoch}, {g.MemberId}, {g.GranterId}, {g.WrappedKey}, {g.Signature}) ON CONFLICT DO NOTHING""", ct);
+            if (inserted == 1) stored.Add(g);
+        }
+        foreach (var forMember in stored.GroupBy(g => g.MemberId))
+            await SendToMemberAsync(roomId, forMember.Key, HubNames.KeysGranted, forMember.ToList(), ct);
+        return stored.Count;
+    }
+
+    public async Task RotateAsync(string roomId, string callerId, Rotation? rotation, CancellationToken ct)
+    {
+        if (rotation?.Grants is null || rotation.RoomLink is null) throw new HubException("Malformed rotation: it needs grants and the room-link envelope.");
+        if (rotation.Grants.Count > MaxGrantsPerCall) throw new HubException($"Too many grants: at most {MaxGrantsPerCall} per call.");
+        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
+        var next = room.Epoch + 1;
+        if (rotation.Epoch != next)
+            throw new HubException($"Stale rotation: the room is at epoch {room.Epoch}, so the next is {next}, not {rotation.Epoch}.");
+        if (room.Epoch < 0 ? room.CreatorId != callerId
+            : !await db.Grants.AnyAsync(g => g.RoomId == roomId && g.Epoch == room.Epoch && g.MemberId == callerId, ct))
+            throw new HubException(room.Epoch < 0 ? "Only the room's creator can make its first key." : "Only a member holding the current key can rotate it.");
+        if (rotation.JoinVerifier is not null && (room.CreatorId != callerId || rotation.JoinVerifier.Length != 32))
+            throw new HubException(room.CreatorId != callerId ? "Only the room's creator can do that." : "Malformed rotation: a join verifier is 32 bytes.");
+
+        CheckRoomEnvelope(rotation.RoomLink, next, "room-link");
+        if (rotation.RoomMeta is not null) CheckRoomEnvelope(rotation.RoomMeta, next, "room-meta");
+        else if (room.MetaCiphertext is not null) throw new HubException("Malformed rotation: the room's name (room-meta) must be re-encrypted under the new key.");
+
+        var current = await CurrentMemberIdsAsync(roomId, ct);
+        var grantees = new HashSet<string>();
+        foreach (var g in rotation.Grants)
+        {
+            DeviceKeyRules.CheckGrant(g, callerId);
+            if (g.Epoch != next) throw new HubException($"Malformed rotation: every grant must be of epoch {next}.");
+            if (!grantees.Add(g.MemberId)) throw new HubException($"Malformed rotation: two grants for {g.MemberId}.");
+            if (!current.Contains(g.MemberId)) throw new HubException($"No such member in this room: {g.MemberId}.");
+        }
+        var required = (await KeyedAsync(roomId, room.Epoch, ct)).Where(current.Contains).Append(callerId);
+        var missing = required.Where(id => !grantees.Contains(id)).Distinct().ToList();
+        if (missing.Count > 0) throw new HubException($"Rotation must grant every member: missing {string.Join(", ", missing)}.");
+
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var meta = rotation.RoomMeta;
+            var moved = await db.Rooms.Where(r => r.Id == roomId && r.Epoch == room.Epoch).ExecuteUpdateAsync(r => r
+                .SetProperty(x => x.Epoch, next)
+                .SetProperty(x => x.RotationDue, false)
+                .SetProperty(x => x.LinkEpoch, next)
+                .SetProperty(x => x.LinkIv, rotation.RoomLink.Iv)
+                .SetProperty(x => x.LinkCiphertext, rotation.RoomLink.Ciphertext)
+                .SetProperty(x => x.MetaEpoch, meta == null ? room.MetaEpoch : next)
+                .SetProperty(x => x.MetaIv, meta == null ? room.MetaIv : meta.Iv)
+                .SetProperty(x => x.MetaCiphertext, meta == null ? room.MetaCiphertext : meta.Ciphertext)
+                .SetProperty(x => x.JoinVerifier, rotation.JoinVerifier ?? room.JoinVerifier), ct);
+            if (moved != 1) throw new HubException($"Stale rotation: another member moved the room past epoch {room.Epoch} first.");
+            db.Grants.AddRange(rotation.Grants.Select(g => new GrantRow
+            {
+                RoomId = roomId, Epoch = next, MemberId = g.MemberId, GranterId = callerId, WrappedKey = g.WrappedKey, Signature = g.Signature,
+            }));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        room.Epoch = next;
+        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.KeyRotated, roomId, rotation with { JoinVerifier = null }, ct);
+        // Members the rotation did not cover (joined but never keyed) still need the new key.
+        foreach (var id in current.Where(id => !grantees.Contains(id))) await RequestKeysIfMissingAsync(room, id, ct);
+    }
+
+    void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
+    {
+        rules.Check(envelope);
+        if (envelope.Epoch != epoch) throw new HubException($"Stale key epoch: the {kind} envelope must be of epoch {epoch}.");
+        if (envelope.Ciphertext.Length > MaxMetaBytes) throw new HubException($"Envelope too large: a {kind} envelope is at most {MaxMetaBytes} bytes.");
+    }
+
+    /// <summary>A room-meta envelope for SetRoomMeta: of the current epoch, small.</summary>
+    public async Task<Envelope> CheckMetaAsync(string roomId, Envelope? envelope, CancellationToken ct)
+    {
+        rules.Check(envelope);
+        if (RoomEpoch.Refusal(await RoomEpoch.CurrentAsync(db, roomId, ct), envelope!.Epoch) is { } refusal) throw new HubException(refusal);
+        CheckRoomEnvelope(envelope, envelope.Epoch, "room-meta");
+        return envelope;
+    }
+
+    async Task<IReadOnlyList<MemberKeys>> DirectoryAsync(string roomId, CancellationToken ct) =>
+        (await db.Members.AsNoTracking().Where(m => m.RoomId == roomId).Where(Member.IsCurrent)
+            .Where(m => m.WrapKey != null && m.SignKey != null && m.LinkProof != null)
+            .OrderBy(m => m.JoinedAt).ToListAsync(ct))
+        .Select(m => new MemberKeys(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!)).ToList();
+
+    async Task<HashSet<string>> CurrentMemberIdsAsync(string roomId, CancellationToken ct) =>
+        (await db.Members.Where(m => m.RoomId == roomId).Where(Member.IsCurrent).Where(m => m.WrapKey != null)
+            .Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+
+    async Task<HashSet<string>> KeyedAsync(string roomId, int epoch, CancellationToken ct) =>
+        (await db.Grants.Where(g => g.RoomId == roomId && g.Epoch == epoch).Select(g => g.MemberId).ToListAsync(ct)).ToHashSet();
+
+    Task SendToMemberAsync(string roomId, string memberId, string method, object argument, CancellationToken ct) =>
+        hub.Clients.Clients(presence.Connections(roomId, memberId).Select(c => c.ConnectionId).ToList()).SendAsync(method, roomId, argument, ct);
+}
