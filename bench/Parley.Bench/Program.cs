@@ -15,7 +15,8 @@ var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProces
 await using var ownServer = options.ContainsKey("url") ? null : await ParleyServerProcess.StartAsync();
 var server = options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri;
 using var http = new HttpClient { BaseAddress = server };
-var (roomId, secret) = await RoomSession.CreateRoomAsync(http);
+var room = await RoomSession.CreateRoomAsync(http);
+var (roomId, secret) = room;
 
 var fanout = new LatencyLog();
 var acks = new LatencyLog();
@@ -23,7 +24,8 @@ var measuring = false;
 var sessions = new List<RoomSession>();
 for (var i = 0; i < members; i++)
 {
-    var (session, _) = await RoomSession.JoinAsync(server, roomId, secret);
+    // The first member is the creator, who makes the room key; each later one is granted it by the members already in.
+    var (session, _) = i == 0 ? await RoomSession.JoinAsCreatorAsync(server, room) : await RoomSession.JoinAsync(server, roomId, secret);
     session.UpdateReceived += entry =>
     {
         if (measuring) fanout.Add(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(entry.Plaintext)));
