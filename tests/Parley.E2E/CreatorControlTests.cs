@@ -38,9 +38,13 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(bob.Page.GetByRole(AriaRole.Heading, new() { Name = "You were removed from this room" }))
             .ToBeVisibleAsync();
 
-        // The others carry on.
+        // The others carry on, under a new key and a new link: the one the kicked person knows admits nobody new.
         await carol.TypeAtEndAsync("still collaborating");
         await alice.WaitForCodeAsync(c => c.Contains("still collaborating"), "carol's edit after the kick");
+        await alice.Page.WaitForFunctionAsync("old => location.hash !== old", new Uri(link).Fragment);
+        var stranger = await fixture.NewPersonAsync();
+        await stranger.GotoAsync(link);
+        await Assertions.Expect(stranger.GetByText("This link does not open this room")).ToBeVisibleAsync();
     }
 
     [Fact]

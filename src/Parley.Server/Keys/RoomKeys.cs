@@ -29,7 +29,7 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
         var members = await DirectoryAsync(room.Id, ct);
         var keyed = await KeyedAsync(room.Id, room.Epoch, ct);
         var granterIds = grants.Select(g => g.GranterId).Distinct().ToList();
-        var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id) && m.SignKey != null)
+        var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id) && m.WrapKey != null && m.SignKey != null && m.LinkProof != null)
             .ToListAsync(ct)).Select(m => new MemberKeys(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!)).ToList();
         return new JoinKeys(grants.Select(g => g.ToGrant()).ToList(), members,
             members.Select(m => m.MemberId).Where(id => !keyed.Contains(id)).ToList(), granters);

@@ -7,9 +7,9 @@ import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
 import { ChatSync, type ChatProblem, type ChatSyncOptions } from './chatSync';
 import { encodeMessageBody } from './messageBody';
 import { sleep, until } from '../sync/testing/waiting';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../sync/testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
 
 const running: { room: RoomSync; chat: ChatSync }[] = [];
@@ -25,7 +25,8 @@ afterEach(async () => {
 async function member(transport: FakeTransport, name: string, extra: Partial<ChatSyncOptions> = {}) {
   const keys = await ring();
   const problems: ChatProblem[] = [];
-  const room = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members: memoryMemberStore(), onProblem: () => {}, retryMs: 20 });
+  const room = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
+    device: await testDevice(), keys, transport, members: memoryMemberStore(), onProblem: () => {}, retryMs: 20 });
   const chat = new ChatSync({
     roomId: ROOM,
     keys,
@@ -55,7 +56,7 @@ async function foreign(seq: number, sender: string, text: string, clientMessageI
 
 describe('ChatSync', () => {
   it('shows a message at once as sending, then sent, and delivers it live to the others', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann');
     const bob = await member(relay.connect(), 'Bob');
     ann.chat.send('hello `world`\n');
@@ -72,7 +73,7 @@ describe('ChatSync', () => {
   });
 
   it('orders by seq and drops duplicates by seq and by sender + client message id', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const { chat, transport } = await member(relay.connect(), 'Ann');
     const [m1, m2, m3] = await Promise.all([foreign(1, 'x', 'one'), foreign(2, 'y', 'two'), foreign(3, 'x', 'three')]);
     const replay = await foreign(4, 'x', 'replayed', m1.clientMessageId);
@@ -89,7 +90,7 @@ describe('ChatSync', () => {
   });
 
   it('sends a message once although its acknowledgement was lost, resending with the same id', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann');
     relay.loseNextChatAck = true;
     ann.chat.send('exactly once');
@@ -106,7 +107,7 @@ describe('ChatSync', () => {
   });
 
   it('delivers messages written while offline in order after the reconnect', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann');
     const bob = await member(relay.connect(), 'Bob');
     ann.transport.disconnect();
@@ -124,7 +125,7 @@ describe('ChatSync', () => {
   });
 
   it('marks a message failed after repeated refusals and sends it on Retry', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann', { maxAttempts: 3 });
     relay.refuseChats = 3;
     ann.chat.send('stubborn');
@@ -141,7 +142,7 @@ describe('ChatSync', () => {
   });
 
   it('fails at once on a refusal that retrying cannot fix, and after timeouts', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann', { maxAttempts: 2, sendTimeoutMs: 30 });
     relay.refuseChats = 1;
     relay.refuseChatsWith = 'Envelope too large: 70000 bytes';
@@ -161,7 +162,7 @@ describe('ChatSync', () => {
   });
 
   it('loads history newest first in pages, then earlier pages on request', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     relay.chats = await Promise.all(Array.from({ length: 120 }, (_, i) => foreign(i + 1, 'x', `m${i + 1}`)));
     const { chat } = await member(relay.connect(), 'Ann', { pageSize: 50 });
     expect(texts(chat)).toEqual(Array.from({ length: 50 }, (_, i) => `m${i + 71}`));
@@ -176,7 +177,7 @@ describe('ChatSync', () => {
   });
 
   it('catches up with what it missed after a reconnect, through every page', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann');
     const bob = await member(relay.connect(), 'Bob');
     ann.chat.send('before');
@@ -193,7 +194,7 @@ describe('ChatSync', () => {
   });
 
   it('shows a message it cannot decrypt as unreadable instead of dropping the chat', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const good = await foreign(1, 'x', 'fine');
     const forged = { ...(await foreign(2, 'y', 'forged')), sender: 'x' }; // another sender's name: AD mismatch
     relay.chats = [good, forged];
@@ -203,7 +204,7 @@ describe('ChatSync', () => {
   });
 
   it('tells the others who is typing, clears it on send, and expires it', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann', { typingIdleMs: 10_000 });
     const bob = await member(relay.connect(), 'Bob', { typingExpireMs: 80 });
     ann.chat.typingInput();

@@ -5,7 +5,7 @@ import { SeqTracker } from '../sync/seqTracker';
 import type { RoomTransport } from '../sync/transport';
 import { Value } from '../sync/value';
 import { ChatTimeline, type ChatItem, type PendingAttachment } from './chatTimeline';
-import { decodeMessageBody, encodeMessageBody, type Author } from './messageBody';
+import { decodeMessageBody, encodeMessageBody, type Author, type MessageBody } from './messageBody';
 import { Outbox } from './outbox';
 import { TypingPeople, TypingSignal } from './typing';
 
@@ -34,6 +34,7 @@ export interface ChatSyncOptions {
 }
 
 const SINCE_LIMIT = 100;
+const HIDDEN = Symbol('hidden');
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -75,6 +76,7 @@ export class ChatSync {
     this.typingSignal = new TypingSignal(this.sendTyping, options.typingIdleMs);
     this.outbox = new Outbox({
       seal: (body, sender) => keys.encrypt({ roomId, kind: 'chat', sender }, encodeMessageBody(body)),
+      keyEpoch: () => keys.currentEpoch,
       sendChat: (id, envelope) => transport.sendChat(roomId, id, envelope),
       membership: () => this.me,
       self: () => this.lastMemberId,
@@ -106,6 +108,8 @@ export class ChatSync {
         memberLeft: (room, memberId) => room === roomId && this.typingPeople.set(memberId, false),
       }),
       membership.subscribe(this.onMembership),
+      // A newer key: a message refused as stale goes out again, sealed under it.
+      this.options.keys.subscribe(() => void this.outbox.flush()),
     );
     this.onMembership(membership.get());
   }
@@ -232,10 +236,16 @@ export class ChatSync {
     const self = this.lastMemberId;
     // Our own messages whose acknowledgement we missed: the stored copy replaces the unsent one.
     this.outbox.delivered(new Set(fresh.filter((m) => m.sender === self).map((m) => m.clientMessageId)));
-    this.timeline.add(fresh.map((m, i) => ({ ...m, body: opened[i] })), self);
+    this.timeline.add(
+      fresh.map((m, i) => (opened[i] === HIDDEN ? { ...m, body: null, hidden: true } : { ...m, body: opened[i] as MessageBody | null })),
+      self,
+    );
   }
 
-  private async open(stored: StoredChat) {
+  private async open(stored: StoredChat): Promise<MessageBody | null | typeof HIDDEN> {
+    // Sent under a key this browser was never given (history hidden from it, or sent after a
+    // rotation that left it out): not shown, and not worth a problem report per message.
+    if (!(await this.options.keys.holds(stored.envelope.epoch))) return HIDDEN;
     try {
       const ctx = { roomId: this.options.roomId, kind: 'chat' as const, sender: stored.sender };
       return decodeMessageBody(await this.options.keys.decrypt(ctx, stored.envelope));

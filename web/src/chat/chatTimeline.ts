@@ -38,6 +38,8 @@ export interface StoredMessage {
   clientMessageId: string;
   sentAt: number;
   body: MessageBody | null;
+  /** Sealed under a key this browser does not hold: kept for ordering and paging, never shown. */
+  hidden?: boolean;
 }
 
 export const itemKey = (sender: string, clientMessageId: string) => `${sender}/${clientMessageId}`;
@@ -51,6 +53,7 @@ export class ChatTimeline {
   readonly authors = new Value<ReadonlyMap<string, Author>>(new Map());
   private readonly stored: ChatItem[] = [];
   private readonly seqs = new Set<number>();
+  private readonly hidden = new Set<number>();
   private readonly keys = new Set<string>();
   private readonly authorSeqs = new Map<string, number>();
   private pending: readonly ChatItem[] = [];
@@ -75,8 +78,10 @@ export class ChatTimeline {
       if (this.has(message)) continue;
       const key = itemKey(message.sender, message.clientMessageId);
       const mine = message.sender === self;
-      this.stored.splice(this.insertionPoint(message.seq), 0, { ...message, key, mine, status: 'sent', failure: null, uploads: [] });
+      const { hidden, ...item } = message;
+      this.stored.splice(this.insertionPoint(message.seq), 0, { ...item, key, mine, status: 'sent', failure: null, uploads: [] });
       this.seqs.add(message.seq);
+      if (hidden) this.hidden.add(message.seq);
       this.keys.add(key);
       this.noteAuthor(message);
       added = true;
@@ -111,6 +116,6 @@ export class ChatTimeline {
   }
 
   private publish(): void {
-    this.items.set([...this.stored, ...this.pending]);
+    this.items.set([...this.stored.filter((item) => !this.hidden.has(item.seq!)), ...this.pending]);
   }
 }

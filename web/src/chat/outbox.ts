@@ -5,7 +5,10 @@ import { itemKey, type ChatItem, type PendingAttachment, type StoredMessage } fr
 import type { Attachment, Author, MessageBody } from './messageBody';
 
 export interface OutboxOptions {
+  /** Encrypts under the room's current key. */
   seal(body: MessageBody, sender: string): Promise<Envelope>;
+  /** The newest key epoch this browser holds. */
+  keyEpoch(): number;
   sendChat(clientMessageId: string, envelope: Envelope): Promise<ChatAck>;
   /** The current join; null while not joined, when nothing goes out. */
   membership(): Membership | null;
@@ -31,6 +34,8 @@ interface Entry {
   attachments: Attachment[] | null;
   envelope: Envelope | null;
   sealedFor: string | null;
+  /** The epoch of a try refused as stale: it waits for a newer key, then goes out sealed under it. */
+  staleEpoch: number | null;
   attempts: number;
   failed: string | null;
   /** What the UI shows; rebuilt only when this entry changes, so other messages do not re-render. */
@@ -38,7 +43,9 @@ interface Entry {
 }
 
 // Retrying cannot make these succeed; the person has to change the message.
-const PERMANENT = /Envelope too large|Malformed envelope|Stale key epoch/;
+const PERMANENT = /Envelope too large|Malformed envelope/;
+// Not the message's fault: the room moved to a new key. The plaintext is kept, so it is sealed again.
+const STALE = /Stale key epoch/;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function failureText(message: string): string {
@@ -71,6 +78,7 @@ export class Outbox {
       attachments: attachments.length === 0 ? [] : null,
       envelope: null,
       sealedFor: null,
+      staleEpoch: null,
       attempts: 0,
       failed: null,
       item: null,
@@ -108,7 +116,7 @@ export class Outbox {
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
-  /** Sends what is ready, one message at a time. Called on every join and whenever an entry becomes ready. */
+  /** Sends what is ready, one message at a time. Called on every join, whenever an entry becomes ready, and when a newer key arrives. */
   async flush(): Promise<void> {
     if (this.flushing || this.destroyed) return;
     this.flushing = true;
@@ -148,11 +156,14 @@ export class Outbox {
 
   /** Returns whether the loop may go on now (false: a retry is scheduled). */
   private async deliver(entry: Entry, me: Membership): Promise<boolean> {
+    const { keyEpoch } = this.options;
+    if (entry.staleEpoch !== null && keyEpoch() <= entry.staleEpoch) return false; // the queue waits for the new key
     try {
-      if (!entry.envelope || entry.sealedFor !== me.memberId) {
+      if (!entry.envelope || entry.sealedFor !== me.memberId || entry.envelope.epoch !== keyEpoch()) {
         const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
         entry.envelope = await this.options.seal(body, me.memberId);
         entry.sealedFor = me.memberId;
+        entry.staleEpoch = null;
       }
       const ack = await this.withTimeout(this.options.sendChat(entry.clientMessageId, entry.envelope));
       this.confirm(entry, ack, me.memberId);
@@ -162,6 +173,11 @@ export class Outbox {
       // The connection went: not the message's fault. The loop goes on only if a new join is already up.
       if (me !== this.options.membership()) return true;
       const message = messageOf(error);
+      if (STALE.test(message) && entry.envelope) {
+        entry.staleEpoch = entry.envelope.epoch;
+        entry.envelope = null;
+        return keyEpoch() > entry.staleEpoch; // already here: go on at once; otherwise flush() runs when it comes
+      }
       this.options.report(message);
       if (PERMANENT.test(message) || ++entry.attempts >= (this.options.maxAttempts ?? 3)) {
         entry.failed = failureText(message);

@@ -6,9 +6,9 @@ import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
 import { ChatSync } from './chatSync';
 import { memberList, Presence } from './presence';
 import { until } from '../sync/testing/waiting';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../sync/testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,7 +19,8 @@ async function person(transport: FakeTransport, name: string, creatorToken?: Uin
   const keys = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
   const members = memoryMemberStore();
   if (creatorToken) members.saveCreatorToken(ROOM, creatorToken);
-  const room = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members, onProblem: () => {} });
+  const room = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
+    device: await testDevice(), keys, transport, members, onProblem: () => {} });
   const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: room.membership, author: () => ({ name, color: '#34d399' }) });
   room.awareness.setLocalStateField('user', { name, color: '#34d399' });
   room.start();
@@ -54,7 +55,7 @@ describe('presence', () => {
   });
 
   it('shows members online, away when their tab says so, and offline once they leave', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await person(relay.connect(), 'Ann');
     const bob = await person(relay.connect(), 'Bob');
     await until(() => summary(ann.presence).join() === 'Ann:online:you,Bob:online', 'Bob online at Ann');
@@ -68,7 +69,7 @@ describe('presence', () => {
   });
 
   it('lists chat authors who were never online in this session as offline', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const carol = await person(relay.connect(), 'Carol');
     carol.chat.send('hi');
     await until(() => relay.chats.length === 1, 'the message');
@@ -90,7 +91,7 @@ describe('presence', () => {
   });
 
   it('drops a kicked member from everyone\'s list at once, and still knows their name', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await person(relay.connect(), 'Ann', relay.creatorToken);
     const bob = await person(relay.connect(), 'Bob');
     const cat = await person(relay.connect(), 'Cat');

@@ -28,7 +28,7 @@ export interface PresenceInput {
   /** Names known from chat messages and from earlier in this session. */
   known: ReadonlyMap<string, Author>;
   creatorId?: string | null;
-  /** Kicked members: they are not part of the room any more, so they are not listed at all. */
+  /** Kicked and departed members: they are not part of the room any more, so they are not listed at all. */
   removed?: readonly string[];
 }
 
@@ -77,6 +77,7 @@ export class Presence {
       chat.authors.subscribe(this.update),
       sync.creatorId.subscribe(this.update),
       sync.access.removed.subscribe(this.update),
+      sync.access.departed.subscribe(this.update),
     ];
     this.update();
   }
@@ -111,7 +112,7 @@ export class Presence {
       live,
       known,
       creatorId: this.sync.creatorId.get(),
-      removed: this.sync.access.removed.get(),
+      removed: [...this.sync.access.removed.get(), ...this.sync.access.departed.get()],
     });
     const key = JSON.stringify(members);
     if (key === this.key) return;

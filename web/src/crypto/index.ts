@@ -1,6 +1,14 @@
 // The only module that touches WebCrypto. Everything else sees keys as opaque CryptoKeys or a ring.
 export { toBase64Url, fromBase64Url } from './base64url';
-export { randomLinkSecret, deriveRoomSecrets, importRoomKey, LINK_SECRET_BYTES, type RoomSecrets } from './roomSecrets';
+export {
+  randomLinkSecret,
+  deriveRoomSecrets,
+  joinVerifierText,
+  importRoomKey,
+  newRoomKey,
+  LINK_SECRET_BYTES,
+  type RoomSecrets,
+} from './roomSecrets';
 export {
   associatedData,
   encryptEnvelope,
@@ -11,6 +19,28 @@ export {
   type EnvelopeKind,
 } from './envelope';
 export { RoomKeyRing } from './roomKeyRing';
+export {
+  createDeviceIdentity,
+  indexedDbDeviceStore,
+  isDeviceIdentity,
+  loadDeviceIdentity,
+  type DeviceIdentity,
+  type DeviceStore,
+} from './deviceIdentity';
+export {
+  fingerprint,
+  linkProof,
+  linkProofHolds,
+  grantSignedData,
+  makeGrant,
+  openGrant,
+  WRAPPED_KEY_BYTES,
+  SIGNATURE_BYTES,
+  LINK_PROOF_BYTES,
+  type DeviceKeys,
+  type Grant,
+  type GrantTo,
+} from './keyGrants';
 export {
   FILE_CHUNK_BYTES,
   CHUNK_TAG_BYTES,

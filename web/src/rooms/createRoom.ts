@@ -1,4 +1,4 @@
-import { deriveRoomSecrets, fromBase64Url, randomLinkSecret, toBase64Url } from '../crypto';
+import { deriveRoomSecrets, fromBase64Url, joinVerifierText, randomLinkSecret, toBase64Url } from '../crypto';
 import { defaultMemberStore, type MemberStore } from '../sync/memberStore';
 
 export interface CreatedRoom {
@@ -16,7 +16,7 @@ const CREATOR_TOKEN_BYTES = 32;
  */
 export async function createRoom(fetchImpl: typeof fetch = fetch, members: MemberStore = defaultMemberStore()): Promise<CreatedRoom> {
   const secret = randomLinkSecret();
-  const { joinVerifier } = await deriveRoomSecrets(secret);
+  const joinVerifier = joinVerifierText(await deriveRoomSecrets(secret));
   const response = await fetchImpl('/api/rooms', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

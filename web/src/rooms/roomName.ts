@@ -1,5 +1,5 @@
-// A room's display name comes from the link secret (HKDF "room-name"), so everyone holding the
-// link sees the same name and the server never learns it.
+// A room without a custom name (room-meta) shows one picked from SHA-256 of its id, so everyone
+// sees the same name. Not secret: the server knows the id, and so the name.
 
 const ADJECTIVES = [
   'amber', 'azure', 'bold', 'brisk', 'calm', 'clever', 'cosmic', 'crisp', 'dapper', 'deft', 'eager', 'early',
@@ -20,8 +20,13 @@ const NOUNS = [
 ];
 
 /** e.g. "quiet-harbor-42". */
-export function roomDisplayName(roomNameBytes: Uint8Array): string {
-  if (roomNameBytes.length < 6) throw new Error('Need at least 6 room-name bytes');
-  const pick = (i: number) => (roomNameBytes[i] << 8) | roomNameBytes[i + 1];
+export function roomDisplayName(digest: Uint8Array): string {
+  if (digest.length < 6) throw new Error('Need at least 6 bytes to pick a name');
+  const pick = (i: number) => (digest[i] << 8) | digest[i + 1];
   return `${ADJECTIVES[pick(0) % ADJECTIVES.length]}-${NOUNS[pick(2) % NOUNS.length]}-${pick(4) % 100}`;
+}
+
+/** The name a room shows until its creator names it. */
+export async function defaultRoomName(roomId: string): Promise<string> {
+  return roomDisplayName(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(roomId))));
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deriveRoomSecrets, fromBase64Url, toBase64Url } from '../crypto';
+import { deriveRoomSecrets, fromBase64Url, joinVerifierText, toBase64Url } from '../crypto';
 import { memoryMemberStore } from '../sync/memberStore';
 import { createRoom } from './createRoom';
 import { isProfile, localProfile } from './identity';
 import { invitePathFrom, parseRoomLocation } from './links';
-import { roomDisplayName } from './roomName';
+import { defaultRoomName, roomDisplayName } from './roomName';
 
 const secret = toBase64Url(new Uint8Array(32).fill(5));
 
@@ -31,11 +31,13 @@ describe('invite links', () => {
 });
 
 describe('room names', () => {
-  it('derive the same adjective-noun-number name from the same bytes', () => {
-    const vectors = JSON.parse(readFileSync(new URL('../../../tests/vectors/envelopes.json', import.meta.url), 'utf8'));
-    const bytes = new Uint8Array(Buffer.from(vectors.kdf[0].roomName, 'hex'));
-    expect(roomDisplayName(bytes)).toMatch(/^[a-z]+-[a-z]+-\d{1,2}$/);
-    expect(roomDisplayName(bytes)).toBe(roomDisplayName(new Uint8Array(bytes)));
+  it('are picked from SHA-256 of the room id: the same id gives the same adjective-noun-number name', async () => {
+    const name = await defaultRoomName('Qx7pL2mN9vR4tY8wZ1aB3c');
+    expect(name).toMatch(/^[a-z]+-[a-z]+-\d{1,2}$/);
+    expect(await defaultRoomName('Qx7pL2mN9vR4tY8wZ1aB3c')).toBe(name);
+    const digest = new Uint8Array(createHash('sha256').update('Qx7pL2mN9vR4tY8wZ1aB3c', 'utf8').digest());
+    expect(roomDisplayName(digest)).toBe(name);
+    expect(await defaultRoomName('Zx7pL2mN9vR4tY8wZ1aB3c')).not.toBe(name);
   });
 });
 
@@ -50,8 +52,9 @@ describe('createRoom', () => {
     expect(room.roomId).toBe('room-1');
     expect(sent!.url).toBe('/api/rooms');
     expect(Object.keys(sent!.body)).toEqual(['joinVerifier']);
-    const { joinVerifier } = await deriveRoomSecrets(fromBase64Url(room.linkSecret));
+    const joinVerifier = joinVerifierText(await deriveRoomSecrets(fromBase64Url(room.linkSecret)));
     expect(sent!.body.joinVerifier).toBe(joinVerifier);
+    expect(joinVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('keeps the creator token for the room, and refuses a malformed one', async () => {

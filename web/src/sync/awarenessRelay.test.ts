@@ -33,6 +33,20 @@ describe('AwarenessRelay', () => {
     expect(mine.getStates().get(2)?.user.name).toBe('Ann');
   });
 
+  it("answers a newcomer's first state with its own, once, so a joiner that missed it still learns it", () => {
+    const mine = awareness(1);
+    mine.setLocalStateField('user', { name: 'Me', color: '#654321' });
+    const sent: Uint8Array[] = [];
+    const relay = new AwarenessRelay(mine, (u) => sent.push(u), 0);
+    const ann = awareness(2);
+    relay.applyRemote('ann', stateOf(ann, 'Ann'));
+    expect(sent).toHaveLength(1);
+    applyAwarenessUpdate(ann, sent[0], 'relay');
+    expect(ann.getStates().get(1)?.user.name).toBe('Me');
+    relay.applyRemote('ann', stateOf(ann, 'Ann again'));
+    expect(sent).toHaveLength(1);
+  });
+
   it('removes the states of a member who left and counts who is online', () => {
     const mine = awareness(1);
     const relay = new AwarenessRelay(mine, () => {}, 50);

@@ -126,6 +126,9 @@ export class AwarenessRelay {
       if (!ids) this.clientsBySender.set(origin.sender, (ids = new Set()));
       for (const id of [...added, ...updated]) ids.add(id);
       for (const id of removed) ids.delete(id);
+      // Someone new spoke: they may have missed our state (it can reach a joiner before its room
+      // key does), so send it again. Their reply is an update, not an addition, so this stops.
+      if (added.length > 0) this.sendFullState();
       return;
     }
     for (const id of removed) for (const ids of this.clientsBySender.values()) ids.delete(id);

@@ -6,14 +6,19 @@ import {
   readChatAck,
   readChatPage,
   readEnvelope,
+  readGrants,
   readJoinRequestInfo,
   readJoinResult,
+  readMemberKeys,
   readPushResult,
+  readRotation,
   readStoredChat,
   readStoredUpdate,
   readUpdatePage,
   type Envelope,
+  type Grant,
   type JoinRequest,
+  type Rotation,
 } from './protocol';
 import type { ConnectionState, RoomTransport, TransportEvents } from './transport';
 
@@ -70,6 +75,15 @@ export class HubTransport implements RoomTransport {
     on(HubEvent.lobbyChanged, (roomId, isOn) => this.emit('lobbyChanged', String(roomId), isOn === true));
     on(HubEvent.joinRequested, (roomId, request) => this.emit('joinRequested', String(roomId), readJoinRequestInfo(request)));
     on(HubEvent.joinDecided, (roomId, admitted) => this.emit('joinDecided', String(roomId), admitted === true));
+    on(HubEvent.keyRequested, (roomId, member) => this.emit('keyRequested', String(roomId), readMemberKeys(member)));
+    on(HubEvent.keysGranted, (roomId, grants) => this.emit('keysGranted', String(roomId), readGrants(grants)));
+    on(HubEvent.keyRotated, (roomId, rotation) => this.emit('keyRotated', String(roomId), readRotation(rotation)));
+    on(HubEvent.rotationNeeded, (roomId) => this.emit('rotationNeeded', String(roomId)));
+    on(HubEvent.roomMetaChanged, (roomId, envelope) => this.emit('roomMetaChanged', String(roomId), readEnvelope(envelope)));
+    on(HubEvent.historyVisibilityChanged, (roomId, visible) =>
+      this.emit('historyVisibilityChanged', String(roomId), visible === true),
+    );
+    on(HubEvent.memberDeparted, (roomId, memberId) => this.emit('memberDeparted', String(roomId), String(memberId)));
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -167,6 +181,27 @@ export class HubTransport implements RoomTransport {
 
   async decideJoin(roomId: string, memberId: string, admit: boolean): Promise<void> {
     await this.connection.invoke(HubMethod.decideJoin, roomId, memberId, admit);
+  }
+
+  async grantKeys(roomId: string, grants: Grant[]): Promise<number> {
+    const stored: unknown = await this.connection.invoke(HubMethod.grantKeys, roomId, grants);
+    return typeof stored === 'bigint' ? Number(stored) : typeof stored === 'number' ? stored : 0;
+  }
+
+  async rotateKey(roomId: string, rotation: Rotation): Promise<void> {
+    await this.connection.invoke(HubMethod.rotateKey, roomId, rotation);
+  }
+
+  async setRoomMeta(roomId: string, envelope: Envelope): Promise<void> {
+    await this.connection.invoke(HubMethod.setRoomMeta, roomId, envelope);
+  }
+
+  async setHistoryVisible(roomId: string, visible: boolean): Promise<void> {
+    await this.connection.invoke(HubMethod.setHistoryVisible, roomId, visible);
+  }
+
+  async leaveRoom(roomId: string): Promise<void> {
+    await this.connection.invoke(HubMethod.leaveRoom, roomId);
   }
 
   private setState(state: ConnectionState): void {

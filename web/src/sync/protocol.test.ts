@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubErrorText, readChatAck, readChatPage, readJoinRequestInfo, readJoinResult, readStoredChat } from './protocol';
+import { hubErrorText, readChatAck, readChatPage, readJoinRequestInfo, readJoinResult, readMemberKeys, readRotation, readStoredChat } from './protocol';
 
 const envelope = { epoch: 0, iv: new Uint8Array(12), ciphertext: new Uint8Array(17) };
 
@@ -53,5 +53,62 @@ describe('creator controls in the protocol', () => {
     const wrapped = new Error("An unexpected error occurred invoking 'Kick' on the server. HubException: Only the room's creator can do that.");
     expect(hubErrorText(wrapped)).toBe("Only the room's creator can do that.");
     expect(hubErrorText(new Error('Connection lost'))).toBe('Connection lost');
+  });
+});
+
+describe('keys in the protocol', () => {
+  const join = { memberId: 'm1', memberToken: new Uint8Array(32), epoch: 0, latestSeq: 0, updates: [], more: false, online: ['m1'] };
+  const grant = { epoch: 2n, memberId: 'm1', granterId: 'm0', wrappedKey: new Uint8Array(384), signature: new Uint8Array(64) };
+  const keys = { memberId: 'm0', wrapKey: new Uint8Array(420), signKey: new Uint8Array(91), linkProof: new Uint8Array(32) };
+
+  it('reads the key fields of a join: grants, directory, granters, requests, rotation due, history and the room envelopes', () => {
+    const former = { ...keys, memberId: 'm9' };
+    const result = readJoinResult({
+      ...join,
+      grants: [grant],
+      members: [keys],
+      granters: [keys, former],
+      keyRequests: ['m2'],
+      rotationDue: true,
+      historyVisible: false,
+      roomLink: envelope,
+      roomMeta: null,
+    });
+    expect(result).toMatchObject({
+      grants: [{ ...grant, epoch: 2 }],
+      members: [keys],
+      granters: [keys, former],
+      keyRequests: ['m2'],
+      rotationDue: true,
+      historyVisible: false,
+      roomLink: envelope,
+      roomMeta: null,
+    });
+  });
+
+  it('reads a room that has no key yet (epoch -1), and allows nothing the server does not name', () => {
+    const fresh = readJoinResult({ ...join, epoch: -1 });
+    expect(fresh).toMatchObject({ epoch: -1, grants: [], members: [], granters: [], keyRequests: [], rotationDue: false, historyVisible: true, roomLink: null });
+    expect(fresh.abilities).toEqual({ shareFiles: false, protectRoom: false, nameRoom: false });
+    expect(readJoinResult({ ...join, abilities: { nameRoom: true } }).abilities).toEqual({ shareFiles: false, protectRoom: false, nameRoom: true });
+    expect(() => readJoinResult({ ...join, epoch: -2 })).toThrow(/epoch/);
+  });
+
+  it('refuses malformed grants, directory entries and rotations', () => {
+    expect(() => readJoinResult({ ...join, grants: [{ ...grant, epoch: -1 }] })).toThrow(/Grant from server: bad epoch/);
+    expect(() => readJoinResult({ ...join, grants: [{ ...grant, signature: 'AAAA' }] })).toThrow(/signature/);
+    expect(() => readMemberKeys({ ...keys, linkProof: null })).toThrow(/linkProof/);
+    expect(() => readJoinResult({ ...join, granters: [{ ...keys, signKey: 'AAAA' }] })).toThrow(/signKey/);
+    expect(() => readRotation({ epoch: 1, grants: [grant] })).toThrow(/Malformed envelope/);
+  });
+
+  it('reads a rotation as KeyRotated carries it: no join verifier', () => {
+    expect(readRotation({ epoch: 3, grants: [grant], roomLink: envelope, roomMeta: envelope })).toEqual({
+      epoch: 3,
+      grants: [{ ...grant, epoch: 2 }],
+      roomLink: envelope,
+      roomMeta: envelope,
+      joinVerifier: null,
+    });
   });
 });

@@ -1,9 +1,9 @@
 // The web side's one definition of the hub contract (docs/protocol.md). MessagePack maps arrive as
 // plain objects with camelCase keys; readers check shapes here so the rest of the client can trust
 // its types, and turn int64 values (which may decode as number or bigint) into numbers.
-import type { Envelope } from '../crypto';
+import type { DeviceKeys, Envelope, Grant } from '../crypto';
 
-export type { Envelope };
+export type { DeviceKeys, Envelope, Grant };
 
 export interface JoinRequest {
   roomId: string;
@@ -17,7 +17,38 @@ export interface JoinRequest {
   password: string | null;
   /** This browser's name and colour, kind `member-profile` sealed with sender "": shown to the creator while it waits in the lobby. */
   profile: Envelope | null;
+  /** This browser's public keys; a new member must send them (a resuming one keeps those it joined with). */
+  device: DeviceKeys | null;
+  /** HMAC over the device keys with the link-proof key: shows the members that this browser holds the link. */
+  linkProof: Uint8Array | null;
 }
+
+/** A current member in the room's key directory (docs/protocol.md, "Keys"). */
+export interface MemberKeys {
+  memberId: string;
+  wrapKey: Uint8Array;
+  signKey: Uint8Array;
+  linkProof: Uint8Array;
+}
+
+/** A move to the next key epoch; `joinVerifier` (creator only) renews the invite link as well. */
+export interface Rotation {
+  epoch: number;
+  grants: Grant[];
+  roomLink: Envelope;
+  roomMeta: Envelope | null;
+  /** Never in a KeyRotated event: only the rotating creator's own request carries it. */
+  joinVerifier: Uint8Array | null;
+}
+
+/** What the caller's account lets it do in this room; a server without accounts allows none of it. */
+export interface Abilities {
+  shareFiles: boolean;
+  protectRoom: boolean;
+  nameRoom: boolean;
+}
+
+export const NO_ABILITIES: Abilities = { shareFiles: false, protectRoom: false, nameRoom: false };
 
 /** Someone waiting in the lobby; the profile is theirs to claim, so it may not decrypt. */
 export interface JoinRequestInfo { memberId: string; profile: Envelope | null }
@@ -52,6 +83,26 @@ export interface JoinResult {
   waiting: boolean;
   /** The creator's only: everyone still waiting in the lobby. */
   joinRequests: JoinRequestInfo[];
+  /** The caller's own grants, every epoch it holds one of. */
+  grants: Grant[];
+  /** The directory of current members' device keys and link proofs. */
+  members: MemberKeys[];
+  /**
+   * The keys of whoever signed the caller's grants, current members or not: a grant from a member
+   * kicked since, or who left, stays valid. Only for checking those grants: not members.
+   */
+  granters: MemberKeys[];
+  /** Current members holding no grant of the current epoch. */
+  keyRequests: string[];
+  /** A member was kicked or left and the room still waits for the rotation that follows. */
+  rotationDue: boolean;
+  /** Whether members grant joiners the older epochs too. */
+  historyVisible: boolean;
+  /** The room's link secrets, the current one first, under the current epoch (kind `room-link`); null before epoch 0. */
+  roomLink: Envelope | null;
+  /** The room's custom name (kind `room-meta`); null when it has none. */
+  roomMeta: Envelope | null;
+  abilities: Abilities;
 }
 
 /** Hub methods, client to server. */
@@ -70,6 +121,11 @@ export const HubMethod = {
   setRoomPassword: 'SetRoomPassword',
   setLobby: 'SetLobby',
   decideJoin: 'DecideJoin',
+  grantKeys: 'GrantKeys',
+  rotateKey: 'RotateKey',
+  setRoomMeta: 'SetRoomMeta',
+  setHistoryVisible: 'SetHistoryVisible',
+  leaveRoom: 'LeaveRoom',
 } as const;
 
 /** Hub events, server to client. */
@@ -86,6 +142,13 @@ export const HubEvent = {
   lobbyChanged: 'LobbyChanged',
   joinRequested: 'JoinRequested',
   joinDecided: 'JoinDecided',
+  keyRequested: 'KeyRequested',
+  keysGranted: 'KeysGranted',
+  keyRotated: 'KeyRotated',
+  rotationNeeded: 'RotationNeeded',
+  roomMetaChanged: 'RoomMetaChanged',
+  historyVisibilityChanged: 'HistoryVisibilityChanged',
+  memberDeparted: 'MemberDeparted',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -102,6 +165,13 @@ function map(value: unknown, what: string): Raw {
 function int(value: unknown, what: string, field: string): number {
   const n = typeof value === 'bigint' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) fail(what, field);
+  return n;
+}
+
+/** A key epoch: -1 is a room that has no key yet. */
+function epochOf(value: unknown, what: string, field = 'epoch'): number {
+  const n = typeof value === 'bigint' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < -1) fail(what, field);
   return n;
 }
 
@@ -157,6 +227,50 @@ const list = (value: unknown, what: string, field: string): unknown[] => {
   return value;
 };
 
+export function readGrant(value: unknown): Grant {
+  const what = 'Grant';
+  const m = map(value, what);
+  return {
+    epoch: int(m.epoch, what, 'epoch'),
+    memberId: str(m.memberId, what, 'memberId'),
+    granterId: str(m.granterId, what, 'granterId'),
+    wrappedKey: bin(m.wrappedKey, what, 'wrappedKey'),
+    signature: bin(m.signature, what, 'signature'),
+  };
+}
+
+export function readMemberKeys(value: unknown): MemberKeys {
+  const what = 'MemberKeys';
+  const m = map(value, what);
+  return {
+    memberId: str(m.memberId, what, 'memberId'),
+    wrapKey: bin(m.wrapKey, what, 'wrapKey'),
+    signKey: bin(m.signKey, what, 'signKey'),
+    linkProof: bin(m.linkProof, what, 'linkProof'),
+  };
+}
+
+export const readGrants = (value: unknown): Grant[] => list(value, 'grant list', 'grants').map(readGrant);
+
+export function readRotation(value: unknown): Rotation {
+  const what = 'Rotation';
+  const m = map(value, what);
+  return {
+    epoch: int(m.epoch, what, 'epoch'),
+    grants: readGrants(m.grants),
+    roomLink: readEnvelope(m.roomLink),
+    roomMeta: m.roomMeta == null ? null : readEnvelope(m.roomMeta),
+    joinVerifier: m.joinVerifier == null ? null : bin(m.joinVerifier, what, 'joinVerifier'),
+  };
+}
+
+/** Missing (a server without accounts), or any flag missing, allows nothing. */
+export function readAbilities(value: unknown): Abilities {
+  if (value == null) return NO_ABILITIES;
+  const m = map(value, 'Abilities');
+  return { shareFiles: m.shareFiles === true, protectRoom: m.protectRoom === true, nameRoom: m.nameRoom === true };
+}
+
 export function readJoinResult(value: unknown): JoinResult {
   const what = 'JoinResult';
   const m = map(value, what);
@@ -174,7 +288,7 @@ export function readJoinResult(value: unknown): JoinResult {
   return {
     memberId: str(m.memberId, what, 'memberId'),
     memberToken: bin(m.memberToken, what, 'memberToken'),
-    epoch: int(m.epoch, what, 'epoch'),
+    epoch: epochOf(m.epoch, what),
     latestSeq: int(m.latestSeq, what, 'latestSeq'),
     snapshot,
     updates: waiting ? [] : readUpdates(m.updates, what),
@@ -188,6 +302,16 @@ export function readJoinResult(value: unknown): JoinResult {
     lobby: m.lobby === true,
     waiting,
     joinRequests: list(m.joinRequests, what, 'joinRequests').map(readJoinRequestInfo),
+    grants: readGrants(m.grants),
+    members: list(m.members, what, 'members').map(readMemberKeys),
+    granters: list(m.granters, what, 'granters').map(readMemberKeys),
+    keyRequests: list(m.keyRequests, what, 'keyRequests').map((id) => str(id, what, 'keyRequests')),
+    rotationDue: m.rotationDue === true,
+    // Absent only from servers older than history settings, whose rooms showed everything.
+    historyVisible: m.historyVisible !== false,
+    roomLink: m.roomLink == null ? null : readEnvelope(m.roomLink),
+    roomMeta: m.roomMeta == null ? null : readEnvelope(m.roomMeta),
+    abilities: readAbilities(m.abilities),
   };
 }
 

@@ -6,9 +6,9 @@ import { hubErrorText } from './protocol';
 import { RoomSync } from './roomSync';
 import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
 import { sleep, until } from './testing/waiting';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from './testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 const RETRY_MS = 20;
 
 const syncs: RoomSync[] = [];
@@ -18,7 +18,8 @@ afterEach(async () => {
 
 async function person(transport: FakeTransport, members: MemberStore = memoryMemberStore(), waitForJoin = true) {
   const keys = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
-  const sync = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members, onProblem: () => {}, retryMs: RETRY_MS });
+  const sync = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
+    device: await testDevice(), keys, transport, members, onProblem: () => {}, retryMs: RETRY_MS });
   syncs.push(sync);
   sync.start();
   if (waitForJoin) await until(() => sync.status.get() === 'connected', 'the join');
@@ -27,7 +28,7 @@ async function person(transport: FakeTransport, members: MemberStore = memoryMem
 
 /** A room with its creator (Ann, who holds the creator token) and two guests. */
 async function roomWithGuests() {
-  const relay = new FakeRelay(ROOM, JOIN_KEY);
+  const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
   const annStore = memoryMemberStore();
   annStore.saveCreatorToken(ROOM, relay.creatorToken);
   const ann = await person(relay.connect(), annStore);
@@ -45,7 +46,7 @@ const noRetries = async (relay: FakeRelay, attempts: number) => {
 
 describe('creator', () => {
   it('sends the creator token kept by createRoom on join, and becomes the creator', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const store = memoryMemberStore();
     const fakeFetch = (async () =>
       new Response(JSON.stringify({ roomId: ROOM, creatorToken: toBase64Url(relay.creatorToken) }), { status: 201 })) as unknown as typeof fetch;
@@ -151,7 +152,7 @@ describe('terminate', () => {
   });
 
   it('says the session has ended when joining an ended room, without retrying', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     relay.terminated = true;
     const store = memoryMemberStore();
     store.save(ROOM, { memberId: 'member-1', memberToken: new Uint8Array(16) });

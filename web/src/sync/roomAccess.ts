@@ -1,16 +1,20 @@
 import type { MemberStore } from './memberStore';
-import type { JoinRequest, JoinResult } from './protocol';
-import type { RoomTransport } from './transport';
+import { NO_ABILITIES, type Abilities, type JoinRequest, type JoinResult } from './protocol';
+import type { RoomTransport, TransportEvents } from './transport';
 import { Value } from './value';
 
-/** Why a room is over for this browser: its member was kicked, the creator ended the room, or did not let it in from the lobby. */
-export type RoomClosed = 'removed' | 'ended' | 'refused';
+/**
+ * Why a room is over for this browser: its member was kicked, the creator ended the room or did
+ * not let it in from the lobby, or the person left it.
+ */
+export type RoomClosed = 'removed' | 'ended' | 'refused' | 'left';
 
-/** The server's words for each way a room closes (docs/protocol.md, "Creator controls"). */
+/** The server's words for each way a room closes (docs/protocol.md, "Creator controls"); leaving is this browser's own doing. */
 export const CLOSED_TEXT: Record<RoomClosed, string> = {
   removed: 'You were removed from this room.',
   ended: 'This session has ended.',
   refused: 'The creator did not let you in.',
+  left: 'You left this room.',
 };
 
 /** The join errors that close the room for good. */
@@ -19,8 +23,8 @@ export function closedBy(message: string): RoomClosed | null {
   return reasons.find((reason) => message.includes(CLOSED_TEXT[reason].slice(0, -1))) ?? null;
 }
 
-/** Join errors that retrying cannot help: the link is wrong, the room is gone, or this member was removed. */
-export const isFatalJoinError = (message: string) => /Unknown room|Invalid join key/.test(message) || closedBy(message) !== null;
+/** Join errors that retrying cannot help: the link is wrong, the room is gone, this member was removed, or the server refuses this device's keys. */
+export const isFatalJoinError = (message: string) => /Unknown room|Invalid join key|Malformed device keys/.test(message) || closedBy(message) !== null;
 
 export interface RoomAccessOptions {
   roomId: string;
@@ -28,8 +32,10 @@ export interface RoomAccessOptions {
   members: MemberStore;
   /** The room is over for this browser: stop syncing. Called before `closed` is published. */
   onClosed: (reason: RoomClosed) => void;
-  /** Another member was removed: their cursors and presence should go at once, not when their connection drops. */
+  /** Another member was removed or left: their cursors and presence should go at once, not when their connection drops. */
   onRemoved: (memberId: string) => void;
+  /** The creator's own kick went through. */
+  onKicked?: (memberId: string) => void;
 }
 
 /**
@@ -46,10 +52,21 @@ export class RoomAccess {
   readonly isCreator = new Value(false);
   /** Members removed while this page was open, oldest first; lists leave them out. */
   readonly removed = new Value<readonly string[]>([]);
+  /** Members who left for good while this page was open; lists leave them out too. */
+  readonly departed = new Value<readonly string[]>([]);
   readonly closed = new Value<RoomClosed | null>(null);
+  /** What this member's account lets it do here (naming the room, …). */
+  readonly abilities = new Value<Abilities>(NO_ABILITIES);
   private memberId: string | null = null;
 
   constructor(private readonly options: RoomAccessOptions) {}
+
+  /** MemberKicked, MemberDeparted and Terminated for this room. */
+  readonly events: Partial<TransportEvents> = {
+    memberKicked: (room, memberId) => room === this.options.roomId && this.memberKicked(memberId),
+    memberDeparted: (room, memberId) => room === this.options.roomId && this.memberDeparted(memberId),
+    terminated: (room) => room === this.options.roomId && this.close('ended'),
+  };
 
   /** The JoinRoom fields that say who this browser is. */
   credentials(): Pick<JoinRequest, 'memberId' | 'memberToken' | 'creatorToken'> {
@@ -66,6 +83,34 @@ export class RoomAccess {
     this.options.members.save(this.options.roomId, { memberId: result.memberId, memberToken: result.memberToken });
     this.creatorId.set(result.creatorId);
     this.isCreator.set(result.creatorId !== null && result.creatorId === result.memberId);
+    const now = this.abilities.get();
+    const next = result.abilities;
+    if (now.nameRoom !== next.nameRoom || now.protectRoom !== next.protectRoom || now.shareFiles !== next.shareFiles) this.abilities.set(next);
+  }
+
+  /** Drops this browser's membership (not the creator token): the next join makes a new member. */
+  forgetMembership(): void {
+    const { members, roomId } = this.options;
+    const creatorToken = members.loadCreatorToken(roomId);
+    members.forget(roomId);
+    if (creatorToken) members.saveCreatorToken(roomId, creatorToken);
+  }
+
+  /** MemberDeparted: a member left for good. */
+  memberDeparted(memberId: string): void {
+    if (this.closed.get() || memberId === this.memberId || this.departed.get().includes(memberId)) return;
+    this.departed.set([...this.departed.get(), memberId]);
+    this.options.onRemoved(memberId);
+  }
+
+  /**
+   * Any member but the creator (who ends the session instead): leaves for good. This browser
+   * forgets its membership, so coming back with a current link makes a new member.
+   */
+  async leave(): Promise<void> {
+    await this.options.transport.leaveRoom(this.options.roomId);
+    this.options.members.forget(this.options.roomId);
+    this.close('left');
   }
 
   memberKicked(memberId: string): void {
@@ -81,6 +126,7 @@ export class RoomAccess {
     await this.options.transport.kick(this.options.roomId, memberId);
     // Applied now rather than on the echo, so it does not depend on the server telling the caller too.
     this.memberKicked(memberId);
+    this.options.onKicked?.(memberId);
   }
 
   /** Creator only: the room is deleted for everyone, this browser included. */
@@ -97,7 +143,7 @@ export class RoomAccess {
 
   close(reason: RoomClosed): void {
     if (this.closed.get()) return;
-    if (reason === 'ended') this.options.members.forget(this.options.roomId);
+    if (reason === 'ended' || reason === 'left') this.options.members.forget(this.options.roomId);
     this.isCreator.set(false);
     this.options.onClosed(reason);
     this.closed.set(reason);

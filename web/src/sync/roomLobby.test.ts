@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importRoomKey, RoomKeyRing } from '../crypto';
+import { decryptEnvelope, deriveRoomSecrets, importRoomKey, RoomKeyRing } from '../crypto';
 import type { LocalProfile } from '../rooms/identity';
 import { memoryMemberStore, type MemberStore } from './memberStore';
 import { hubErrorText } from './protocol';
@@ -7,13 +7,14 @@ import { openProfile, sealProfile, UNKNOWN_NAME } from './roomLobby';
 import { RoomSync } from './roomSync';
 import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
 import { sleep, until } from './testing/waiting';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from './testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 const RETRY_MS = 20;
 const BOB: LocalProfile = { name: 'Guest Otter', color: '#34d399' };
 const CAT: LocalProfile = { name: 'Guest Lynx', color: '#f87171' };
 
+const linkLobbyKey = async () => (await deriveRoomSecrets(TEST_LINK)).lobbyKey;
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
 const syncs: RoomSync[] = [];
 afterEach(async () => {
@@ -21,7 +22,8 @@ afterEach(async () => {
 });
 
 async function person(transport: FakeTransport, profile?: LocalProfile, members: MemberStore = memoryMemberStore()) {
-  const sync = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys: await ring(), transport, members, profile, onProblem: () => {}, retryMs: RETRY_MS });
+  const sync = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
+    device: await testDevice(), keys: await ring(), transport, members, profile, onProblem: () => {}, retryMs: RETRY_MS });
   syncs.push(sync);
   sync.start();
   return { sync, members, transport };
@@ -29,7 +31,7 @@ async function person(transport: FakeTransport, profile?: LocalProfile, members:
 
 /** A room whose creator (Ann) is in, with the lobby on unless told otherwise. */
 async function room(lobby = true) {
-  const relay = new FakeRelay(ROOM, JOIN_KEY);
+  const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
   const store = memoryMemberStore();
   store.saveCreatorToken(ROOM, relay.creatorToken);
   const ann = await person(relay.connect(), { name: 'Ann', color: '#60a5fa' }, store);
@@ -42,14 +44,17 @@ const waitingFor = async (p: { sync: RoomSync }) => until(() => p.sync.lobby.wai
 const names = (sync: RoomSync) => sync.lobby.requests.get().map((r) => r.name);
 
 describe('the member profile', () => {
-  it('is sealed as member-profile with the empty sender, and opens only so', async () => {
-    const keys = await ring();
-    const envelope = await sealProfile(keys, ROOM, BOB);
-    expect(await openProfile(keys, ROOM, envelope)).toEqual(BOB);
-    const plain = await keys.decrypt({ roomId: ROOM, kind: 'member-profile', sender: '' }, envelope);
+  it('is sealed as member-profile with the empty sender under the lobby key, epoch 0, and opens only so', async () => {
+    const lobbyKey = await linkLobbyKey();
+    const envelope = await sealProfile(lobbyKey, ROOM, BOB);
+    expect(envelope.epoch).toBe(0);
+    expect(await openProfile(lobbyKey, ROOM, envelope)).toEqual(BOB);
+    const plain = await decryptEnvelope(lobbyKey, { roomId: ROOM, kind: 'member-profile', sender: '' }, envelope);
     expect(JSON.parse(new TextDecoder().decode(plain))).toEqual({ name: BOB.name, color: BOB.color });
-    await expect(keys.decrypt({ roomId: ROOM, kind: 'member-profile', sender: 'member-2' }, envelope)).rejects.toThrow();
-    await expect(keys.decrypt({ roomId: 'another-room', kind: 'member-profile', sender: '' }, envelope)).rejects.toThrow();
+    await expect(decryptEnvelope(lobbyKey, { roomId: ROOM, kind: 'member-profile', sender: 'member-2' }, envelope)).rejects.toThrow();
+    await expect(decryptEnvelope(lobbyKey, { roomId: 'another-room', kind: 'member-profile', sender: '' }, envelope)).rejects.toThrow();
+    // Not the room key: a joiner has none yet.
+    await expect(openProfile(await importRoomKey(new Uint8Array(32).fill(9)), ROOM, envelope)).rejects.toThrow();
   });
 
   it('goes with every join, sealed afresh', async () => {
@@ -60,7 +65,7 @@ describe('the member profile', () => {
     bob.transport.reconnect();
     await until(() => relay.joins.length === 3 && bob.sync.status.get() === 'connected', 'the rejoin');
     const [first, second] = relay.joins.slice(1).map((j) => j.profile!);
-    expect(await openProfile(await ring(), ROOM, first)).toEqual(BOB);
+    expect(await openProfile(await linkLobbyKey(), ROOM, first)).toEqual(BOB);
     expect(first.iv).not.toEqual(second.iv);
   });
 });
@@ -132,8 +137,8 @@ describe("the creator's join requests", () => {
     expect(ann.sync.lobby.requests.get()).toEqual([{ memberId: 'member-2', name: BOB.name, color: BOB.color }]);
     await waitingFor(bob);
 
-    // Someone whose profile does not open (another key, or none) is "Someone".
-    const foreign = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(1)) });
+    // Someone whose profile does not open (another link's lobby key, or none) is "Someone".
+    const foreign = (await deriveRoomSecrets(new Uint8Array(32).fill(1))).lobbyKey;
     relay.waiting.set('member-9', { memberId: 'member-9', profile: await sealProfile(foreign, ROOM, CAT) });
     relay.waiting.set('member-10', { memberId: 'member-10', profile: null });
     ann.transport.disconnect();

@@ -1,6 +1,7 @@
-import type { RoomKeyRing } from '../crypto';
+import { decryptEnvelope, encryptEnvelope } from '../crypto';
 import { isProfile, type LocalProfile } from '../rooms/identity';
 import { hubErrorText, type Envelope, type JoinRequestInfo, type JoinResult } from './protocol';
+import type { RoomLink } from './roomLink';
 import type { RoomTransport, TransportEvents } from './transport';
 import { Value } from './value';
 
@@ -16,7 +17,8 @@ export interface JoinRequestEntry {
 
 export interface RoomLobbyOptions {
   roomId: string;
-  keys: RoomKeyRing;
+  /** The invite link: its lobby key seals and opens profiles (a joiner has no room key yet). */
+  link: RoomLink;
   transport: RoomTransport;
   /** This browser's name and colour, sent with every join; none sends no profile. */
   profile?: LocalProfile;
@@ -29,20 +31,21 @@ export interface RoomLobbyOptions {
 /**
  * The profile envelope is sealed before the joiner has a member id, and the server binds nothing
  * to it, so its associated data names the sender "" (docs/protocol.md, kind `member-profile`).
+ * Its key is the link's lobby key, under envelope epoch 0: a waiting joiner holds no room key.
  */
-const profileContext = (roomId: string) => ({ roomId, kind: 'member-profile' as const, sender: '' });
+const profileContext = (roomId: string) => ({ roomId, kind: 'member-profile' as const, sender: '', epoch: 0 });
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Seals a name and colour as a `member-profile` envelope. */
-export function sealProfile(keys: RoomKeyRing, roomId: string, profile: LocalProfile): Promise<Envelope> {
-  return keys.encrypt(profileContext(roomId), encoder.encode(JSON.stringify({ name: profile.name, color: profile.color })));
+/** Seals a name and colour as a `member-profile` envelope under the lobby key. */
+export function sealProfile(lobbyKey: CryptoKey, roomId: string, profile: LocalProfile): Promise<Envelope> {
+  return encryptEnvelope(lobbyKey, profileContext(roomId), encoder.encode(JSON.stringify({ name: profile.name, color: profile.color })));
 }
 
 /** The name and colour in a `member-profile` envelope; throws if it does not decrypt or is no profile. */
-export async function openProfile(keys: RoomKeyRing, roomId: string, envelope: Envelope): Promise<LocalProfile> {
-  const parsed: unknown = JSON.parse(decoder.decode(await keys.decrypt(profileContext(roomId), envelope)));
+export async function openProfile(lobbyKey: CryptoKey, roomId: string, envelope: Envelope): Promise<LocalProfile> {
+  const parsed: unknown = JSON.parse(decoder.decode(await decryptEnvelope(lobbyKey, profileContext(roomId), envelope)));
   if (!isProfile(parsed)) throw new Error('Not a member profile');
   return { name: parsed.name.slice(0, 64), color: parsed.color };
 }
@@ -79,8 +82,8 @@ export class RoomLobby {
 
   /** JoinRoom's profile field: sealed afresh for every join. */
   async joinProfile(): Promise<Envelope | null> {
-    const { keys, roomId, profile } = this.options;
-    return profile ? sealProfile(keys, roomId, profile) : null;
+    const { link, roomId, profile } = this.options;
+    return profile ? sealProfile((await link.secrets()).lobbyKey, roomId, profile) : null;
   }
 
   /** Takes a join result; true when it put this browser in the lobby rather than the room. */
@@ -155,10 +158,10 @@ export class RoomLobby {
   }
 
   private async read(info: JoinRequestInfo): Promise<JoinRequestEntry> {
-    const { keys, roomId } = this.options;
+    const { link, roomId } = this.options;
     try {
       if (!info.profile) throw new Error('No profile');
-      const { name, color } = await openProfile(keys, roomId, info.profile);
+      const { name, color } = await openProfile((await link.secrets()).lobbyKey, roomId, info.profile);
       return { memberId: info.memberId, name, color };
     } catch {
       return { memberId: info.memberId, name: UNKNOWN_NAME, color: null };

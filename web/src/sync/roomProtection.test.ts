@@ -6,9 +6,9 @@ import { newPasswordProblem } from './roomProtection';
 import { RoomSync } from './roomSync';
 import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
 import { sleep, until } from './testing/waiting';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from './testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 const RETRY_MS = 20;
 const PASSWORD = 'correct horse battery';
 
@@ -20,7 +20,8 @@ afterEach(async () => {
 
 async function person(transport: FakeTransport, members: MemberStore = memoryMemberStore()) {
   const keys = new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
-  const sync = new RoomSync({ roomId: ROOM, joinKey: JOIN_KEY, keys, transport, members, onProblem: () => {}, retryMs: RETRY_MS });
+  const sync = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
+    device: await testDevice(), keys, transport, members, onProblem: () => {}, retryMs: RETRY_MS });
   syncs.push(sync);
   sync.start();
   return { sync, members, transport };
@@ -40,7 +41,7 @@ const noRetries = async (relay: FakeRelay, attempts: number) => {
 
 /** A room whose creator (Ann) is in; `password` already protects it. */
 async function protectedRoom(password: string | null = PASSWORD) {
-  const relay = new FakeRelay(ROOM, JOIN_KEY);
+  const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
   const annStore = memoryMemberStore();
   annStore.saveCreatorToken(ROOM, relay.creatorToken);
   const ann = await joined(relay.connect(), annStore);

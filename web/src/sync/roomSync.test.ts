@@ -4,9 +4,9 @@ import { importRoomKey, RoomKeyRing, type Envelope } from '../crypto';
 import { memoryMemberStore } from './memberStore';
 import { RoomSync, type RoomSyncOptions, type SyncProblem } from './roomSync';
 import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from './testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const JOIN_KEY = new Uint8Array(32).fill(3);
 const KEY_BYTES = new Uint8Array(32).fill(9);
 const realSetTimeout = globalThis.setTimeout; // captured before any test fakes timers
 const sleep = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
@@ -27,7 +27,8 @@ async function client(transport: FakeTransport, extra: Partial<RoomSyncOptions> 
   const problems: SyncProblem[] = [];
   const sync = new RoomSync({
     roomId: ROOM,
-    joinKey: JOIN_KEY,
+    linkSecret: TEST_LINK,
+    device: await testDevice(),
     keys: await ring(),
     transport,
     members: memoryMemberStore(),
@@ -68,7 +69,7 @@ afterEach(async () => {
 describe('RoomSync', () => {
   it('merges local edits made within 30 ms into one push', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const { sync } = await joined(relay.connect());
     sync.text.insert(0, 'a');
     sync.text.insert(1, 'b');
@@ -90,7 +91,7 @@ describe('RoomSync', () => {
   });
 
   it('keeps edits typed while offline and sends them after the rejoin', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const transport = relay.connect();
     const { sync } = await joined(transport);
     sync.text.insert(0, 'hello');
@@ -112,7 +113,7 @@ describe('RoomSync', () => {
   });
 
   it('re-sends an update whose acknowledgement was lost, and it applies once', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const transport = relay.connect();
     const { sync } = await joined(transport);
     relay.loseNextAck = true;
@@ -129,7 +130,7 @@ describe('RoomSync', () => {
   });
 
   it('keeps a refused update pending and retries it while connected', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     relay.refusePushes = 2;
     const { sync, problems } = await joined(relay.connect());
     sync.text.insert(0, 'kept');
@@ -140,7 +141,7 @@ describe('RoomSync', () => {
   });
 
   it('converges two clients editing concurrently through the relay', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const a = (await joined(relay.connect())).sync;
     const b = (await joined(relay.connect())).sync;
     for (let i = 0; i < 25; i++) {
@@ -161,7 +162,7 @@ describe('RoomSync', () => {
   });
 
   it('keeps lastSeq contiguous when updates arrive out of order', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const transport = relay.connect();
     const { sync } = await joined(transport);
     const [e1, e2, e3] = await foreignUpdates('member-x', (t) => [t.insert(0, 'x'), t.insert(1, 'y'), t.insert(2, 'z')]);
@@ -190,7 +191,7 @@ describe('RoomSync', () => {
   });
 
   it('uploads exactly one snapshot when asked, covering lastSeq', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     relay.snapshotEvery = 3;
     let release!: () => void;
     relay.snapshotGate = new Promise((resolve) => (release = resolve));
@@ -214,7 +215,7 @@ describe('RoomSync', () => {
   });
 
   it('skips and reports an envelope that fails to decrypt', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const transport = relay.connect();
     const { sync, problems } = await joined(transport);
     const [one] = await foreignUpdates('member-x', (t) => [t.insert(0, 'one ')]);
@@ -233,7 +234,7 @@ describe('RoomSync', () => {
   });
 
   it('shares awareness, counts members online and drops the cursors of one who leaves', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const a = (await joined(relay.connect())).sync;
     const bTransport = relay.connect();
     const b = (await joined(bTransport)).sync;
@@ -252,7 +253,7 @@ describe('RoomSync', () => {
   });
 
   it('lets the last batched edit go out when destroyed', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const { sync } = await joined(relay.connect());
     sync.text.insert(0, 'last words');
     await sync.destroy();
@@ -262,7 +263,7 @@ describe('RoomSync', () => {
   });
 
   it('publishes its membership once joined, drops it on a disconnect and renews it on every rejoin', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const transport = relay.connect();
     const { sync } = await client(transport);
     await until(() => sync.membership.get() !== null, 'membership');
@@ -279,14 +280,14 @@ describe('RoomSync', () => {
   });
 
   it('fails clearly, without retrying, when the join key is wrong', async () => {
-    const relay = new FakeRelay(ROOM, new Uint8Array(32));
+    const relay = new FakeRelay(ROOM, new Uint8Array(32), { preKeyed: true });
     const { sync } = await client(relay.connect());
     await until(() => sync.status.get() === 'failed', 'failure');
     expect(sync.failure.get()).toMatch(/Invalid join key/);
   });
 
   it('follows `more` through every page when catching up', async () => {
-    const relay = new FakeRelay(ROOM, JOIN_KEY);
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     relay.pageSize = 2;
     const { sync: writer } = await joined(relay.connect());
     for (let i = 0; i < 5; i++) {

@@ -1,27 +1,36 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { EnvelopeKind, RoomKeyRing } from '../crypto';
+import type { DeviceIdentity, EnvelopeKind, RoomKeyRing } from '../crypto';
 import type { LocalProfile } from '../rooms/identity';
-import { AwarenessRelay } from './awarenessRelay';
+import type { AwarenessRelay } from './awarenessRelay';
+import { EncryptedAwareness } from './encryptedAwareness';
+import { LocalEdits, settledWithin } from './localEdits';
+import { listsOtherDevice } from './memberDirectory';
 import { defaultMemberStore, type MemberStore, type Membership } from './memberStore';
-import type { Envelope } from './protocol';
+import type { Envelope, JoinResult } from './protocol';
 import { CLOSED_TEXT, closedBy, isFatalJoinError, RoomAccess, type RoomClosed } from './roomAccess';
+import { RoomKeys } from './roomKeys';
+import { RoomLink } from './roomLink';
 import { RoomLobby } from './roomLobby';
 import { RoomProtection } from './roomProtection';
-import { REMOTE, StoredUpdates } from './storedUpdates';
+import { StoredUpdates } from './storedUpdates';
 import type { ConnectionState, RoomTransport } from './transport';
 import { Value } from './value';
 
 export type SyncStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
 export interface SyncProblem {
-  kind: 'undecryptable' | 'rejected' | 'join-failed' | 'push-failed' | 'snapshot-failed';
+  kind: 'undecryptable' | 'rejected' | 'join-failed' | 'push-failed' | 'snapshot-failed' | 'keys';
   message: string;
 }
 
 export interface RoomSyncOptions {
   roomId: string;
-  joinKey: Uint8Array;
+  /** The page's link secret: it admits a new member, and checks joiners' proofs until the room's own copy is read. */
+  linkSecret: Uint8Array;
+  /** This browser profile's device keys: grants are wrapped for them. */
+  device: DeviceIdentity;
+  /** Room keys by epoch, shared with the chat; only grants (or this browser's own rotations) fill it. */
   keys: RoomKeyRing;
   transport: RoomTransport;
   /** Member credentials and creator token; defaults to localStorage (`parley.member.{roomId}`) in a browser. */
@@ -32,16 +41,16 @@ export interface RoomSyncOptions {
   batchMs?: number;
   awarenessIntervalMs?: number;
   retryMs?: number;
+  /** Wait before a rotation any keyed member may make; random 2–6 s by default. */
+  rotationDelayMs?: () => number;
 }
-
-export { REMOTE };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * One room's shared document over an untrusted relay: joins, catches up from snapshot + log,
- * pushes local edits (batched, encrypted, kept until acknowledged), rejoins after reconnects,
- * uploads snapshots when asked, and relays awareness.
+ * One room's shared document over an untrusted relay: joins, waits for the room's key, catches up
+ * from snapshot + log, pushes local edits (see LocalEdits), rejoins after reconnects, uploads
+ * snapshots when asked or after rotating the key, and relays awareness.
  */
 export class RoomSync {
   readonly doc = new Y.Doc();
@@ -55,51 +64,81 @@ export class RoomSync {
   /** Member ids online in the room, this browser included. */
   readonly online: Value<readonly string[]>;
   /**
-   * Set once a join has completed and cleared when the connection drops. Chat and file transfers
-   * wait for it: the hub refuses calls from connections that have not joined.
+   * Set once a join has completed with the room's key in hand, and cleared when the connection
+   * drops. Chat and file transfers wait for it: the hub refuses calls from connections that have not joined.
    */
   readonly membership = new Value<Membership | null>(null);
   memberId: string | null = null;
-  /** Creator, kicks and the end of the room for this browser. */
+  /** Creator, kicks, leaving and the end of the room for this browser. */
   readonly access: RoomAccess;
   readonly creatorId: Value<string | null>;
   readonly isCreator: Value<boolean>;
-  /** Set once the room is over for this browser (removed, or ended); it never rejoins after that. */
+  /** Set once the room is over for this browser (removed, ended, refused, left); it never rejoins after that. */
   readonly closed: Value<RoomClosed | null>;
   /** The room password: the lock everyone sees, the prompt when a join needs it, the creator's SetRoomPassword. */
   readonly protection: RoomProtection;
   /** The lobby: whether it is on, this browser waiting in it, the creator's join requests and decisions. */
   readonly lobby: RoomLobby;
+  /** The invite link as the room knows it now (it follows renewals). */
+  readonly link: RoomLink;
+  /** Grants, rotations, the room's name and history setting, member fingerprints. */
+  readonly roomKeys: RoomKeys;
 
   private readonly stored: StoredUpdates;
+  private readonly sharedAwareness: EncryptedAwareness;
   private readonly relay: AwarenessRelay;
-  private batch: Uint8Array[] = [];
-  private batchTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly pending: Uint8Array[] = [];
-  private pushing = false;
-  private pushFailures = 0;
+  private readonly edits: LocalEdits;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
   private session = 0;
+  /** The session whose join holds the room's key: its updates may be applied. */
+  private keyedSession = -1;
+  /** A stored membership whose device keys were lost is dropped once, for a fresh one. */
+  private replacedMember = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
   private destroyed = false;
-  /** Sends still on their way, so destroy() can let them finish before the connection closes. */
-  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RoomSyncOptions) {
-    const { roomId, transport } = options;
-    this.stored = new StoredUpdates(this.doc, roomId, options.keys, (message) => this.report('undecryptable', message));
+    const { roomId, transport, keys } = options;
+    this.stored = new StoredUpdates(this.doc, roomId, keys, (message) => this.report('undecryptable', message));
     const members = options.members ?? defaultMemberStore();
-    this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: (id) => this.relay.memberLeft(id) });
+    this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: this.onRemoved, onKicked: this.onKicked });
     ({ creatorId: this.creatorId, isCreator: this.isCreator, closed: this.closed } = this.access);
     this.protection = new RoomProtection({ roomId, transport, rejoin: this.rejoin });
-    this.lobby = new RoomLobby({ ...options, rejoin: this.rejoin, onRefused: () => this.access.close('refused') });
-    this.relay = new AwarenessRelay(this.awareness, this.sendAwareness, options.awarenessIntervalMs ?? 50);
+    this.link = new RoomLink(roomId, options.linkSecret);
+    this.lobby = new RoomLobby({ ...options, link: this.link, rejoin: this.rejoin, onRefused: () => this.access.close('refused') });
+    this.roomKeys = new RoomKeys({
+      ...options,
+      ring: keys,
+      link: this.link,
+      isCreator: () => this.access.isCreator.get(),
+      rejoin: this.rejoin,
+      onRotated: () => this.joined && this.uploadSnapshot(),
+      report: (message) => this.report('keys', message),
+    });
+    const report = (kind: SyncProblem['kind'], message: string) => this.report(kind, message);
+    const intervalMs = options.awarenessIntervalMs ?? 50;
+    const sender = () => this.memberId;
+    this.sharedAwareness = new EncryptedAwareness(this.awareness, { roomId, keys, transport, sender, canSend: () => this.joined, report, intervalMs });
+    this.relay = this.sharedAwareness.relay;
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
-    this.doc.on('update', this.onLocalUpdate);
+    this.edits = new LocalEdits({
+      doc: this.doc,
+      seal: (update) => this.seal('doc-update', update),
+      send: (envelope) => transport.pushDocUpdate(roomId, envelope),
+      canPush: () => this.joined,
+      keyEpoch: () => keys.currentEpoch,
+      acknowledged: (result) => {
+        this.stored.record(result.seq);
+        if (result.snapshotDue) this.uploadSnapshot();
+      },
+      report: (message) => this.report('push-failed', message),
+      batchMs: options.batchMs,
+      retryMs: options.retryMs,
+    });
   }
 
   /** Highest seq up to which every update has been applied. */
@@ -114,22 +153,27 @@ export class RoomSync {
 
   /** Local updates not yet acknowledged by the server (batched ones count as one). */
   get pendingCount(): number {
-    return this.pending.length + (this.batch.length > 0 ? 1 : 0);
+    return this.edits.count;
   }
 
   start(): void {
-    const { transport, roomId } = this.options;
-    this.unsubscribe = transport.subscribe({
-      connectionChanged: this.onConnection,
-      docUpdate: (room, update) => room === roomId && void this.stored.apply(update),
-      awareness: (room, sender, envelope) => room === roomId && void this.onAwareness(sender, envelope),
-      memberJoined: (room, memberId) => room === roomId && (this.relay.memberJoined(memberId), this.lobby.drop(memberId)),
-      memberLeft: (room, memberId) => room === roomId && this.relay.memberLeft(memberId),
-      memberKicked: (room, memberId) => room === roomId && this.access.memberKicked(memberId),
-      terminated: (room) => room === roomId && this.access.close('ended'),
-      roomProtectionChanged: (room, isProtected) => room === roomId && this.protection.changed(isProtected),
-      ...this.lobby.events,
-    });
+    const { transport, roomId, keys } = this.options;
+    const here = (room: string) => room === roomId;
+    this.unsubscribe.push(
+      transport.subscribe({
+        connectionChanged: this.onConnection,
+        docUpdate: (room, update) => here(room) && this.keyedSession === this.session && void this.stored.apply(update),
+        awareness: (room, sender, envelope) => here(room) && void this.sharedAwareness.receive(sender, envelope),
+        memberJoined: (room, memberId) => here(room) && (this.relay.memberJoined(memberId), this.lobby.drop(memberId)),
+        memberLeft: (room, memberId) => here(room) && this.relay.memberLeft(memberId),
+        roomProtectionChanged: (room, isProtected) => here(room) && this.protection.changed(isProtected),
+        ...this.access.events,
+        ...this.lobby.events,
+        ...this.roomKeys.events,
+      }),
+      // A newer key: edits refused as stale go out again, sealed under it.
+      keys.subscribe(() => this.edits.push()),
+    );
     if (transport.state === 'connected') void this.join();
   }
 
@@ -140,18 +184,16 @@ export class RoomSync {
   async destroy(timeoutMs = 3000): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.flushBatch();
+    this.edits.flush();
     this.session++;
     this.membership.set(null);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.relay.destroy();
-    this.unsubscribe?.();
-    this.doc.off('update', this.onLocalUpdate);
+    this.roomKeys.destroy();
+    for (const off of this.unsubscribe) off();
+    this.edits.stop();
     this.awareness.destroy();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
-    clearTimeout(timer);
+    await settledWithin([...this.edits.inflight, ...this.sharedAwareness.inflight], timeoutMs);
   }
 
   private readonly onConnection = (state: ConnectionState) => {
@@ -171,13 +213,22 @@ export class RoomSync {
     this.session++;
     this.joined = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    this.batch = [];
-    this.pending.length = 0;
+    this.edits.drop();
+    this.roomKeys.destroy();
     this.membership.set(null);
     this.failure.set(CLOSED_TEXT[reason]);
     this.status.set('failed'); // onConnection ignores reconnects from now on
+  };
+
+  /** Another member was kicked or left: its cursors and presence go at once, and it gets no more keys. */
+  private readonly onRemoved = (memberId: string) => {
+    this.relay.memberLeft(memberId);
+    this.roomKeys.forget(memberId);
+  };
+
+  /** The creator's own kick: the kicked person knew the key and the link, so both change at once. */
+  private readonly onKicked = () => {
+    this.roomKeys.rotate(true).catch((error: unknown) => this.report('keys', `Could not renew the room's key and link: ${messageOf(error)}`));
   };
 
   private readonly rejoin = () => !this.destroyed && this.options.transport.state === 'connected' && void this.join();
@@ -186,84 +237,61 @@ export class RoomSync {
     const session = ++this.session;
     this.joined = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    const { roomId, joinKey, keys, transport } = this.options;
+    const { roomId, transport } = this.options;
     try {
       const who = { ...this.access.credentials(), password: this.protection.joinPassword(), profile: await this.lobby.joinProfile() };
-      const result = await transport.joinRoom({ roomId, joinKey, sinceSeq: this.stored.lastSeq, ...who });
+      const result = await transport.joinRoom({ roomId, sinceSeq: this.stored.lastSeq, ...who, ...(await this.link.joinFields(this.options.device)) });
       if (session !== this.session) return;
       this.memberId = result.memberId;
       this.access.joined(result); // a waiting member keeps its credentials too: they are what the creator admits
       this.protection.joined(result);
       if (this.lobby.joined(result)) return; // waiting, not failing: no retry; JoinDecided moves it on
-      this.relay.setOnline(result.online, result.memberId);
-      if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
-      if (!(await this.stored.catchUp(result, (after) => transport.fetchUpdates(roomId, after), () => session === this.session))) return;
-      this.joined = this.everJoined = true;
-      this.joinCount++;
-      this.membership.set({ memberId: result.memberId, memberToken: result.memberToken, joinCount: this.joinCount });
-      this.status.set('connected');
-      this.relay.sendFullState();
-      void this.pushPending();
-    } catch (error) {
-      if (session !== this.session) return;
-      // Not a failure: the person is asked, and no retry goes out until they answer.
-      if (this.protection.refusedJoin(error)) return;
-      const message = messageOf(error);
-      this.report('join-failed', message);
-      if (isFatalJoinError(message)) {
-        this.failure.set(message);
-        this.status.set('failed');
-        const reason = closedBy(message);
-        if (reason) this.access.close(reason);
-      } else if (transport.state === 'connected') {
-        // The connection is up but the join failed (server hiccup): try again. A dropped
-        // connection needs nothing here, its reconnect starts a new join.
-        this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
+      if (listsOtherDevice(result, this.options.device) && !this.replacedMember) {
+        // The server knows this member with device keys this browser lost (storage cleared, or no
+        // IndexedDB): no grant could ever be opened here, so join as a new member, once.
+        this.replacedMember = true;
+        this.report('keys', 'This browser lost the device keys its membership was made with; joining as a new member');
+        this.access.forgetMembership();
+        return void this.rejoin();
       }
+      this.relay.setOnline(result.online, result.memberId);
+      await this.roomKeys.joined(result);
+      // Without the room's key nothing can be read or sent: wait (RoomKeys.waiting) until a grant comes, then join again.
+      if (session !== this.session || !this.roomKeys.holdsCurrent) return;
+      await this.enter(result, session);
+    } catch (error) {
+      this.joinFailed(error, session);
     }
   }
 
-  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === REMOTE) return;
-    this.batch.push(update);
-    this.batchTimer ??= setTimeout(this.flushBatch, this.options.batchMs ?? 30);
-  };
+  /** Catches up and opens the room for editing, chat and files. */
+  private async enter(result: JoinResult, session: number): Promise<void> {
+    const { roomId, transport } = this.options;
+    this.keyedSession = session;
+    if (!(await this.stored.catchUp(result, (after) => transport.fetchUpdates(roomId, after), () => session === this.session))) return;
+    this.joined = this.everJoined = true;
+    this.joinCount++;
+    this.membership.set({ memberId: result.memberId, memberToken: result.memberToken, joinCount: this.joinCount });
+    this.status.set('connected');
+    this.relay.sendFullState();
+    this.edits.push();
+  }
 
-  private readonly flushBatch = () => {
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    if (this.batch.length === 0) return;
-    this.pending.push(this.batch.length === 1 ? this.batch[0] : Y.mergeUpdates(this.batch));
-    this.batch = [];
-    this.track(this.pushPending());
-  };
-
-  /** One push in flight at a time; whatever waits is merged into it, acknowledged ones leave. */
-  private async pushPending(): Promise<void> {
-    if (this.pushing || !this.joined || this.pending.length === 0) return;
-    this.pushing = true;
-    const update = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
-    // Keep the merged form so a re-send after a reconnect is a single push as well.
-    this.pending.splice(0, this.pending.length, update);
-    let acknowledged = false;
-    try {
-      const result = await this.options.transport.pushDocUpdate(this.options.roomId, await this.seal('doc-update', update));
-      this.pending.splice(this.pending.indexOf(update), 1);
-      this.stored.record(result.seq);
-      this.pushFailures = 0;
-      acknowledged = true;
-      if (result.snapshotDue) this.uploadSnapshot();
-    } catch (error) {
-      // Still pending either way. While connected it was refused, not lost: retry, backing off.
-      if (this.joined && !this.destroyed) {
-        this.report('push-failed', messageOf(error));
-        const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** this.pushFailures++);
-        this.retryTimer = setTimeout(() => void this.pushPending(), delay);
-      }
-    } finally {
-      this.pushing = false;
+  private joinFailed(error: unknown, session: number): void {
+    // A password refusal is no failure: the person is asked, and no retry goes out until they answer.
+    if (session !== this.session || this.protection.refusedJoin(error)) return;
+    const message = messageOf(error);
+    this.report('join-failed', message);
+    if (isFatalJoinError(message)) {
+      this.failure.set(message);
+      this.status.set('failed');
+      const reason = closedBy(message);
+      if (reason) this.access.close(reason);
+    } else if (this.options.transport.state === 'connected') {
+      // The connection is up but the join failed (server hiccup): try again. A dropped
+      // connection needs nothing here, its reconnect starts a new join.
+      this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
     }
-    if (acknowledged) this.track(this.pushPending());
   }
 
   private uploadSnapshot(): void {
@@ -272,32 +300,6 @@ export class RoomSync {
     this.stored
       .uploadSnapshot(async (upToSeq, state) => transport.pushSnapshot(roomId, upToSeq, await this.seal('doc-snapshot', state)))
       .catch((error: unknown) => this.report('snapshot-failed', messageOf(error))); // the next snapshotDue asks again
-  }
-
-  private async onAwareness(sender: string, envelope: Envelope): Promise<void> {
-    try {
-      const update = await this.options.keys.decrypt({ roomId: this.options.roomId, kind: 'awareness', sender }, envelope);
-      if (!this.relay.applyRemote(sender, update)) this.report('rejected', `Ignored awareness from ${sender} naming clients not its own`);
-    } catch (error) {
-      this.report('undecryptable', `Skipped awareness from ${sender}: ${messageOf(error)}`);
-    }
-  }
-
-  private readonly sendAwareness = (update: Uint8Array) => {
-    // Awareness is ephemeral: while not joined it is dropped, and the full state goes out on join.
-    if (!this.joined) return;
-    const { transport, roomId } = this.options;
-    this.track(
-      this.seal('awareness', update)
-        .then((envelope) => transport.pushAwareness(roomId, envelope))
-        .catch(() => {}),
-    );
-  };
-
-  private track(work: Promise<unknown>): void {
-    this.inflight.add(work);
-    const done = () => void this.inflight.delete(work);
-    work.then(done, done);
   }
 
   private seal(kind: EnvelopeKind, plaintext: Uint8Array): Promise<Envelope> {

@@ -30,13 +30,17 @@ export class StoredUpdates {
     return this.seqs.lastSeq;
   }
 
+  private async awaitsKey(epoch: number): Promise<boolean> {
+    return !(await this.keys.holds(epoch)) && epoch > this.keys.currentEpoch;
+  }
+
   /** This browser's own update, acknowledged with this seq: it is in the doc already. */
   record(seq: number): void {
     this.seqs.record(seq);
   }
 
   async applySnapshot(snapshot: StoredSnapshot): Promise<void> {
-    if (snapshot.upToSeq <= this.seqs.lastSeq) return;
+    if (snapshot.upToSeq <= this.seqs.lastSeq || (await this.awaitsKey(snapshot.envelope.epoch))) return;
     try {
       const ctx = { roomId: this.roomId, kind: 'doc-snapshot' as const, sender: snapshot.sender };
       Y.applyUpdate(this.doc, await this.keys.decrypt(ctx, snapshot.envelope), REMOTE);
@@ -49,6 +53,9 @@ export class StoredUpdates {
 
   async apply(update: StoredUpdate): Promise<void> {
     if (this.seqs.has(update.seq)) return;
+    // Sealed under a key this browser has yet to be granted: leave the gap, so the join that
+    // follows the grant fetches it again, rather than skip it for good.
+    if (await this.awaitsKey(update.envelope.epoch)) return;
     try {
       const ctx = { roomId: this.roomId, kind: 'doc-update' as const, sender: update.sender };
       Y.applyUpdate(this.doc, await this.keys.decrypt(ctx, update.envelope), REMOTE);
@@ -82,7 +89,7 @@ export class StoredUpdates {
 
   /** Sends the doc as a snapshot covering lastSeq; one at a time (the next snapshotDue asks again anyway). */
   async uploadSnapshot(send: (upToSeq: number, state: Uint8Array) => Promise<void>): Promise<void> {
-    if (this.snapshotting) return;
+    if (this.snapshotting || this.seqs.lastSeq === 0) return; // an empty log has nothing to cover
     // The server deletes the updates a snapshot covers: one we skipped would be lost for everyone.
     if (this.incomplete) throw new Error('Not uploading a snapshot: this browser skipped an update it could not read');
     this.snapshotting = true;

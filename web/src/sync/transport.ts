@@ -1,4 +1,18 @@
-import type { ChatAck, ChatPage, Envelope, JoinRequest, JoinRequestInfo, JoinResult, PushResult, StoredChat, StoredUpdate, UpdatePage } from './protocol';
+import type {
+  ChatAck,
+  ChatPage,
+  Envelope,
+  Grant,
+  JoinRequest,
+  JoinRequestInfo,
+  JoinResult,
+  MemberKeys,
+  PushResult,
+  Rotation,
+  StoredChat,
+  StoredUpdate,
+  UpdatePage,
+} from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -22,6 +36,19 @@ export interface TransportEvents {
   joinRequested(roomId: string, request: JoinRequestInfo): void;
   /** To a waiting member: the creator let it in (join again) or refused it (for good). */
   joinDecided(roomId: string, admitted: boolean): void;
+  /** A member holding no key of the current epoch joined (the joiner's own connections hear it too). */
+  keyRequested(roomId: string, member: MemberKeys): void;
+  /** To the grantee: grants newly stored for it. */
+  keysGranted(roomId: string, grants: Grant[]): void;
+  /** The room moved to a new epoch (the rotating connection hears it too); each member takes its own grant. */
+  keyRotated(roomId: string, rotation: Rotation): void;
+  /** A member was kicked or left: a keyed member should rotate. */
+  rotationNeeded(roomId: string): void;
+  /** The creator named the room (kind `room-meta`, current epoch). */
+  roomMetaChanged(roomId: string, envelope: Envelope): void;
+  historyVisibilityChanged(roomId: string, visible: boolean): void;
+  /** A member left for good (LeaveRoom). */
+  memberDeparted(roomId: string, memberId: string): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
@@ -52,4 +79,14 @@ export interface RoomTransport {
   setLobby(roomId: string, on: boolean): Promise<void>;
   /** Creator only; the member must be waiting (`Not waiting: …` otherwise). */
   decideJoin(roomId: string, memberId: string, admit: boolean): Promise<void>;
+  /** All or nothing (docs/protocol.md, "Keys"); resolves to the number of grants newly stored. */
+  grantKeys(roomId: string, grants: Grant[]): Promise<number>;
+  /** All or nothing; `Stale rotation: …` when another member rotated first. */
+  rotateKey(roomId: string, rotation: Rotation): Promise<void>;
+  /** Creator with the naming ability: a `room-meta` envelope of the current epoch. */
+  setRoomMeta(roomId: string, envelope: Envelope): Promise<void>;
+  /** Creator only. */
+  setHistoryVisible(roomId: string, visible: boolean): Promise<void>;
+  /** Any member but the creator: leaves for good. */
+  leaveRoom(roomId: string): Promise<void>;
 }

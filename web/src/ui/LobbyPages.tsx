@@ -19,3 +19,23 @@ export function WaitingPage() {
     </main>
   );
 }
+
+/**
+ * Takes the place of the room while this browser is in but holds no key yet: a member's browser
+ * has to check its link proof and share the key. The room opens by itself once one does.
+ */
+export function KeyWaitPage() {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <main className="notice">
+      <h1 ref={heading} tabIndex={-1}>
+        Waiting for a member to share the room&apos;s keys
+      </h1>
+      <p>
+        Everything in this room is encrypted, and only its members hold the keys. As soon as one of them is online, their
+        browser checks your invite link and shares the keys with this one; the room then opens by itself.
+      </p>
+    </main>
+  );
+}

@@ -5,17 +5,22 @@ import { useValue } from './hooks';
 import type { RoomSession } from './useRoomSession';
 
 /**
- * Everyone in the room with their status in words (not colour alone): online, away or offline.
- * The creator is marked for everyone; the creator alone gets a Kick button on everyone else.
+ * Everyone in the room with their status in words (not colour alone): online, away or offline,
+ * and the fingerprint of their device, which people compare out of band to know the server
+ * handed out no keys of its own. The creator is marked for everyone; the creator alone gets a
+ * Kick button on everyone else.
  */
 export function MembersPanel({ session, id }: { session: RoomSession; id: string }) {
   const members = useValue(session.presence.members);
   const canKick = useValue(session.sync.isCreator);
+  const fingerprints = useValue(session.sync.roomKeys.fingerprints);
+  const own = useValue(session.sync.roomKeys.ownFingerprint);
   const [kicking, setKicking] = useState<MemberPresence | null>(null);
+  const fingerprintOf = (m: MemberPresence) => (m.isSelf ? own : fingerprints.get(m.memberId)) ?? null;
   return (
     <section className="members-panel" id={id} aria-labelledby={`${id}-heading`}>
       <h3 id={`${id}-heading`}>Members</h3>
-      <MemberItems members={members} labelledBy={`${id}-heading`} canKick={canKick} onKick={setKicking} />
+      <MemberItems members={members} labelledBy={`${id}-heading`} canKick={canKick} onKick={setKicking} fingerprintOf={fingerprintOf} />
       {kicking && (
         <ConfirmDialog
           title={`Remove ${kicking.name}?`}
@@ -24,8 +29,8 @@ export function MembersPanel({ session, id }: { session: RoomSession; id: string
           onClose={() => setKicking(null)}
         >
           <p>
-            {kicking.name} is disconnected at once, and their membership no longer opens this room. Anyone who still has the
-            invite link can join again as a new guest.
+            {kicking.name} is disconnected at once and their membership no longer opens this room. The room&apos;s key and
+            invite link change with it: send the new link to anyone you still want to invite.
           </p>
         </ConfirmDialog>
       )}
@@ -38,28 +43,38 @@ interface MemberItemsProps {
   labelledBy: string;
   canKick: boolean;
   onKick: (member: MemberPresence) => void;
+  /** The member's device fingerprint (for this browser: its own device's); null while unknown. */
+  fingerprintOf?: (member: MemberPresence) => string | null;
 }
 
-export function MemberItems({ members, labelledBy, canKick, onKick }: MemberItemsProps) {
+export function MemberItems({ members, labelledBy, canKick, onKick, fingerprintOf = () => null }: MemberItemsProps) {
   return (
     <ul aria-labelledby={labelledBy}>
-      {members.map((m) => (
-        <li key={m.memberId} className={m.status}>
-          <span className="presence-dot" aria-hidden="true" />
-          <span className="person-name" style={{ color: m.color }}>
-            {m.name}
-          </span>
-          {m.isSelf && <span className="you"> (you)</span>}
-          {m.isCreator && <span className="member-role"> creator</span>}
-          <span className="presence-status"> {m.status}</span>
-          {canKick && !m.isSelf && (
-            // Visible "Kick", named "Kick {name}" so each button says whom it removes.
-            <button type="button" className="small kick" onClick={() => onKick(m)}>
-              Kick<span className="visually-hidden"> {m.name}</span>
-            </button>
-          )}
-        </li>
-      ))}
+      {members.map((m) => {
+        const fingerprint = fingerprintOf(m);
+        return (
+          <li key={m.memberId} className={m.status}>
+            <span className="presence-dot" aria-hidden="true" />
+            <span className="person-name" style={{ color: m.color }}>
+              {m.name}
+            </span>
+            {m.isSelf && <span className="you"> (you)</span>}
+            {m.isCreator && <span className="member-role"> creator</span>}
+            <span className="presence-status"> {m.status}</span>
+            {canKick && !m.isSelf && (
+              // Visible "Kick", named "Kick {name}" so each button says whom it removes.
+              <button type="button" className="small kick" onClick={() => onKick(m)}>
+                Kick<span className="visually-hidden"> {m.name}</span>
+              </button>
+            )}
+            {fingerprint && (
+              <code className="fingerprint" aria-label={m.isSelf ? 'Your fingerprint' : `Fingerprint of ${m.name}`}>
+                {fingerprint}
+              </code>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -15,6 +15,10 @@ const PAGES: Record<RoomClosed, { title: string; text: string }> = {
     title: 'The host did not let you in',
     text: "The room's creator declined your request to join this room.",
   },
+  left: {
+    title: 'You left this room',
+    text: 'This browser no longer holds your membership. To come back, open a current invite link.',
+  },
 };
 
 /** Takes the place of the whole room once it is over for this browser: no editor, no chat. */

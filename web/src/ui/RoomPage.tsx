@@ -3,7 +3,7 @@ import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panel
 import { parseRoomLocation } from '../rooms/links';
 import { ChatPane } from './chat/ChatPane';
 import { JoinRequests } from './JoinRequests';
-import { WaitingPage } from './LobbyPages';
+import { KeyWaitPage, WaitingPage } from './LobbyPages';
 import { PasswordPage } from './PasswordPage';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
@@ -16,7 +16,8 @@ import { useRoomSession, type RoomSession } from './useRoomSession';
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
   const place = parseRoomLocation(pathname, hash);
   if (place.kind !== 'room') return <IncompleteLink />;
-  return <Room key={`${place.roomId}${hash}`} roomId={place.roomId} linkSecret={hash.slice(1)} />;
+  // Keyed by the room alone: a renewed link replaces the fragment while the room stays open.
+  return <Room key={place.roomId} roomId={place.roomId} linkSecret={place.linkSecret} />;
 }
 
 function IncompleteLink() {
@@ -39,47 +40,75 @@ function IncompleteLink() {
 
 const FAILURES: [RegExp, string][] = [
   [/Unknown room/, 'This room does not exist. It may have ended.'],
-  [/Invalid join key/, 'This link does not open this room. Check that you copied the whole link.'],
+  [/Invalid join key/, "This link does not open this room: part of it may be missing, or the room's creator has renewed it. Ask for a current link."],
 ];
 
-function Room({ roomId, linkSecret }: { roomId: string; linkSecret: string }) {
-  const session = useRoomSession(roomId, linkSecret);
-  useEffect(() => {
-    document.title = session ? `${session.roomName} · Parley` : 'Parley';
-  }, [session]);
+function Room({ roomId, linkSecret }: { roomId: string; linkSecret: Uint8Array }) {
+  const { session, failure } = useRoomSession(roomId, linkSecret);
+  if (failure) return <NoDeviceKeys message={failure} />;
   if (!session) return <main className="notice" aria-busy="true" />;
   return <OpenOrClosed session={session} />;
 }
 
+function NoDeviceKeys({ message }: { message: string }) {
+  return (
+    <main className="notice">
+      <h1>This browser cannot open encrypted rooms</h1>
+      <p>It could not make the device keys a room needs ({message}). Try a current browser, over https.</p>
+    </main>
+  );
+}
+
+/** The room's custom name once it is read, else the one picked from its id. */
+function useRoomName(session: RoomSession): string {
+  const custom = useValue(session.sync.roomKeys.roomName);
+  const name = custom ?? session.defaultName;
+  useEffect(() => {
+    document.title = `${name} · Parley`;
+  }, [name]);
+  return name;
+}
+
 /**
- * Once the room is over for this browser (kicked, ended, or refused from the lobby), an
+ * Once the room is over for this browser (kicked, ended, refused from the lobby, or left), an
  * explanation replaces all of it; while a protected room waits for its password, the password
- * page does, and while this browser waits in the lobby, the waiting page.
+ * page does; while this browser waits in the lobby, or for its first key, a waiting page.
  */
 function OpenOrClosed({ session }: { session: RoomSession }) {
   const { sync } = session;
   const closed = useValue(sync.closed);
   const prompt = useValue(sync.protection.prompt);
   const waiting = useValue(sync.lobby.waiting);
+  const keyless = useValue(sync.roomKeys.waiting);
+  const status = useValue(sync.status);
   if (closed) return <RoomClosedPage reason={closed} />;
   if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
   if (waiting) return <WaitingPage />;
+  if (keyless && status === 'connecting') return <KeyWaitPage />;
   return <RoomLayout session={session} />;
 }
 
 function RoomLayout({ session }: { session: RoomSession }) {
   const { sync } = session;
   const failure = useValue(sync.failure);
+  const keyless = useValue(sync.roomKeys.waiting);
+  const roomName = useRoomName(session);
   const narrow = useMediaQuery('(max-width: 699px)');
   const message = failure && (FAILURES.find(([pattern]) => pattern.test(failure))?.[1] ?? failure);
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();
   return (
     <div className="room">
-      <TopBar sync={sync} roomName={session.roomName} />
+      <TopBar sync={sync} roomId={session.roomId} roomName={roomName} />
       {message && (
         <p role="alert" className="banner">
           {message}
+        </p>
+      )}
+      {keyless && !message && (
+        <p role="alert" className="banner">
+          The room&apos;s key changed and no member has shared the new one with this browser yet: new edits and messages wait
+          until one does.
         </p>
       )}
       <JoinRequests sync={sync} />

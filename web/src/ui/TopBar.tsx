@@ -5,6 +5,7 @@ import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
 import { ProtectionLock } from './PasswordPage';
+import { currentInviteLink } from './RoomControls';
 
 const STATUS_TEXT: Record<SyncStatus, string> = {
   connecting: 'Connecting…',
@@ -13,7 +14,7 @@ const STATUS_TEXT: Record<SyncStatus, string> = {
   failed: 'Disconnected',
 };
 
-export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string }) {
+export function TopBar({ sync, roomId, roomName }: { sync: RoomSync; roomId: string; roomName: string }) {
   const status = useValue(sync.status);
   const online = useValue(sync.onlineCount);
   const isProtected = useValue(sync.protection.isProtected);
@@ -70,10 +71,11 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
       <button type="button" onClick={() => void copy(sync.text.toString(), 'Copied')}>
         Copy all code
       </button>
-      <button type="button" onClick={() => void copy(location.href, 'Invite link copied')}>
+      {/* The room's current link, which may have been renewed since this page opened. */}
+      <button type="button" onClick={() => void copy(currentInviteLink(sync, roomId), 'Invite link copied')}>
         Copy invite link
       </button>
-      <RoomSettingsMenu sync={sync} onDone={say} />
+      <RoomSettingsMenu sync={sync} roomId={roomId} onDone={say} />
       <span className="feedback" aria-live="polite">
         {feedback}
       </span>

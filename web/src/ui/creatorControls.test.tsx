@@ -1,20 +1,11 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { MemberPresence } from '../chat/presence';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MemberItems } from './MembersPanel';
+import { member } from './testMembers';
 import { removalText } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
 
-const member = (memberId: string, name: string, extra: Partial<MemberPresence> = {}): MemberPresence => ({
-  memberId,
-  name,
-  color: '#34d399',
-  status: 'online',
-  isSelf: false,
-  isCreator: false,
-  ...extra,
-});
 const members = [member('a', 'Ann', { isSelf: true, isCreator: true }), member('b', 'Bob'), member('c', 'Cat', { status: 'offline' })];
 const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
 /** The text of each <li> and of each button in it, as a screen reader would name them. */

@@ -1,24 +1,26 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ChatSync } from '../chat/chatSync';
 import { Presence } from '../chat/presence';
-import { deriveRoomSecrets, fromBase64Url, RoomKeyRing } from '../crypto';
+import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
 import { FileTransfers } from '../files/fileTransfers';
 import { localProfile } from '../rooms/identity';
-import { roomDisplayName } from '../rooms/roomName';
+import { defaultRoomName } from '../rooms/roomName';
 import { HubTransport } from '../sync/hubTransport';
 import { RoomSync } from '../sync/roomSync';
 
 export interface RoomSession {
+  roomId: string;
   sync: RoomSync;
   chat: ChatSync;
   presence: Presence;
   files: FileTransfers;
-  roomName: string;
+  /** The name the room shows until its creator names it (picked from the room id). */
+  defaultName: string;
 }
 
 /** Stops everything of a session; safe to call twice (the room closing, then the page leaving). */
-function stopper(session: Omit<RoomSession, 'roomName'>, transport: HubTransport): () => void {
+function stopper(session: RoomSession, transport: HubTransport): () => void {
   let stopped = false;
   return () => {
     if (stopped) return;
@@ -30,42 +32,59 @@ function stopper(session: Omit<RoomSession, 'roomName'>, transport: HubTransport
   };
 }
 
-/** Derives the room's keys from the link secret and runs the room's sync, chat and files while the page shows it. */
-export function useRoomSession(roomId: string, linkSecret: string): RoomSession | null {
+/** The invite link follows renewals: the address bar shows the current one (a reload then still opens the room). */
+function followLink(sync: RoomSync): () => void {
+  return sync.link.text.subscribe((text) => history.replaceState(history.state, '', `${location.pathname}${location.search}#${text}`));
+}
+
+/**
+ * Runs the room's sync, chat and files while the page shows it. The room's keys come only from
+ * grants to this browser's device; the link secret admits it and proves to the members that it
+ * holds the link. Keyed by room id alone: the fragment changes under it when the link is renewed.
+ */
+export function useRoomSession(roomId: string, linkSecret: Uint8Array): { session: RoomSession | null; failure: string | null } {
   const [session, setSession] = useState<RoomSession | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const initialSecret = useRef(linkSecret);
 
   useEffect(() => {
     let cancelled = false;
     let stop: (() => void) | null = null;
-    void deriveRoomSecrets(fromBase64Url(linkSecret)).then((secrets) => {
+    const started = Promise.all([loadDeviceIdentity(), defaultRoomName(roomId)]).then(([device, defaultName]) => {
       if (cancelled) return;
-      // A connection per room visit: the protocol has no LeaveRoom, so closing the connection is
-      // how the server learns we left (and tells the others).
+      // A connection per room visit: closing it is how the server learns this browser went away.
       const transport = new HubTransport('/hub');
       void transport.start();
-      const keys = new RoomKeyRing({ epoch: 0, key: secrets.roomKey });
+      const keys = new RoomKeyRing();
       const profile = localProfile();
-      const sync = new RoomSync({ roomId, joinKey: secrets.joinKey, keys, transport, profile });
+      const sync = new RoomSync({ roomId, linkSecret: initialSecret.current, device, keys, transport, profile });
       sync.awareness.setLocalStateField('user', profile);
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
       const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: () => profile });
       const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }));
+      const unfollow = followLink(sync);
       sync.start();
       chat.start();
-      const running = { sync, chat, presence: new Presence(sync, chat), files, roomName: roomDisplayName(secrets.roomNameBytes) };
-      stop = stopper(running, transport);
-      // Kicked or ended: the page keeps the session only to say so; the connection would just
-      // keep knocking on a door that stays shut.
+      const running = { roomId, sync, chat, presence: new Presence(sync, chat), files, defaultName };
+      const stopAll = stopper(running, transport);
+      stop = () => {
+        unfollow();
+        stopAll();
+      };
+      // Kicked, ended, refused or left: the page keeps the session only to say so; the connection
+      // would just keep knocking on a door that stays shut.
       sync.closed.subscribe((closed) => closed && stop?.());
       setSession(running);
     });
+    // Without WebCrypto (a page served over plain http, an old browser) there are no device keys to make.
+    started.catch((error: unknown) => !cancelled && setFailure(error instanceof Error ? error.message : String(error)));
     return () => {
       cancelled = true;
       stop?.();
       setSession(null);
     };
-  }, [roomId, linkSecret]);
+  }, [roomId]);
 
-  return session;
+  return { session, failure };
 }

@@ -1,32 +1,41 @@
 // An in-memory stand-in for the hub, for unit tests only: it orders, stores and fans out opaque
 // envelopes the way docs/protocol.md describes, and lets a test drop connections and replies.
+// Its key rules (grants, rotations, the epoch check) live in FakeKeys.
 import type {
-  ChatAck,
-  ChatPage,
+  Abilities,
   Envelope,
   JoinRequest,
   JoinRequestInfo,
   JoinResult,
   PushResult,
-  StoredChat,
   StoredSnapshot,
   StoredUpdate,
   UpdatePage,
 } from '../protocol';
+import { NO_ABILITIES } from '../protocol';
 import type { TransportEvents } from '../transport';
+import { FakeChat } from './fakeChat';
+import { FakeKeys, hubError } from './fakeKeys';
 import { FakeTransport } from './fakeTransport';
 
 export { FakeTransport };
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-/** Errors as SignalR delivers a server's HubException, so clients are tested on the real shape. */
-const hubError = (method: string, message: string) =>
-  new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: ${message}`);
+const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
+
+export interface FakeRelayOptions {
+  /** The room is at epoch 0 already and every browser was given its key by the test (see FakeKeys). */
+  preKeyed?: boolean;
+  /** A server that lets anyone in: the join key is not checked (members' browsers must still refuse to grant). */
+  admitsAnyone?: boolean;
+  /** No KeyRequested before the room has a key (as if missed), so early joiners lack the creator's keys until they join again. */
+  silentBeforeFirstKey?: boolean;
+}
 
 /** The server allows 5 tries per room and client address in 5 minutes; the fake has one address. */
 const MAX_WRONG_PASSWORDS = 5;
 
-export class FakeRelay {
+export class FakeRelay extends FakeChat {
   updates: StoredUpdate[] = [];
   snapshot: StoredSnapshot | null = null;
   readonly joins: JoinRequest[] = [];
@@ -43,17 +52,6 @@ export class FakeRelay {
   snapshotGate: Promise<void> | null = null;
   /** The seq the next push gets; tests may move it to simulate other members' pushes. */
   nextSeq = 1;
-  chats: StoredChat[] = [];
-  /** Every SendChat call, repeats included. */
-  readonly chatCalls: { sender: string; clientMessageId: string }[] = [];
-  /** Store the next chat message, then drop the connection before the acknowledgement arrives. */
-  loseNextChatAck = false;
-  /** Refuse this many of the next SendChat calls with this hub error. */
-  refuseChats = 0;
-  refuseChatsWith = 'Too many requests: slow down';
-  /** While set, SendChat never answers (the client's timeout has to act). */
-  holdChats = false;
-  readonly typingCalls: { sender: string; typing: boolean }[] = [];
   /** What POST /api/rooms handed the creator's browser. */
   readonly creatorToken = crypto.getRandomValues(new Uint8Array(32));
   creatorId: string | null = null;
@@ -73,10 +71,39 @@ export class FakeRelay {
   /** Members the creator refused: their credentials never open the room. */
   readonly refused = new Set<string>();
   readonly decideCalls: { sender: string; memberId: string; admit: boolean }[] = [];
-  private readonly chatAcks = new Map<string, ChatAck>();
+  /** Members who left for good (LeaveRoom). */
+  readonly departed = new Set<string>();
+  /** What JoinResult.abilities says. */
+  abilities: Abilities = NO_ABILITIES;
+  readonly keys: FakeKeys;
   private readonly tokens = new Map<string, Uint8Array>();
+  private joinVerifier: Promise<Uint8Array>;
 
-  constructor(readonly roomId: string, readonly joinKey: Uint8Array) {}
+  constructor(
+    readonly roomId: string,
+    joinKey: Uint8Array,
+    private readonly options: FakeRelayOptions = {},
+  ) {
+    super();
+    this.joinVerifier = sha256(joinKey);
+    this.keys = new FakeKeys(
+      {
+        roomId,
+        creator: () => this.creatorId,
+        currentMembers: () => this.currentMembers(),
+        send: (deliver, to) => this.fanOut(null, deliver, to),
+        renewJoinVerifier: (verifier) => (this.joinVerifier = Promise.resolve(verifier)),
+      },
+      options.preKeyed ?? false,
+      options.silentBeforeFirstKey ?? false,
+    );
+  }
+
+  /** Admitted members not kicked, departed or refused (the ones who count for keys). */
+  currentMembers(): Set<string> {
+    const out = (id: string) => this.kicked.has(id) || this.departed.has(id) || this.refused.has(id) || this.waiting.has(id);
+    return new Set([...this.tokens.keys()].filter((id) => !out(id) && this.keys.directory.has(id)));
+  }
 
   connect(): FakeTransport {
     const transport = new FakeTransport(this);
@@ -88,13 +115,16 @@ export class FakeRelay {
     return [...new Set([...this.connections].filter((c) => c.joined && c.state === 'connected').map((c) => c.memberId!))];
   }
 
-  join(from: FakeTransport, request: JoinRequest): JoinResult {
+  async join(from: FakeTransport, request: JoinRequest): Promise<JoinResult> {
     this.joinAttempts++;
     if (this.terminated) throw hubError('JoinRoom', 'This session has ended.');
     if (request.roomId !== this.roomId) throw new Error('Unknown room');
-    if (!sameBytes(request.joinKey, this.joinKey)) throw new Error('Invalid join key');
     const known = request.memberId && request.memberToken && this.tokens.get(request.memberId);
-    const resumes = !!known && sameBytes(known, request.memberToken!);
+    const resumes = !!known && sameBytes(known, request.memberToken!) && !this.departed.has(request.memberId!);
+    // As on the server: a resume needs no join key (the link may have been renewed since).
+    if (!resumes && !this.options.admitsAnyone && !sameBytes(await sha256(request.joinKey), await this.joinVerifier)) {
+      throw hubError('JoinRoom', 'Invalid join key');
+    }
     if (resumes && this.kicked.has(request.memberId!)) throw hubError('JoinRoom', 'You were removed from this room.');
     if (resumes && this.refused.has(request.memberId!)) throw hubError('JoinRoom', 'The creator did not let you in.');
     const showsCreatorToken = !!request.creatorToken && sameBytes(request.creatorToken, this.creatorToken);
@@ -104,6 +134,7 @@ export class FakeRelay {
     let memberId = request.memberId ?? '';
     if (!resumes) {
       memberId = `member-${this.tokens.size + 1}`;
+      this.keys.admit(memberId, request.device, request.linkProof);
       this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
     }
     // New members wait while the lobby is on; one that joins again while waiting stays waiting.
@@ -113,12 +144,14 @@ export class FakeRelay {
     from.memberId = memberId;
     from.joined = true;
     if (!wasOnline) this.fanOut(from, (l) => l.memberJoined?.(this.roomId, memberId));
+    this.keys.requestKeysIfMissing(memberId);
     const useSnapshot = this.snapshot && this.snapshot.upToSeq > request.sinceSeq ? this.snapshot : null;
     const page = this.page(useSnapshot ? useSnapshot.upToSeq : request.sinceSeq);
     return {
       memberId,
       memberToken: this.tokens.get(memberId)!,
-      epoch: 0,
+      ...this.keys.forJoin(memberId),
+      abilities: this.abilities,
       latestSeq: this.nextSeq - 1,
       snapshot: useSnapshot,
       ...page,
@@ -140,7 +173,18 @@ export class FakeRelay {
     from.waiting = true;
     this.fanOut(null, (l) => l.joinRequested?.(this.roomId, request), (c) => c.memberId === this.creatorId);
     const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null };
-    return { memberId, memberToken: this.tokens.get(memberId)!, ...nothing, passwordProtected: false, lobby: false, waiting: true, joinRequests: [] };
+    const noKeys = { grants: [], members: [], granters: [], keyRequests: [], rotationDue: false, historyVisible: false, roomLink: null, roomMeta: null };
+    return {
+      memberId,
+      memberToken: this.tokens.get(memberId)!,
+      ...nothing,
+      ...noKeys,
+      abilities: NO_ABILITIES,
+      passwordProtected: false,
+      lobby: false,
+      waiting: true,
+      joinRequests: [],
+    };
   }
 
   setLobby(from: FakeTransport, on: boolean): void {
@@ -181,6 +225,7 @@ export class FakeRelay {
       this.refusePushes--;
       throw new Error('Malformed envelope: refused by the test');
     }
+    this.keys.checkEpoch('PushDocUpdate', envelope);
     const update = { seq: this.nextSeq++, sender: from.memberId!, envelope };
     this.updates.push(update);
     this.fanOut(from, (l) => l.docUpdate?.(this.roomId, update));
@@ -191,46 +236,16 @@ export class FakeRelay {
   async storeSnapshot(from: FakeTransport, upToSeq: number, envelope: Envelope): Promise<void> {
     this.snapshotCalls.push({ upToSeq, sender: from.memberId!, envelope });
     await this.snapshotGate;
-    if (this.snapshot && this.snapshot.upToSeq >= upToSeq) return;
+    this.keys.checkEpoch('PushSnapshot', envelope);
+    // Not newer: ignored, unless it is the same state under a newer key (a rotation's fresh snapshot).
+    const stored = this.snapshot;
+    if (stored && (stored.upToSeq > upToSeq || (stored.upToSeq === upToSeq && stored.envelope.epoch >= envelope.epoch))) return;
     this.snapshot = { upToSeq, sender: from.memberId!, envelope };
     this.updates = this.updates.filter((u) => u.seq > upToSeq);
   }
 
-  sendChat(from: FakeTransport, clientMessageId: string, envelope: Envelope): ChatAck | Promise<never> {
-    const sender = from.memberId!;
-    this.chatCalls.push({ sender, clientMessageId });
-    if (this.holdChats) return new Promise<never>(() => {});
-    if (this.refuseChats > 0) {
-      this.refuseChats--;
-      throw new Error(this.refuseChatsWith);
-    }
-    const key = `${sender}|${clientMessageId}`;
-    const known = this.chatAcks.get(key);
-    if (known) return known; // idempotent per (room, sender, clientMessageId), as the server is
-    const message = { seq: this.chats.length + 1, sender, clientMessageId, sentAt: 1_700_000_000_000 + this.chats.length * 1000, envelope };
-    this.chats.push(message);
-    const ack = { seq: message.seq, sentAt: message.sentAt };
-    this.chatAcks.set(key, ack);
-    this.fanOut(from, (l) => l.chat?.(this.roomId, message));
-    return ack;
-  }
-
-  chatHistory(beforeSeq: number, limit: number): ChatPage {
-    const older = this.chats.filter((m) => beforeSeq === 0 || m.seq < beforeSeq).reverse();
-    return { messages: older.slice(0, limit), more: older.length > limit };
-  }
-
-  chatSince(afterSeq: number, limit: number): ChatPage {
-    const newer = this.chats.filter((m) => m.seq > afterSeq);
-    return { messages: newer.slice(0, limit), more: newer.length > limit };
-  }
-
-  relayTyping(from: FakeTransport, typing: boolean): void {
-    this.typingCalls.push({ sender: from.memberId!, typing });
-    this.fanOut(from, (l) => l.typing?.(this.roomId, from.memberId!, typing));
-  }
-
   relayAwareness(from: FakeTransport, envelope: Envelope): void {
+    this.keys.checkEpoch('PushAwareness', envelope);
     this.fanOut(from, (l) => l.awareness?.(this.roomId, from.memberId!, envelope));
   }
 
@@ -244,10 +259,24 @@ export class FakeRelay {
     this.kickCalls.push({ sender: from.memberId!, memberId });
     if (from.memberId !== this.creatorId) throw hubError('Kick', "Only the room's creator can do that.");
     if (memberId === from.memberId) throw hubError('Kick', 'The creator cannot kick themselves.');
+    if (!this.currentMembers().has(memberId)) throw hubError('Kick', 'No such member in this room.');
     this.kicked.add(memberId);
+    this.keys.ban(memberId);
     // Everyone hears it (the kicked member too, and the caller), then the kicked member is cut off.
     this.fanOut(null, (l) => l.memberKicked?.(this.roomId, memberId));
+    this.fanOut(null, (l) => l.rotationNeeded?.(this.roomId), (c) => c.memberId !== memberId);
     queueMicrotask(() => [...this.connections].filter((c) => c.memberId === memberId && c.joined).forEach((c) => c.disconnect()));
+  }
+
+  /** A member (not the creator) leaves for good: the room hears it and a rotation is due. */
+  leave(from: FakeTransport): void {
+    const memberId = from.memberId!;
+    if (memberId === this.creatorId) throw hubError('LeaveRoom', 'The creator cannot leave; terminate the session instead.');
+    this.departed.add(memberId);
+    this.keys.rotationDue = true;
+    this.fanOut(null, (l) => l.memberDeparted?.(this.roomId, memberId));
+    for (const c of this.connections) if (c.memberId === memberId) c.joined = false;
+    this.fanOut(null, (l) => l.rotationNeeded?.(this.roomId));
   }
 
   terminate(from: FakeTransport): void {
@@ -270,7 +299,7 @@ export class FakeRelay {
   }
 
   /** Delivers to every joined, connected transport but `from` (and those `to` picks), asynchronously like a network. */
-  private fanOut(
+  protected fanOut(
     from: FakeTransport | null,
     deliver: (listener: Partial<TransportEvents>) => void,
     to: (c: FakeTransport) => boolean = () => true,

@@ -1,6 +1,6 @@
 // The client end of FakeRelay: a RoomTransport over the in-memory relay, for unit tests only.
 // Calls resolve asynchronously, refuse while disconnected, and (but for JoinRoom) need a join first.
-import type { ChatAck, Envelope, JoinRequest, PushResult } from '../protocol';
+import type { ChatAck, Envelope, Grant, JoinRequest, PushResult, Rotation } from '../protocol';
 import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
 import type { FakeRelay } from './fakeRelay';
 
@@ -11,6 +11,8 @@ export class FakeTransport implements RoomTransport {
   /** Recorded as waiting in the lobby: hears JoinDecided, but is no member. */
   waiting = false;
   private readonly listeners = new Set<Partial<TransportEvents>>();
+  /** Events held back (a slow connection), delivered in order on `release`. */
+  private held: ((listener: Partial<TransportEvents>) => void)[] | null = null;
 
   constructor(private readonly relay: FakeRelay) {}
 
@@ -20,7 +22,19 @@ export class FakeTransport implements RoomTransport {
   }
 
   emit(deliver: (listener: Partial<TransportEvents>) => void): void {
+    if (this.held) return void this.held.push(deliver);
     for (const l of [...this.listeners]) deliver(l);
+  }
+
+  /** From now on events wait, as on a slow connection, while calls still go through. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const deliver of held) this.emit(deliver);
   }
 
   disconnect(): void {
@@ -99,6 +113,26 @@ export class FakeTransport implements RoomTransport {
 
   decideJoin(_roomId: string, memberId: string, admit: boolean) {
     return this.call(() => this.relay.decideJoin(this, memberId, admit));
+  }
+
+  grantKeys(_roomId: string, grants: Grant[]) {
+    return this.call(() => this.relay.keys.grantKeys(this.memberId!, grants));
+  }
+
+  rotateKey(_roomId: string, rotation: Rotation) {
+    return this.call(() => this.relay.keys.rotate(this.memberId!, rotation));
+  }
+
+  setRoomMeta(_roomId: string, envelope: Envelope) {
+    return this.call(() => this.relay.keys.setMeta(this.memberId!, envelope));
+  }
+
+  setHistoryVisible(_roomId: string, visible: boolean) {
+    return this.call(() => this.relay.keys.setHistoryVisible(this.memberId!, visible));
+  }
+
+  leaveRoom() {
+    return this.call(() => this.relay.leave(this));
   }
 
   private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {
