@@ -49,7 +49,11 @@ public sealed record JoinResult(
     [property: Key("passwordProtected")] bool PasswordProtected,
     [property: Key("lobby")] bool Lobby,
     [property: Key("waiting")] bool Waiting,
-    [property: Key("joinRequests")] IReadOnlyList<JoinRequestInfo> JoinRequests);
+    [property: Key("joinRequests")] IReadOnlyList<JoinRequestInfo> JoinRequests)
+{
+    /// <summary>What this member may do under the server's policy (guest or signed in); null from older servers.</summary>
+    [Key("abilities")] public MemberAbilities? Abilities { get; init; }
+}
 
 /// <summary>Someone waiting in the lobby, with their encrypted name (kind member-profile).</summary>
 [MessagePackObject]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Client.Protocol;
+using Parley.Server.Accounts;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Sync;
@@ -14,11 +15,12 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
     public static string WaitingGroupOf(string roomId, string memberId) => $"lobby:{roomId}:{memberId}";
 
-    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log)
+    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, MemberAccounts accounts)
     {
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var admission = await members.AdmitAsync(request!, address, Context.ConnectionAborted);
+        var abilities = await accounts.JoinedAsync(admission.MemberId, Context.User, Context.ConnectionAborted);
         var room = admission.Room;
         if (admission.Waiting) return await WaitInLobbyAsync(admission);
 
@@ -38,7 +40,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Context.ConnectionAborted) : [];
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
             catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(room.Id), room.CreatorId,
-            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests);
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests) { Abilities = abilities };
     }
 
     /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
