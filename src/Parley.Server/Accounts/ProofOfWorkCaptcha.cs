@@ -18,7 +18,7 @@ public sealed class CaptchaOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Leading zero bits asked of SHA-256: each one more doubles the work.</summary>
-    [Range(1, 32)] public int Difficulty { get; set; } = 19;
+    [Range(1, 32)] public int Difficulty { get; set; } = 18;
 
     /// <summary>How long a challenge may be solved and used.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);

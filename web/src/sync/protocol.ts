@@ -1,6 +1,7 @@
 // The web side's one definition of the hub contract (docs/protocol.md). MessagePack maps arrive as
 // plain objects with camelCase keys; readers check shapes here so the rest of the client can trust
 // its types, and turn int64 values (which may decode as number or bigint) into numbers.
+import { readAbilities, type Abilities } from '../accounts/abilities';
 import type { Envelope } from '../crypto';
 
 export type { Envelope };
@@ -52,6 +53,8 @@ export interface JoinResult {
   waiting: boolean;
   /** The creator's only: everyone still waiting in the lobby. */
   joinRequests: JoinRequestInfo[];
+  /** What the server's policy lets this member do: guest or signed in. */
+  abilities: Abilities;
 }
 
 /** Hub methods, client to server. */
@@ -188,6 +191,7 @@ export function readJoinResult(value: unknown): JoinResult {
     lobby: m.lobby === true,
     waiting,
     joinRequests: list(m.joinRequests, what, 'joinRequests').map(readJoinRequestInfo),
+    abilities: readAbilities(m.abilities),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Abilities } from '../accounts/abilities';
 import type { EnvelopeKind, RoomKeyRing } from '../crypto';
 import type { LocalProfile } from '../rooms/identity';
 import { AwarenessRelay } from './awarenessRelay';
@@ -70,6 +71,8 @@ export class RoomSync {
   readonly protection: RoomProtection;
   /** The lobby: whether it is on, this browser waiting in it, the creator's join requests and decisions. */
   readonly lobby: RoomLobby;
+  /** What this member may do (files, password) as a guest or signed in; null until the first join. */
+  readonly abilities = new Value<Abilities | null>(null);
 
   private readonly stored: StoredUpdates;
   private readonly relay: AwarenessRelay;
@@ -196,6 +199,7 @@ export class RoomSync {
       this.protection.joined(result);
       if (this.lobby.joined(result)) return; // waiting, not failing: no retry; JoinDecided moves it on
       this.relay.setOnline(result.online, result.memberId);
+      this.abilities.set(result.abilities);
       if (!keys.has(result.epoch)) this.report('undecryptable', `This browser has no key for epoch ${result.epoch}`);
       if (!(await this.stored.catchUp(result, (after) => transport.fetchUpdates(roomId, after), () => session === this.session))) return;
       this.joined = this.everJoined = true;

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
+import { AccountBar } from './AccountBar';
 import { RoomSettingsMenu } from './RoomSettingsMenu';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
@@ -80,6 +81,7 @@ export function TopBar({ sync, roomName }: { sync: RoomSync; roomName: string })
       <span role="status" aria-label="Connection status" className={`connection ${status}`}>
         {STATUS_TEXT[status]}
       </span>
+      <AccountBar />
     </header>
   );
 }

@@ -50,7 +50,8 @@ export function useRoomSession(roomId: string, linkSecret: string): RoomSession 
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
       const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: () => profile });
-      const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }));
+      const mayShare = () => sync.abilities.get()?.shareFiles === true;
+      const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }), mayShare);
       sync.start();
       chat.start();
       const running = { sync, chat, presence: new Presence(sync, chat), files, roomName: roomDisplayName(secrets.roomNameBytes) };

@@ -14,6 +14,7 @@ import type {
   UpdatePage,
 } from '../protocol';
 import type { TransportEvents } from '../transport';
+import { GUEST, type Abilities } from '../../accounts/abilities';
 import { FakeTransport } from './fakeTransport';
 
 export { FakeTransport };
@@ -72,6 +73,8 @@ export class FakeRelay {
   readonly waiting = new Map<string, JoinRequestInfo>();
   /** Members the creator refused: their credentials never open the room. */
   readonly refused = new Set<string>();
+  /** What every member may do, as the server's access policy says (guests, by default). */
+  abilities: Abilities = GUEST;
   readonly decideCalls: { sender: string; memberId: string; admit: boolean }[] = [];
   private readonly chatAcks = new Map<string, ChatAck>();
   private readonly tokens = new Map<string, Uint8Array>();
@@ -128,6 +131,7 @@ export class FakeRelay {
       lobby: this.lobby,
       waiting: false,
       joinRequests: memberId === this.creatorId ? [...this.waiting.values()] : [],
+      abilities: this.abilities,
     };
   }
 
@@ -140,7 +144,7 @@ export class FakeRelay {
     from.waiting = true;
     this.fanOut(null, (l) => l.joinRequested?.(this.roomId, request), (c) => c.memberId === this.creatorId);
     const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null };
-    return { memberId, memberToken: this.tokens.get(memberId)!, ...nothing, passwordProtected: false, lobby: false, waiting: true, joinRequests: [] };
+    return { memberId, memberToken: this.tokens.get(memberId)!, ...nothing, passwordProtected: false, lobby: false, waiting: true, joinRequests: [], abilities: this.abilities };
   }
 
   setLobby(from: FakeTransport, on: boolean): void {
