@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Parley.Client.Protocol;
 
 namespace Parley.Server.Accounts;
 
@@ -29,7 +30,7 @@ public static class AccountChecks
     /// <summary>Asks the request body of type <typeparamref name="TRequest"/> for a solved captcha (when the captcha is on).</summary>
     /// <param name="onlyForGuests">Signed-in people passed one when they registered.</param>
     public static RouteHandlerBuilder RequireCaptcha<TRequest>(this RouteHandlerBuilder endpoint,
-        Func<TRequest, Parley.Client.Protocol.CaptchaSolution?> solutionOf, bool onlyForGuests = false) =>
+        Func<TRequest, CaptchaSolution?> solutionOf, bool onlyForGuests = false) =>
         endpoint.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
