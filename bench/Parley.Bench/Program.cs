@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text.Json;
+using Parley.Client.Accounts;
 using Parley.Client.Sessions;
 using Parley.Testing;
 
@@ -15,7 +16,7 @@ var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProces
 await using var ownServer = options.ContainsKey("url") ? null : await ParleyServerProcess.StartAsync();
 var server = options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri;
 using var http = new HttpClient { BaseAddress = server };
-var room = await RoomSession.CreateRoomAsync(http);
+var room = await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http));
 var (roomId, secret) = room;
 
 var fanout = new LatencyLog();

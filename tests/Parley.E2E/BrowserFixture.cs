@@ -3,7 +3,11 @@ using Parley.Testing;
 
 namespace Parley.E2E;
 
-/// <summary>A real server and Debian's Chromium, shared by the tests of a class.</summary>
+/// <summary>
+/// A real server and Debian's Chromium, shared by the tests of a class. The server runs as deployed
+/// by default (the access policy, the captcha on) except that the captcha is easy: each "Start a
+/// session" of a guest still solves one in the browser's worker.
+/// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
     public ParleyServerProcess Server { get; private set; } = null!;
@@ -18,6 +22,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Debug",
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
+            ["Parley__Captcha__Enabled"] = "true",
+            ["Parley__Captcha__Difficulty"] = "12",
         });
         playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(15_000);

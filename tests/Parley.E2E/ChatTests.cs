@@ -6,9 +6,13 @@ namespace Parley.E2E;
 
 public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    async Task<(RoomPage Alice, RoomPage Bob)> TwoPeopleAsync(string aliceZone = "Europe/Berlin", string bobZone = "Europe/Berlin")
+    /// <param name="aliceSignsUp">Sharing files takes an account under the default policy.</param>
+    async Task<(RoomPage Alice, RoomPage Bob)> TwoPeopleAsync(string aliceZone = "Europe/Berlin", string bobZone = "Europe/Berlin",
+        bool aliceSignsUp = false)
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync(timezone: aliceZone));
+        var alicePage = await fixture.NewPersonAsync(timezone: aliceZone);
+        if (aliceSignsUp) await RoomPage.RegisterAsync(alicePage);
+        var alice = await RoomPage.StartSessionAsync(alicePage);
         var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(timezone: bobZone), alice.Page.Url);
         await alice.WaitForMembersOnlineAsync(2);
         return (alice, bob);
@@ -61,7 +65,7 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task An_image_previews_for_the_other_person_and_a_file_downloads_byte_identical()
     {
-        var (alice, bob) = await TwoPeopleAsync();
+        var (alice, bob) = await TwoPeopleAsync(aliceSignsUp: true);
         var png = Convert.FromBase64String((await alice.Page.EvaluateAsync<string>("""
             () => { const c = document.createElement('canvas'); c.width = 64; c.height = 48;
                     const g = c.getContext('2d'); g.fillStyle = '#e05a2a'; g.fillRect(0, 0, 64, 48);
@@ -89,7 +93,7 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_file_over_the_limit_is_refused_with_a_clear_message_before_any_upload()
     {
-        var (alice, _) = await TwoPeopleAsync();
+        var (alice, _) = await TwoPeopleAsync(aliceSignsUp: true);
         // Playwright hands a file to the page without reading it, so a sparse 101 MiB file costs nothing.
         var path = Path.Combine(Path.GetTempPath(), $"huge-{Guid.NewGuid():N}.iso");
         await using (var huge = File.Create(path)) huge.SetLength(101L * 1024 * 1024);

@@ -7,7 +7,9 @@ public class PasswordRoomTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     [Fact]
     public async Task A_newcomer_to_a_protected_room_enters_only_with_the_right_password()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alicePage = await fixture.NewPersonAsync();
+        await RoomPage.RegisterAsync(alicePage); // protecting a room takes an account
+        var alice = await RoomPage.StartSessionAsync(alicePage);
         var link = alice.Page.Url;
         await alice.TypeAtEndAsync("protected work");
 

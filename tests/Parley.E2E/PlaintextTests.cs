@@ -12,7 +12,9 @@ public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
     {
         string Marker(string what) => $"PLAIN{what}{Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()}";
         var (code, chat, fileName, fileContent) = (Marker("CODE"), Marker("CHAT"), Marker("NAME"), Marker("CONTENT"));
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alicePage = await fixture.NewPersonAsync();
+        await RoomPage.RegisterAsync(alicePage); // to share the file
+        var alice = await RoomPage.StartSessionAsync(alicePage);
         var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
         await alice.TypeAtEndAsync($"const secret = \"{code}\";");
         await bob.WaitForCodeAsync(c => c.Contains(code), "the code marker to reach bob through the server");

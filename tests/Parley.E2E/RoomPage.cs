@@ -57,6 +57,20 @@ public sealed class RoomPage(IPage page)
         return text[..text.IndexOf("(you)", StringComparison.Ordinal)].Trim();
     }
 
+    public const string Password = "correct horse battery staple";
+
+    /// <summary>Registers a new account through the Register page (which signs in); returns its user name.</summary>
+    public static async Task<string> RegisterAsync(IPage page)
+    {
+        var userName = "user" + Guid.NewGuid().ToString("N")[..10];
+        await page.GotoAsync("/register", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Assertions.Expect(page.GetByText($"Signed in as {userName}")).ToBeVisibleAsync();
+        return userName;
+    }
+
     public static async Task<RoomPage> StartSessionAsync(IPage page)
     {
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });

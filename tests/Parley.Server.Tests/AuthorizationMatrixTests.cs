@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client.Accounts;
 using Parley.Client.Crypto;
 using Parley.Client.Protocol;
 using Parley.Client.Sessions;
@@ -10,7 +11,8 @@ using Parley.Client.Sessions;
 namespace Parley.Server.Tests;
 
 /// <summary>Every hub method and file endpoint, called by every kind of caller, with the outcome each must get.</summary>
-public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture accounts)
+    : IClassFixture<ServerFixture>, IClassFixture<AccountsFixture>
 {
     public enum Role { Creator, Member, Outsider, KickedMember }
 
@@ -192,5 +194,51 @@ public class AuthorizationMatrixTests(ServerFixture fixture) : IClassFixture<Ser
         using var response = await http.SendAsync(request);
 
         Assert.Equal(expected, response.StatusCode);
+    }
+
+    public enum Account { Guest, SignedIn }
+
+    /// <summary>What the default policy keeps for signed-in people (AccountsFixture: captcha on, default policy).</summary>
+    [Theory]
+    [InlineData(Account.Guest, "POST files", "403 Sign in to share files.")]
+    [InlineData(Account.SignedIn, "POST files", "201")]
+    [InlineData(Account.Guest, HubNames.SetRoomPassword, "Sign in to protect a room with a password.")]
+    [InlineData(Account.SignedIn, HubNames.SetRoomPassword, Ok)]
+    public async Task Guest_or_signed_in_creator_has_the_expected_outcome(Account account, string action, string expected)
+    {
+        var server = accounts.Server.BaseUri;
+        using var person = new AccountClient(server);
+        if (account == Account.SignedIn) await person.RegisterAsync(AccountTests.NewUserName(), AccountTests.Password);
+        var room = await person.CreateRoomAsync(); // a guest solves the captcha
+        var (creator, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken,
+            cookies: person.Cookies);
+        await using var _c = creator;
+        Assert.Equal(account == Account.SignedIn, creator.Abilities is { ShareFiles: true, ProtectRoom: true, NameRoom: true });
+        using var http = accounts.Server.CreateHttpClient();
+
+        Assert.Equal(expected, await AttemptAsync(creator, http, action));
+        if (expected is Ok or "201") return;
+        // Refused, and nothing changed: no file, and the room still lets a newcomer in without a password.
+        var (probe, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        await probe.DisposeAsync();
+        Assert.False(probe.PasswordProtected);
+        Assert.Equal(0, await accounts.CountRowsAsync("Files", room.RoomId));
+    }
+
+    static async Task<string> AttemptAsync(RoomSession creator, HttpClient http, string action)
+    {
+        try
+        {
+            if (action == HubNames.SetRoomPassword) await creator.SetRoomPasswordAsync("a long enough password");
+            else await creator.Files(http).CreateAsync(10);
+            return action == HubNames.SetRoomPassword ? Ok : "201";
+        }
+        catch (HubException e) { return e.Message[(e.Message.IndexOf("HubException: ", StringComparison.Ordinal) + 14)..]; }
+        catch (HttpRequestException e)
+        {
+            // "403: {ProblemDetails}" (Parley.Client's HTTP errors)
+            var problem = System.Text.Json.JsonDocument.Parse(e.Message[(e.Message.IndexOf(':') + 1)..]).RootElement;
+            return $"{(int)e.StatusCode!} {problem.GetProperty("detail").GetString()}";
+        }
     }
 }

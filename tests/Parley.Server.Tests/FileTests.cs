@@ -212,6 +212,7 @@ public class AbandonedUploadTests
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
         {
             ["Parley__AbandonedUploadAfter"] = "00:00:02",
+            ["Parley__Policy__GuestsMayShareFiles"] = "true",
             ["Parley__CleanupInterval"] = "00:00:00.500",
         });
         using var http = server.CreateHttpClient();

@@ -13,6 +13,7 @@ public class LargeFileTests
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
         {
             ["Parley__MaxFileBytes"] = (300L * 1024 * 1024).ToString(),
+            ["Parley__Policy__GuestsMayShareFiles"] = "true",
             // A managed heap capped far below the file's size: a server that buffered the file would fail.
             ["DOTNET_GCHeapHardLimit"] = "0x4000000", // 64 MiB
         });

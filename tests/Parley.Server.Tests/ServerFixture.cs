@@ -1,21 +1,31 @@
 using Parley.Client.Crypto;
+using Microsoft.Data.Sqlite;
 using Parley.Client.Sessions;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
 /// <summary>One real server shared by the tests of a class; each test makes its own rooms.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     public ParleyServerProcess Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+    /// <summary>
+    /// Limits turned up, and guests allowed what the default policy keeps for signed-in people:
+    /// these tests are about rooms, sync, chat and files. AccountsFixture runs the default policy.
+    /// </summary>
+    protected virtual Dictionary<string, string> Settings => new()
     {
         ["Parley__SnapshotEveryUpdates"] = "100",
         ["Parley__UpdatePageSize"] = "50",
         ["Parley__HubCallsPerSecond"] = "100000",
         ["Parley__RoomsPerMinute"] = "100000",
-    });
+        ["Parley__Policy__GuestsMayShareFiles"] = "true",
+        ["Parley__Policy__GuestsMayProtectRooms"] = "true",
+        ["Parley__Policy__GuestsMayNameRooms"] = "true",
+    };
+
+    public async Task InitializeAsync() => Server = await ParleyServerProcess.StartAsync(settings: Settings);
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
@@ -30,6 +40,17 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         using var http = Server.CreateHttpClient();
         return await RoomSession.CreateRoomAsync(http);
+    }
+
+    /// <summary>Rows of a table in the server's database (read beside the running server), of one room when given.</summary>
+    public async Task<long> CountRowsAsync(string table, string? roomId = null)
+    {
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "parley.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        await using var count = db.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM {table}" + (roomId is null ? "" : " WHERE RoomId = $room");
+        if (roomId is not null) count.Parameters.AddWithValue("$room", roomId);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     /// <summary>Joins as a member; later joiners get the room key granted by a member who is online.</summary>
@@ -49,4 +70,21 @@ public sealed record TestRoom(string RoomId, string Secret, byte[] CreatorToken)
     public bool CreatorJoined { get; set; }
 
     public void Deconstruct(out string roomId, out string secret) => (roomId, secret) = (RoomId, Secret);
+}
+
+/// <summary>
+/// A server as deployed by default: the captcha on (at a difficulty tests solve in a moment) and
+/// the default access policy, for the tests of accounts, the captcha and guest vs signed-in rules.
+/// </summary>
+public sealed class AccountsFixture : ServerFixture
+{
+    public const int Difficulty = 8;
+
+    protected override Dictionary<string, string> Settings => new()
+    {
+        ["Parley__HubCallsPerSecond"] = "100000",
+        ["Parley__RoomsPerMinute"] = "100000",
+        ["Parley__Captcha__Enabled"] = "true",
+        ["Parley__Captcha__Difficulty"] = $"{Difficulty}",
+    };
 }

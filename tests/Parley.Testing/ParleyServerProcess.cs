@@ -6,7 +6,8 @@ namespace Parley.Testing;
 
 /// <summary>
 /// The real server, started as `dotnet Parley.Server.dll` bound to 127.0.0.1 on a free port, with
-/// its own data folder. Its whole console log is kept, so tests can read what it wrote.
+/// its own data folder. Its whole console log is kept, so tests can read what it wrote. The captcha
+/// is off, as in a small deployment, unless the settings turn it on (Parley__Captcha__Enabled).
 /// </summary>
 public sealed partial class ParleyServerProcess : IAsyncDisposable
 {
@@ -54,6 +55,7 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         start.Environment["Parley__DataDirectory"] = dataDirectory;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_gcServer"] = "0";
+        start.Environment["Parley__Captcha__Enabled"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory, owned);

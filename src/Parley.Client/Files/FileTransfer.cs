@@ -30,10 +30,13 @@ public sealed class FileTransfer(HttpClient http, string roomId, MemberCredentia
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var response = await http.SendAsync(request, completion, ct);
-        if (response.IsSuccessStatusCode) return response;
-        var detail = await response.Content.ReadAsStringAsync(ct);
-        response.Dispose();
-        throw new HttpRequestException($"{(int)response.StatusCode}: {detail}", null, response.StatusCode);
+        try { await HttpProblems.EnsureSuccessAsync(response, ct); }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+        return response;
     }
 
     /// <summary>Creates the file on the server; nothing is uploaded yet.</summary>

@@ -59,7 +59,11 @@ public sealed record JoinResult(
     [property: Key("historyVisible")] bool HistoryVisible,
     [property: Key("roomLink")] Envelope? RoomLink,
     [property: Key("roomMeta")] Envelope? RoomMeta,
-    [property: Key("granters")] IReadOnlyList<MemberKeys> Granters);
+    [property: Key("granters")] IReadOnlyList<MemberKeys> Granters)
+{
+    /// <summary>What this member may do under the server's policy (guest or signed in); null from older servers.</summary>
+    [Key("abilities")] public MemberAbilities? Abilities { get; init; }
+}
 
 /// <summary>A device's public keys: SPKI DER of its RSA-OAEP (wrap) and ECDSA P-256 (sign) keys.</summary>
 [MessagePackObject]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -89,6 +90,9 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>The room creator's member id, as of the join.</summary>
     public string? CreatorId { get; private set; }
 
+    /// <summary>What the server's policy lets this member do (files, password), as of the join.</summary>
+    public MemberAbilities? Abilities { get; private set; }
+
     /// <summary>Highest seq up to which this session has seen every update.</summary>
     public long LastSeq => seqs.Contiguous;
 
@@ -106,21 +110,23 @@ public sealed partial class RoomSession : IAsyncDisposable
     public event Action<string>? MemberLeft;
 
     /// <summary>Creates a room on the server; the link secret never leaves this process.</summary>
-    public static async Task<NewRoom> CreateRoomAsync(HttpClient http, CancellationToken ct = default)
+    /// <param name="captcha">A guest's solved captcha, when the server asks for one (Accounts.AccountClient solves it).</param>
+    public static async Task<NewRoom> CreateRoomAsync(HttpClient http, CancellationToken ct = default, CaptchaSolution? captcha = null)
     {
         var linkSecret = RoomSecrets.NewLinkSecret();
         var verifier = RoomSecrets.FromLinkSecret(linkSecret).JoinVerifier;
-        using var response = await http.PostAsJsonAsync("/api/rooms", new { joinVerifier = verifier }, ct);
-        response.EnsureSuccessStatusCode();
+        using var response = await http.PostAsJsonAsync("/api/rooms", new { joinVerifier = verifier, captcha }, ct);
+        await HttpProblems.EnsureSuccessAsync(response, ct);
         var created = await response.Content.ReadFromJsonAsync<CreatedRoom>(ct);
         return new NewRoom(created!.RoomId, linkSecret, Base64Url.Decode(created.CreatorToken));
     }
 
     sealed record CreatedRoom(string RoomId, string CreatorToken);
 
-    public static HubConnection Connect(Uri server) =>
+    /// <param name="cookies">An account's cookies (Accounts.AccountClient): the server then knows the member signed in.</param>
+    public static HubConnection Connect(Uri server, CookieContainer? cookies = null) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(server, HubNames.Path))
+            .WithUrl(new Uri(server, HubNames.Path), o => o.Cookies = cookies ?? o.Cookies)
             .AddMessagePackProtocol()
             .Build();
 
@@ -129,9 +135,11 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <param name="waitForKey">Wait until some member has granted the current key before reading the log.</param>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
-        string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true)
+        string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true,
+        CookieContainer? cookies = null)
     {
-        var session = new RoomSession(Connect(server), roomId, RoomSecrets.FromLinkSecret(linkSecret), device ?? DeviceIdentity.ForThisProcess);
+        var session = new RoomSession(Connect(server, cookies), roomId, RoomSecrets.FromLinkSecret(linkSecret),
+            device ?? DeviceIdentity.ForThisProcess);
         try
         {
             await session.Connection.StartAsync(ct);
@@ -160,6 +168,7 @@ public sealed partial class RoomSession : IAsyncDisposable
         JoinRequests = result.JoinRequests;
         MemberId = result.MemberId;
         CreatorId = result.CreatorId;
+        Abilities = result.Abilities;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
         await TakeKeysAsync(result, waitForKey, ct);
 

@@ -44,8 +44,8 @@ public static class FilesApi
         HttpContext http, Services s, TimeProvider clock)
     {
         var member = MemberAuth.Caller(http);
-        if (s.Policy.Refusal(member, request.Size) is { } refusal)
-            return TypedResults.Problem(refusal, statusCode: request.Size > s.Policy.MaxFileBytes ? 413 : 400);
+        if (s.Policy.Check(member, request.Size) is { } refusal)
+            return TypedResults.Problem(refusal.Message, statusCode: refusal.Status);
         var file = new FileRow
         {
             Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Accounts;
 using Parley.Server.Chat;
 using Parley.Server.Cleanup;
 using Parley.Server.Files;
@@ -20,6 +21,7 @@ public static class ParleyHost
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
 
         builder.AddParleyStorage();
+        builder.AddParleyAccounts(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
@@ -70,9 +72,12 @@ public static class ParleyHost
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapHealthChecks("/healthz");
+        app.MapAccountsApi();
         app.MapRoomsApi();
         app.MapFilesApi();
         app.MapHub<RoomHub>(Parley.Client.Protocol.HubNames.Path);

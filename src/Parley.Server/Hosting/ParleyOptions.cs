@@ -7,8 +7,11 @@ public sealed class ParleyOptions
 {
     public const string Section = "Parley";
 
-    /// <summary>Folder for the SQLite database (and later the blobs).</summary>
+    /// <summary>Folder for the SQLite database, the blobs and the data protection keys.</summary>
     [Required] public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The data folder as a full path; a relative one is under the content root.</summary>
+    public string DataPath(IHostEnvironment environment) => Path.GetFullPath(DataDirectory, environment.ContentRootPath);
 
     /// <summary>Largest envelope ciphertext accepted, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)] public int MaxEnvelopeBytes { get; set; } = 1024 * 1024;

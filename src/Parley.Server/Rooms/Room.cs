@@ -77,6 +77,9 @@ public sealed class Member
     /// <summary>Set when the creator removed this member; the row stays so the ban holds.</summary>
     public DateTime? KickedAt { get; set; }
 
+    /// <summary>The account this member joined with (set once, see Accounts.MemberAccounts); null for a guest.</summary>
+    public string? UserId { get; set; }
+
     /// <summary>Set when the member left the room for good (LeaveRoom).</summary>
     public DateTime? DepartedAt { get; set; }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Client.Protocol;
+using Parley.Server.Accounts;
 using Parley.Server.Keys;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -9,7 +10,7 @@ namespace Parley.Server.Rooms;
 
 /// <summary>The creator's powers over a room (removing a member, settings, ending the session), and a member leaving it.</summary>
 public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, RoomPasswords passwords,
-    RoomKeys keys, IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log)
+    RoomKeys keys, IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log, MemberAccounts accounts)
 {
     // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
     static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
@@ -57,6 +58,7 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
     public async Task SetMetaAsync(string roomId, string callerId, Envelope? envelope, CancellationToken ct)
     {
         await RequireCreatorAsync(roomId, callerId, ct);
+        if (!(await accounts.AbilitiesAsync(callerId, ct)).NameRoom) throw new HubException(AccessPolicy.SignInToNameRoom);
         var meta = await keys.CheckMetaAsync(roomId, envelope, ct);
         await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r
             .SetProperty(x => x.MetaEpoch, meta.Epoch).SetProperty(x => x.MetaIv, meta.Iv).SetProperty(x => x.MetaCiphertext, meta.Ciphertext), ct);
@@ -73,6 +75,9 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
     public async Task SetPasswordAsync(string roomId, string callerId, string? password, CancellationToken ct)
     {
         await RequireCreatorAsync(roomId, callerId, ct);
+        // Taking a password off never needs an account (one may be left from a laxer policy).
+        if (!string.IsNullOrEmpty(password) && !(await accounts.AbilitiesAsync(callerId, ct)).ProtectRoom)
+            throw new HubException(AccessPolicy.SignInToProtectRoom);
         var hash = passwords.Hash(password);
         await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.PasswordHash, hash), ct);
         await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.RoomProtectionChanged, roomId, hash is not null, ct);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Parley.Client.Crypto;
+using Parley.Client.Protocol;
+using Parley.Server.Accounts;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
@@ -9,13 +11,15 @@ public static class RoomsApi
 {
     public const string CreationRateLimit = "room-creation";
 
-    public sealed record CreateRoomRequest(string? JoinVerifier);
+    /// <param name="Captcha">Asked of guests (when the captcha is on); signed-in callers send the antiforgery token instead.</param>
+    public sealed record CreateRoomRequest(string? JoinVerifier, CaptchaSolution? Captcha = null);
     public sealed record CreateRoomResponse(string RoomId, string CreatorToken);
 
     public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms");
-        rooms.MapPost("/", CreateRoom).RequireRateLimiting(CreationRateLimit);
+        rooms.MapPost("/", CreateRoom).RequireRateLimiting(CreationRateLimit)
+            .RequireAntiforgery(onlyWhenSignedIn: true).RequireCaptcha<CreateRoomRequest>(r => r.Captcha, onlyForGuests: true);
         return rooms;
     }
 

@@ -7,7 +7,7 @@ namespace Parley.Server.Storage;
 /// <summary>Chunks as files under {DataDirectory}/blobs/{roomId}/{fileId}/{index}.</summary>
 public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
 {
-    readonly string root = Path.Combine(Path.GetFullPath(options.Value.DataDirectory, environment.ContentRootPath), "blobs");
+    readonly string root = Path.Combine(options.Value.DataPath(environment), "blobs");
 
     public async Task WriteChunkAsync(string roomId, string fileId, int index, Stream content, long length, CancellationToken ct)
     {

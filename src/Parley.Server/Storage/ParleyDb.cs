@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Parley.Server.Accounts;
 using Parley.Server.Chat;
 using Parley.Server.Files;
 using Parley.Server.Rooms;
@@ -6,7 +8,7 @@ using Parley.Server.Sync;
 
 namespace Parley.Server.Storage;
 
-public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(options)
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbContext<ParleyUser>(options)
 {
     public DbSet<Room> Rooms => Set<Room>();
     public DbSet<Member> Members => Set<Member>();
@@ -20,6 +22,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : DbContext(opt
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model); // Identity's tables
         model.ApplyConfigurationsFromAssembly(typeof(ParleyDb).Assembly);
     }
 }

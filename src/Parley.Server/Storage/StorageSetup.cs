@@ -10,7 +10,7 @@ public static class StorageSetup
     public static void AddParleyStorage(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
-        var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        var dataDirectory = options.DataPath(builder.Environment);
         var connectionString = builder.Configuration.GetConnectionString("Parley")
             ?? $"Data Source={Path.Combine(dataDirectory, "parley.db")};Pooling=True";
         builder.Services.AddDbContextPool<ParleyDb>(db => db
@@ -22,7 +22,7 @@ public static class StorageSetup
     public static async Task MigrateParleyStorageAsync(this WebApplication app)
     {
         var options = app.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
-        Directory.CreateDirectory(Path.GetFullPath(options.DataDirectory, app.Environment.ContentRootPath));
+        Directory.CreateDirectory(options.DataPath(app.Environment));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         await db.Database.MigrateAsync();

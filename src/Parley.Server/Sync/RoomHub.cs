@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Client.Protocol;
+using Parley.Server.Accounts;
 using Parley.Server.Keys;
 using Parley.Server.Rooms;
 
@@ -15,11 +16,12 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
     public static string WaitingGroupOf(string roomId, string memberId) => $"lobby:{roomId}:{memberId}";
 
-    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys)
+    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys, MemberAccounts accounts)
     {
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var admission = await members.AdmitAsync(request!, address, Context.ConnectionAborted);
+        var abilities = await accounts.JoinedAsync(admission.MemberId, Context.User, Context.ConnectionAborted);
         var room = admission.Room;
         if (admission.Waiting) return await WaitInLobbyAsync(admission);
 
@@ -44,7 +46,7 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
             joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
             EnvelopeOf(room.LinkEpoch, room.LinkIv, room.LinkCiphertext), EnvelopeOf(room.MetaEpoch, room.MetaIv, room.MetaCiphertext),
-            joinKeys.Granters);
+            joinKeys.Granters) { Abilities = abilities };
     }
 
     static Envelope? EnvelopeOf(int? epoch, byte[]? iv, byte[]? ciphertext) =>

@@ -1,3 +1,4 @@
+import { SIGN_IN_TO_SHARE_FILES } from '../accounts/abilities';
 import type { Attachment } from '../chat/messageBody';
 import { DownloadTask } from './downloader';
 import type { FileApi, Limits } from './fileApi';
@@ -25,13 +26,18 @@ export class FileTransfers {
   private readonly previews = new Map<string, Preview>();
   private readonly urls = new Set<string>();
 
-  constructor(readonly api: FileApi) {}
+  /** @param mayShare whether the access policy lets this member share files (the server checks too). */
+  constructor(
+    readonly api: FileApi,
+    private readonly mayShare: () => boolean = () => true,
+  ) {}
 
   /**
    * Checks every file against the server's limit before anything is uploaded, then starts the
    * uploads of those within it. Returns the tasks and a sentence for each refused file.
    */
   async attach(files: readonly File[]): Promise<{ tasks: UploadTask[]; refused: string[] }> {
+    if (!this.mayShare()) return { tasks: [], refused: [`${SIGN_IN_TO_SHARE_FILES}.`] };
     let limits: Limits | null = null;
     try {
       limits = await this.api.limits();

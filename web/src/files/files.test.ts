@@ -114,6 +114,15 @@ describe('uploads', () => {
     await expect(task.upload()).resolves.toBeNull();
   });
 
+  it('refuses every file with the reason when the access policy keeps files for signed-in members', async () => {
+    const { server, api } = setup();
+    const transfers = new FileTransfers(api, () => false);
+    const { tasks, refused } = await transfers.attach([new File([bytes(3)], 'ok.txt', { type: 'text/plain' })]);
+    expect(tasks).toEqual([]);
+    expect(refused).toEqual(['Sign in to share files.']);
+    expect(server.calls).toEqual([]);
+  });
+
   it('refuses a file over the limit with a clear sentence before uploading anything', async () => {
     const { server, api } = setup();
     server.maxFileBytes = 100 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // The web side's one definition of the hub contract (docs/protocol.md). MessagePack maps arrive as
 // plain objects with camelCase keys; readers check shapes here so the rest of the client can trust
 // its types, and turn int64 values (which may decode as number or bigint) into numbers.
+import { readAbilities, type Abilities } from '../accounts/abilities';
 import type { DeviceKeys, Envelope, Grant } from '../crypto';
 
 export type { DeviceKeys, Envelope, Grant };
@@ -40,15 +41,6 @@ export interface Rotation {
   /** Never in a KeyRotated event: only the rotating creator's own request carries it. */
   joinVerifier: Uint8Array | null;
 }
-
-/** What the caller's account lets it do in this room; a server without accounts allows none of it. */
-export interface Abilities {
-  shareFiles: boolean;
-  protectRoom: boolean;
-  nameRoom: boolean;
-}
-
-export const NO_ABILITIES: Abilities = { shareFiles: false, protectRoom: false, nameRoom: false };
 
 /** Someone waiting in the lobby; the profile is theirs to claim, so it may not decrypt. */
 export interface JoinRequestInfo { memberId: string; profile: Envelope | null }
@@ -102,6 +94,7 @@ export interface JoinResult {
   roomLink: Envelope | null;
   /** The room's custom name (kind `room-meta`); null when it has none. */
   roomMeta: Envelope | null;
+  /** What the server's policy lets this member do: guest or signed in. */
   abilities: Abilities;
 }
 
@@ -262,13 +255,6 @@ export function readRotation(value: unknown): Rotation {
     roomMeta: m.roomMeta == null ? null : readEnvelope(m.roomMeta),
     joinVerifier: m.joinVerifier == null ? null : bin(m.joinVerifier, what, 'joinVerifier'),
   };
-}
-
-/** Missing (a server without accounts), or any flag missing, allows nothing. */
-export function readAbilities(value: unknown): Abilities {
-  if (value == null) return NO_ABILITIES;
-  const m = map(value, 'Abilities');
-  return { shareFiles: m.shareFiles === true, protectRoom: m.protectRoom === true, nameRoom: m.nameRoom === true };
 }
 
 export function readJoinResult(value: unknown): JoinResult {

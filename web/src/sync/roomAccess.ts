@@ -1,5 +1,6 @@
 import type { MemberStore } from './memberStore';
-import { NO_ABILITIES, type Abilities, type JoinRequest, type JoinResult } from './protocol';
+import type { Abilities } from '../accounts/abilities';
+import type { JoinRequest, JoinResult } from './protocol';
 import type { RoomTransport, TransportEvents } from './transport';
 import { Value } from './value';
 
@@ -56,7 +57,7 @@ export class RoomAccess {
   readonly departed = new Value<readonly string[]>([]);
   readonly closed = new Value<RoomClosed | null>(null);
   /** What this member's account lets it do here (naming the room, …). */
-  readonly abilities = new Value<Abilities>(NO_ABILITIES);
+  readonly abilities = new Value<Abilities | null>(null);
   private memberId: string | null = null;
 
   constructor(private readonly options: RoomAccessOptions) {}
@@ -85,7 +86,7 @@ export class RoomAccess {
     this.isCreator.set(result.creatorId !== null && result.creatorId === result.memberId);
     const now = this.abilities.get();
     const next = result.abilities;
-    if (now.nameRoom !== next.nameRoom || now.protectRoom !== next.protectRoom || now.shareFiles !== next.shareFiles) this.abilities.set(next);
+    if (!now || now.nameRoom !== next.nameRoom || now.protectRoom !== next.protectRoom || now.shareFiles !== next.shareFiles) this.abilities.set(next);
   }
 
   /** Drops this browser's membership (not the creator token): the next join makes a new member. */

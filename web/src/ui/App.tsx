@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { RegisterPage, SignInPage } from './AccountPages';
 import { LandingPage } from './LandingPage';
 import { useLocation } from './navigation';
 
@@ -7,6 +8,8 @@ const RoomPage = lazy(() => import('./RoomPage').then((m) => ({ default: m.RoomP
 
 export function App() {
   const { pathname, hash } = useLocation();
+  if (pathname === '/signin') return <SignInPage />;
+  if (pathname === '/register') return <RegisterPage />;
   if (!pathname.startsWith('/r/')) return <LandingPage />;
   return (
     <Suspense fallback={<main className="notice" aria-busy="true" />}>

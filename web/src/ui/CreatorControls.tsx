@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import { SIGN_IN_TO_PROTECT_ROOM } from '../accounts/abilities';
+import { AccountLink } from './AccountBar';
 import type { RoomSync } from '../sync/roomSync';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useValue } from './hooks';
@@ -39,13 +41,30 @@ export function TerminateButton({ sync }: { sync: RoomSync }) {
 export function ProtectButton({ sync, onDone }: { sync: RoomSync; onDone: (text: string) => void }) {
   const isCreator = useValue(sync.isCreator);
   const isProtected = useValue(sync.protection.isProtected);
+  const abilities = useValue(sync.access.abilities);
+  const reasonId = useId();
   const [open, setOpen] = useState(false);
   if (!isCreator) return null;
+  // Taking a password off never needs an account, so a protected room keeps the button.
+  const allowed = isProtected || abilities?.protectRoom === true;
   return (
     <>
-      <button type="button" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        aria-haspopup="dialog"
+        disabled={!allowed}
+        aria-describedby={allowed ? undefined : reasonId}
+        onClick={() => setOpen(true)}
+      >
         Protect with a password
       </button>
+      {!allowed && (
+        <p className="setting-reason">
+          <AccountLink to="/signin" id={reasonId}>
+            {SIGN_IN_TO_PROTECT_ROOM}
+          </AccountLink>
+        </p>
+      )}
       {open && (
         <RoomPasswordDialog
           isProtected={isProtected}

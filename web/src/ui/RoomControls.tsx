@@ -80,7 +80,7 @@ export function RenameRoomSetting({ sync, onDone }: { sync: RoomSync; onDone: (t
     <RenameRoomForm
       key={name ?? ''} // a name set elsewhere (another tab) replaces the draft
       name={name ?? ''}
-      canName={abilities.nameRoom}
+      canName={abilities?.nameRoom === true}
       onSave={async (next) => {
         await sync.roomKeys.setRoomName(next);
         onDone('Room renamed');

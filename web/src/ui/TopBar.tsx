@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RoomSync, SyncStatus } from '../sync/roomSync';
+import { AccountBar } from './AccountBar';
 import { RoomSettingsMenu } from './RoomSettingsMenu';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
@@ -82,6 +83,7 @@ export function TopBar({ sync, roomId, roomName }: { sync: RoomSync; roomId: str
       <span role="status" aria-label="Connection status" className={`connection ${status}`}>
         {STATUS_TEXT[status]}
       </span>
+      <AccountBar />
     </header>
   );
 }

@@ -62,7 +62,8 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array): { sessio
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
       const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: () => profile });
-      const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }));
+      const mayShare = () => sync.access.abilities.get()?.shareFiles === true;
+      const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }), mayShare);
       const unfollow = followLink(sync);
       sync.start();
       chat.start();

@@ -2,7 +2,6 @@
 // envelopes the way docs/protocol.md describes, and lets a test drop connections and replies.
 // Its key rules (grants, rotations, the epoch check) live in FakeKeys.
 import type {
-  Abilities,
   Envelope,
   JoinRequest,
   JoinRequestInfo,
@@ -12,8 +11,8 @@ import type {
   StoredUpdate,
   UpdatePage,
 } from '../protocol';
-import { NO_ABILITIES } from '../protocol';
 import type { TransportEvents } from '../transport';
+import { GUEST, type Abilities } from '../../accounts/abilities';
 import { FakeChat } from './fakeChat';
 import { FakeKeys, hubError } from './fakeKeys';
 import { FakeTransport } from './fakeTransport';
@@ -70,11 +69,11 @@ export class FakeRelay extends FakeChat {
   readonly waiting = new Map<string, JoinRequestInfo>();
   /** Members the creator refused: their credentials never open the room. */
   readonly refused = new Set<string>();
+  /** What every member may do, as the server's access policy says (guests, by default). */
+  abilities: Abilities = GUEST;
   readonly decideCalls: { sender: string; memberId: string; admit: boolean }[] = [];
   /** Members who left for good (LeaveRoom). */
   readonly departed = new Set<string>();
-  /** What JoinResult.abilities says. */
-  abilities: Abilities = NO_ABILITIES;
   readonly keys: FakeKeys;
   private readonly tokens = new Map<string, Uint8Array>();
   private joinVerifier: Promise<Uint8Array>;
@@ -151,7 +150,6 @@ export class FakeRelay extends FakeChat {
       memberId,
       memberToken: this.tokens.get(memberId)!,
       ...this.keys.forJoin(memberId),
-      abilities: this.abilities,
       latestSeq: this.nextSeq - 1,
       snapshot: useSnapshot,
       ...page,
@@ -161,6 +159,7 @@ export class FakeRelay extends FakeChat {
       lobby: this.lobby,
       waiting: false,
       joinRequests: memberId === this.creatorId ? [...this.waiting.values()] : [],
+      abilities: this.abilities,
     };
   }
 
@@ -179,7 +178,7 @@ export class FakeRelay extends FakeChat {
       memberToken: this.tokens.get(memberId)!,
       ...nothing,
       ...noKeys,
-      abilities: NO_ABILITIES,
+      abilities: this.abilities,
       passwordProtected: false,
       lobby: false,
       waiting: true,

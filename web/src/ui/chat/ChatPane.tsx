@@ -1,4 +1,5 @@
 import { useState, type DragEvent } from 'react';
+import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import { typingText } from '../../chat/typing';
 import { useValue } from '../hooks';
 import { MembersPanel } from '../MembersPanel';
@@ -29,6 +30,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
   const [dragging, setDragging] = useState(false);
   const [membersOpen, setMembersOpen] = useState(() => localStorage.getItem(MEMBERS_OPEN_KEY) === '1');
   const online = useValue(session.sync.onlineCount);
+  const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
 
   function toggleMembers() {
     const next = !membersOpen;
@@ -69,10 +71,10 @@ export function ChatPane({ session }: { session: RoomSession }) {
       {membersOpen && <MembersPanel session={session} id="members" />}
       <MessageList chat={chat} files={files} />
       <TypingIndicator session={session} />
-      <Composer chat={chat} staged={staged} />
+      <Composer chat={chat} staged={staged} shareFiles={shareFiles} />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          Drop files to attach them
+          {shareFiles === false ? SIGN_IN_TO_SHARE_FILES : 'Drop files to attach them'}
         </div>
       )}
     </section>

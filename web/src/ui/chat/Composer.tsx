@@ -1,6 +1,8 @@
-import { useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import type { ChatSync } from '../../chat/chatSync';
 import type { UploadTask } from '../../files/uploader';
+import { AccountLink } from '../AccountBar';
 import { UploadChip } from './Transfers';
 
 export interface Staged {
@@ -14,8 +16,13 @@ export interface Staged {
 
 const MAX_ROWS_PX = 200;
 
-/** The message box: Enter sends, Shift+Enter starts a new line; files come from the picker, a paste or a drop. */
-export function Composer({ chat, staged }: { chat: ChatSync; staged: Staged }) {
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line; files come from the picker, a paste
+ * or a drop. `shareFiles` is the member's ability (null until the join says): without it the
+ * attach button is off and says why.
+ */
+export function Composer({ chat, staged, shareFiles }: { chat: ChatSync; staged: Staged; shareFiles: boolean | null }) {
+  const reasonId = useId();
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -69,7 +76,15 @@ export function Composer({ chat, staged }: { chat: ChatSync; staged: Staged }) {
         </ul>
       )}
       <div className="composer-row">
-        <button type="button" className="attach" aria-label="Attach files" title="Attach files" onClick={() => picker.current?.click()}>
+        <button
+          type="button"
+          className="attach"
+          aria-label="Attach files"
+          title={shareFiles === false ? SIGN_IN_TO_SHARE_FILES : 'Attach files'}
+          disabled={shareFiles !== true}
+          aria-describedby={shareFiles === false ? reasonId : undefined}
+          onClick={() => picker.current?.click()}
+        >
           <span aria-hidden="true">+</span>
         </button>
         <input
@@ -104,6 +119,13 @@ export function Composer({ chat, staged }: { chat: ChatSync; staged: Staged }) {
           Send
         </button>
       </div>
+      {shareFiles === false && (
+        <p className="attach-reason">
+          <AccountLink to="/signin" id={reasonId}>
+            {SIGN_IN_TO_SHARE_FILES}
+          </AccountLink>
+        </p>
+      )}
     </form>
   );
 }

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Parley.Client.Protocol;
+
+namespace Parley.Server.Accounts;
+
+/// <summary>Register, sign in and out, who am I; and the captcha's challenges (docs/protocol.md, "Accounts").</summary>
+public static class AccountsApi
+{
+    public const int MinUserName = 3;
+    public const int MaxUserName = 32;
+    public const int MaxPassword = 128;
+
+    public sealed class Services(UserManager<ParleyUser> users, SignInManager<ParleyUser> signIn, IAntiforgery antiforgery,
+        AccessPolicy policy)
+    {
+        public UserManager<ParleyUser> Users { get; } = users;
+        public SignInManager<ParleyUser> SignIn { get; } = signIn;
+
+        /// <summary>The caller as this request now sees them, with an antiforgery token made for exactly that user.</summary>
+        public AccountState StateOf(HttpContext http)
+        {
+            var tokens = antiforgery.GetAndStoreTokens(http);
+            var identity = http.User.Identity;
+            var signedIn = identity?.IsAuthenticated == true;
+            return new AccountState(signedIn, signedIn ? identity!.Name : null, policy.For(signedIn), tokens.RequestToken!);
+        }
+
+        /// <summary>After a sign-in the request still carries the old user: the answer speaks for the new one.</summary>
+        public async Task<AccountState> SignedInAsync(HttpContext http, ParleyUser user)
+        {
+            http.User = await SignIn.CreateUserPrincipalAsync(user);
+            return StateOf(http);
+        }
+    }
+
+    public static void MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/captcha", (ProofOfWorkCaptcha captcha) => TypedResults.Ok(captcha.Issue()));
+
+        var account = app.MapGroup("/api/account");
+        account.MapGet("/", (HttpContext http, Services s) => TypedResults.Ok(s.StateOf(http)));
+        account.MapPost("/register", Register).RequireAntiforgery().RequireCaptcha<AccountCredentials>(c => c.Captcha);
+        account.MapPost("/signin", SignIn).RequireAntiforgery();
+        account.MapPost("/signout", SignOut).RequireAntiforgery();
+    }
+
+    static async Task<Results<Created<AccountState>, ProblemHttpResult>> Register(AccountCredentials request, HttpContext http,
+        Services s)
+    {
+        if (request.UserName is not { Length: >= MinUserName and <= MaxUserName })
+            return TypedResults.Problem($"A user name has {MinUserName} to {MaxUserName} characters.", statusCode: 400);
+        if (request.Password is not { Length: <= MaxPassword })
+            return TypedResults.Problem($"A password has at most {MaxPassword} characters.", statusCode: 400);
+
+        var user = new ParleyUser { UserName = request.UserName };
+        var created = await s.Users.CreateAsync(user, request.Password);
+        if (!created.Succeeded)
+            return created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
+                ? TypedResults.Problem("That user name is taken: choose another.", statusCode: 409)
+                : TypedResults.Problem(string.Join(" ", created.Errors.Select(e => e.Description)), statusCode: 400);
+        await s.SignIn.SignInAsync(user, isPersistent: true);
+        return TypedResults.Created("/api/account", await s.SignedInAsync(http, user));
+    }
+
+    static async Task<Results<Ok<AccountState>, ProblemHttpResult>> SignIn(AccountCredentials request, HttpContext http,
+        Services s)
+    {
+        if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
+            return TypedResults.Problem("Wrong user name or password.", statusCode: 401);
+        var result = await s.SignIn.PasswordSignInAsync(request.UserName, request.Password, isPersistent: true, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+            return TypedResults.Problem("Too many failed sign-ins: this account is locked for a few minutes.", statusCode: 429);
+        if (!result.Succeeded) return TypedResults.Problem("Wrong user name or password.", statusCode: 401);
+        return TypedResults.Ok(await s.SignedInAsync(http, (await s.Users.FindByNameAsync(request.UserName))!));
+    }
+
+    static async Task<Ok<AccountState>> SignOut(HttpContext http, Services s)
+    {
+        await s.SignIn.SignOutAsync();
+        http.User = new ClaimsPrincipal(new ClaimsIdentity());
+        return TypedResults.Ok(s.StateOf(http));
+    }
+}

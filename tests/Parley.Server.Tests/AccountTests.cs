@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Json;
+using Parley.Client.Accounts;
+using Parley.Client.Crypto;
+using Parley.Client.Protocol;
+using Parley.Client.Sessions;
+
+namespace Parley.Server.Tests;
+
+public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixture>
+{
+    public const string Password = "a long enough password";
+    static readonly MemberAbilities Guest = new(false, false, false);
+    static readonly MemberAbilities Everything = new(true, true, true);
+
+    public static string NewUserName() => "user" + Guid.NewGuid().ToString("N")[..12];
+
+    AccountClient Client() => new(fixture.Server.BaseUri);
+
+    static async Task<(HttpStatusCode Status, string Detail)> Refusal(Task task)
+    {
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => task);
+        return (e.StatusCode!.Value, e.Message);
+    }
+
+    [Fact]
+    public async Task Registering_signs_in_and_the_cookie_follows_the_account_through_sign_out_and_in()
+    {
+        using var alice = Client();
+        var guest = await alice.RefreshAsync();
+        Assert.False(guest.SignedIn);
+        Assert.Null(guest.UserName);
+        Assert.Equal(Guest, guest.Abilities);
+        Assert.NotEmpty(guest.AntiforgeryToken);
+
+        var name = NewUserName();
+        var registered = await alice.RegisterAsync(name, Password);
+        Assert.True(registered.SignedIn);
+        Assert.Equal(name, registered.UserName);
+        Assert.Equal(Everything, registered.Abilities);
+        Assert.Equal(name, (await alice.RefreshAsync()).UserName);
+
+        Assert.False((await alice.SignOutAsync()).SignedIn);
+        Assert.False((await alice.RefreshAsync()).SignedIn);
+
+        using var elsewhere = Client();
+        var signedIn = await elsewhere.SignInAsync(name, Password);
+        Assert.Equal((true, name), (signedIn.SignedIn, signedIn.UserName));
+        Assert.Equal(name, (await elsewhere.RefreshAsync()).UserName);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_or_an_unknown_user_is_refused_and_signs_nobody_in()
+    {
+        using var alice = Client();
+        var name = NewUserName();
+        await alice.RegisterAsync(name, Password);
+        using var mallory = Client();
+
+        foreach (var (user, password) in new[] { (name, "not the password"), (NewUserName(), Password), (name, "") })
+        {
+            var (status, detail) = await Refusal(mallory.SignInAsync(user, password));
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Contains("Wrong user name or password.", detail);
+        }
+        Assert.False((await mallory.RefreshAsync()).SignedIn);
+    }
+
+    [Fact]
+    public async Task A_taken_user_name_is_refused_in_any_letter_case_and_the_first_account_is_untouched()
+    {
+        var name = NewUserName();
+        using var first = Client();
+        await first.RegisterAsync(name, Password);
+        var users = await fixture.CountRowsAsync("AspNetUsers");
+
+        using var second = Client();
+        var (status, detail) = await Refusal(second.RegisterAsync(name.ToUpperInvariant(), "another long password"));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("That user name is taken", detail);
+        Assert.False((await second.RefreshAsync()).SignedIn);
+        Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
+        await Refusal(second.SignInAsync(name, "another long password"));
+        Assert.True((await second.SignInAsync(name, Password)).SignedIn);
+    }
+
+    [Fact]
+    public async Task Short_passwords_and_bad_user_names_get_clear_refusals_and_make_no_account()
+    {
+        var users = await fixture.CountRowsAsync("AspNetUsers");
+        using var alice = Client();
+        foreach (var (name, password, expected) in new[]
+                 {
+                     (NewUserName(), "short", "at least 8 characters"),
+                     ("ab", Password, "3 to 32 characters"),
+                     (new string('a', 33), Password, "3 to 32 characters"),
+                     ("has space", Password, "is invalid"),
+                     (NewUserName(), new string('p', 129), "at most 128 characters"),
+                 })
+        {
+            var (status, detail) = await Refusal(alice.RegisterAsync(name, password));
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains(expected, detail);
+        }
+        Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_for_a_while_even_against_the_right_one()
+    {
+        var name = NewUserName();
+        using (var owner = Client()) await owner.RegisterAsync(name, Password);
+        using var mallory = Client();
+        for (var i = 0; i < 5; i++) await Refusal(mallory.SignInAsync(name, $"guess number {i}"));
+
+        var (status, detail) = await Refusal(mallory.SignInAsync(name, Password));
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Contains("locked", detail);
+        Assert.False((await mallory.RefreshAsync()).SignedIn);
+    }
+
+    [Fact]
+    public async Task Without_the_right_antiforgery_token_every_cookie_call_is_refused_and_changes_nothing()
+    {
+        const string refusal = "Missing or invalid antiforgery token";
+        var name = NewUserName();
+        using var guest = Client();
+        using var other = Client();
+        await guest.RefreshAsync();
+        var othersToken = (await other.RefreshAsync()).AntiforgeryToken;
+        var captcha = await AccountClient.SolveCaptchaAsync(guest.Http);
+        var (users, rooms) = (await fixture.CountRowsAsync("AspNetUsers"), await fixture.CountRowsAsync("Rooms"));
+
+        foreach (var token in new[] { null, othersToken, "not-a-token" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/account/register")
+            {
+                Content = JsonContent.Create(new AccountCredentials(name, Password, captcha)),
+            };
+            guest.Http.DefaultRequestHeaders.Remove(AccountNames.AntiforgeryHeader);
+            if (token is not null) request.Headers.Add(AccountNames.AntiforgeryHeader, token);
+            using var response = await guest.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(refusal, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
+        Assert.False((await guest.RefreshAsync()).SignedIn);
+
+        using var alice = Client();
+        await alice.RegisterAsync(name, Password);
+        alice.Http.DefaultRequestHeaders.Remove(AccountNames.AntiforgeryHeader);
+        foreach (var (path, body) in new (string, object?)[]
+                 {
+                     ("/api/account/signout", null),
+                     ("/api/account/signin", new AccountCredentials(name, Password)),
+                     ("/api/rooms", new { joinVerifier = RoomSecrets.FromLinkSecret(RoomSecrets.NewLinkSecret()).JoinVerifier }),
+                 })
+        {
+            using var response = await alice.Http.PostAsJsonAsync(path, body);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(refusal, await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(name, (await alice.RefreshAsync()).UserName); // still signed in
+        Assert.Equal(rooms, await fixture.CountRowsAsync("Rooms"));
+    }
+
+    [Fact]
+    public async Task A_member_who_joined_signed_in_keeps_its_abilities_and_a_guest_gains_them_by_signing_in()
+    {
+        using var alice = Client();
+        await alice.RegisterAsync(NewUserName(), Password);
+        var room = await alice.CreateRoomAsync();
+        var server = fixture.Server.BaseUri;
+        var (creator, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creatorToken: room.CreatorToken,
+            cookies: alice.Cookies);
+        var (bob, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
+        await using var _c = creator;
+        Assert.Equal(Everything, creator.Abilities);
+        Assert.Equal(Guest, bob.Abilities);
+
+        await alice.SignOutAsync();
+        var (aliceAgain, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, creator.Credentials, cookies: alice.Cookies);
+        await using var _a = aliceAgain;
+        Assert.Equal(Everything, aliceAgain.Abilities);
+
+        var bobCredentials = bob.Credentials;
+        await bob.DisposeAsync();
+        using var bobsAccount = Client();
+        await bobsAccount.RegisterAsync(NewUserName(), Password);
+        var (bobAgain, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, bobCredentials, cookies: bobsAccount.Cookies);
+        await using var _b = bobAgain;
+        Assert.Equal(bobCredentials.MemberId, bobAgain.MemberId);
+        Assert.Equal(Everything, bobAgain.Abilities);
+    }
+}
