@@ -14,9 +14,7 @@ def hkdf(secret, info): return HKDF(hashes.SHA256(), 32, b"parley/v1", info.enco
 kdf = []
 for i, secret in enumerate([bytes(range(32)), hashlib.sha256(b"parley vector 2").digest()]):
     join = hkdf(secret, "join-key")
-    kdf.append({"linkSecret": b64url(secret), "roomKey": hkdf(secret, "room-key/epoch/0").hex(),
-                "joinKey": join.hex(), "joinVerifier": b64url(hashlib.sha256(join).digest()),
-                "roomName": hkdf(secret, "room-name").hex()})
+    kdf.append({"linkSecret": b64url(secret), "joinKey": join.hex(), "joinVerifier": b64url(hashlib.sha256(join).digest())})
 
 envelopes = []
 cases = [("Qx7pL2mN9vR4tY8wZ1aB3c", "doc-update", 0, "m0nEYb7Kq2Xr5Tz8Wc1dFg", b"hello, parley"),

@@ -46,8 +46,7 @@ describe('base64url', () => {
 });
 
 describe('room secrets', () => {
-  // The vectors also carry the retired link-derived room key and room-name bytes: room keys come
-  // from grants now (keys.test.ts), and room names from the room id, so only the join key is checked.
+  // Room keys come from grants (keys.test.ts), not from the link: the link gives the join key.
   it.each(vectors.kdf)('derives the join key and verifier of link secret $linkSecret', async (v) => {
     const secrets = await deriveRoomSecrets(fromBase64Url(v.linkSecret));
     expect(toHex(secrets.joinKey)).toBe(v.joinKey);
