@@ -25,16 +25,25 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
     [
         HubNames.FetchUpdates, HubNames.PushDocUpdate, HubNames.PushSnapshot, HubNames.PushAwareness, HubNames.SendChat,
         HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.SetRoomPassword,
-        HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate,
+        HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate, HubNames.GrantKeys, HubNames.RotateKey,
+        HubNames.SetRoomMeta, HubNames.SetHistoryVisible, HubNames.LeaveRoom,
     ];
 
     static readonly string[] CreatorOnlyMethods =
-        [HubNames.Kick, HubNames.SetRoomPassword, HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate];
+    [
+        HubNames.Kick, HubNames.SetRoomPassword, HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate,
+        HubNames.SetRoomMeta, HubNames.SetHistoryVisible,
+    ];
 
     static string Expected(Role role, string method) => role switch
     {
-        // Authorized, but nobody is waiting in the lobby of the scene's room.
-        Role.Creator => method == HubNames.DecideJoin ? "Not waiting" : Ok,
+        // Authorized, but nobody is waiting in the lobby of the scene's room; and the creator ends a room, never leaves it.
+        Role.Creator => method switch
+        {
+            HubNames.DecideJoin => "Not waiting",
+            HubNames.LeaveRoom => "The creator cannot leave",
+            _ => Ok,
+        },
         Role.Member => CreatorOnlyMethods.Contains(method) ? CreatorOnly : Ok,
         Role.Outsider => NotMember,
         _ => Removed,
@@ -95,6 +104,16 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
             HubNames.SetLobby => s.Caller.InvokeAsync(method, roomId, true),
             HubNames.DecideJoin => s.Caller.InvokeAsync(method, roomId, s.Spare.MemberId, true),
             HubNames.Terminate => s.Caller.InvokeAsync(method, roomId),
+            // Grants and rotations made with the acting member's real keys and device.
+            HubNames.GrantKeys => s.Caller.InvokeAsync<int>(method, roomId, new[]
+            {
+                KeyGrants.Make(s.Acting.Keys.Device, s.Acting.MemberId, roomId, s.Acting.Epoch,
+                    s.Acting.Keys.Directory.Single(m => m.MemberId == s.Spare.MemberId), s.Acting.Keys.KeyFor(s.Acting.Epoch)),
+            }),
+            HubNames.RotateKey => s.Caller.InvokeAsync(method, roomId, s.Acting.Keys.Rotate(renewLink: false).Rotation),
+            HubNames.SetRoomMeta => s.Caller.InvokeAsync(method, roomId, s.Acting.Keys.SealMeta("a name")),
+            HubNames.SetHistoryVisible => s.Caller.InvokeAsync(method, roomId, false),
+            HubNames.LeaveRoom => s.Caller.InvokeAsync(method, roomId),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }
@@ -117,6 +136,9 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         Assert.Single(catchup.Updates);
         Assert.False(probe.PasswordProtected);
         Assert.False(probe.Lobby);
+        Assert.True(probe.HistoryVisible);
+        Assert.Null(probe.RoomName);
+        Assert.Equal(scene.Creator.Epoch, probe.Epoch);
     }
 
     public enum HttpCaller { Uploader, OtherMember, KickedUploader, NoCredentials, MemberOfAnotherRoom }
