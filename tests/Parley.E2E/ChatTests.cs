@@ -151,5 +151,12 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await chatTab.ClickAsync();
         await Assertions.Expect(phone.Message("ping from the desktop")).ToBeVisibleAsync();
         await Assertions.Expect(phone.Composer).ToBeVisibleAsync();
+
+        // The room menu works here too; Escape closes it and gives the focus back to its button.
+        await phone.OpenMembersAsync();
+        await Assertions.Expect(phone.MemberList.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        await phone.Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(phone.Menu).ToBeHiddenAsync();
+        await Assertions.Expect(phone.MenuButton).ToBeFocusedAsync();
     }
 }

@@ -13,6 +13,7 @@ public class LobbyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var lobby = (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Button, new() { Name = "Lobby" });
         await lobby.ClickAsync();
         await Assertions.Expect(lobby).ToHaveAttributeAsync("aria-pressed", "true");
+        await alice.CloseMenuAsync(); // it would cover the join requests' buttons
 
         var bobPage = await fixture.NewPersonAsync();
         await bobPage.GotoAsync(link, new() { WaitUntil = WaitUntilState.DOMContentLoaded });

@@ -8,14 +8,19 @@ namespace Parley.E2E;
 public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Code_chat_file_names_and_file_contents_never_appear_in_the_database_data_folder_or_server_log()
+    public async Task Code_chat_room_and_file_names_and_file_contents_never_appear_in_the_database_data_folder_or_server_log()
     {
         string Marker(string what) => $"PLAIN{what}{Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()}";
-        var (code, chat, fileName, fileContent) = (Marker("CODE"), Marker("CHAT"), Marker("NAME"), Marker("CONTENT"));
+        var (code, chat, fileName, fileContent, roomName) = (Marker("CODE"), Marker("CHAT"), Marker("NAME"), Marker("CONTENT"), Marker("ROOM"));
         var alicePage = await fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(alicePage); // to share the file
         var alice = await RoomPage.StartSessionAsync(alicePage);
         var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
+        var settings = await alice.OpenRoomSettingsAsync();
+        await settings.GetByLabel("Room name").FillAsync(roomName);
+        await settings.GetByRole(AriaRole.Button, new() { Name = "Save name" }).ClickAsync();
+        await Assertions.Expect(bob.Page.GetByRole(AriaRole.Heading, new() { Name = roomName })).ToBeVisibleAsync();
+        await alice.CloseMenuAsync();
         await alice.TypeAtEndAsync($"const secret = \"{code}\";");
         await bob.WaitForCodeAsync(c => c.Contains(code), "the code marker to reach bob through the server");
         await alice.AttachAsync(new FilePayload
@@ -39,7 +44,7 @@ public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixtu
         Assert.True(stored.Sum(s => s.Item2.Length) > 0);
 
         Assert.Contains(files, f => f.Contains("blobs"));
-        foreach (var needle in new[] { code, chat, fileName, fileContent, linkSecret })
+        foreach (var needle in new[] { code, chat, fileName, fileContent, roomName, linkSecret })
         {
             foreach (var (file, bytes) in stored)
             {

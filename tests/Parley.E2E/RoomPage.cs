@@ -28,23 +28,37 @@ public sealed class RoomPage(IPage page)
     public async Task AttachAsync(params FilePayload[] files) =>
         await Page.Locator("#chat-file-input").SetInputFilesAsync(files);
 
-    public ILocator MembersButton => Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Members") });
+    /// <summary>The top bar's ☰ button, for everyone: members, files, and the creator's settings or "Leave room".</summary>
+    public ILocator MenuButton => Page.GetByRole(AriaRole.Button, new() { Name = "Room menu" });
+    public ILocator Menu => Page.GetByRole(AriaRole.Group, new() { Name = "Room menu" });
     public ILocator MemberList => Page.GetByRole(AriaRole.List, new() { Name = "Members" });
     public ILocator MemberItem(string name) => MemberList.GetByRole(AriaRole.Listitem).Filter(new() { HasText = name });
 
-    /// <summary>Opens the creator's "Room settings" panel (password, lobby, terminate).</summary>
+    public async Task<ILocator> OpenMenuAsync()
+    {
+        if (await MenuButton.GetAttributeAsync("aria-expanded") != "true") await MenuButton.ClickAsync();
+        await Assertions.Expect(Menu).ToBeVisibleAsync();
+        return Menu;
+    }
+
+    /// <summary>Closes the menu, which otherwise covers what lies under the top bar's right end.</summary>
+    public async Task CloseMenuAsync()
+    {
+        if (await MenuButton.GetAttributeAsync("aria-expanded") == "true") await MenuButton.ClickAsync();
+        await Assertions.Expect(Menu).ToBeHiddenAsync();
+    }
+
+    /// <summary>Opens the menu at the creator's "Room settings" (name, password, lobby, history, link, terminate).</summary>
     public async Task<ILocator> OpenRoomSettingsAsync()
     {
-        var button = Page.GetByRole(AriaRole.Button, new() { Name = "Room settings" });
-        if (await button.GetAttributeAsync("aria-expanded") != "true") await button.ClickAsync();
-        var panel = Page.GetByRole(AriaRole.Group, new() { Name = "Room settings" });
-        await Assertions.Expect(panel).ToBeVisibleAsync();
-        return panel;
+        var settings = (await OpenMenuAsync()).GetByRole(AriaRole.Group, new() { Name = "Room settings" });
+        await Assertions.Expect(settings).ToBeVisibleAsync();
+        return settings;
     }
 
     public async Task OpenMembersAsync()
     {
-        if (await MembersButton.GetAttributeAsync("aria-expanded") != "true") await MembersButton.ClickAsync();
+        await OpenMenuAsync();
         await Assertions.Expect(MemberList).ToBeVisibleAsync();
     }
 
@@ -53,7 +67,7 @@ public sealed class RoomPage(IPage page)
     {
         await OpenMembersAsync();
         var text = await MemberList.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "(you)" }).InnerTextAsync();
-        await MembersButton.ClickAsync();
+        await CloseMenuAsync();
         return text[..text.IndexOf("(you)", StringComparison.Ordinal)].Trim();
     }
 

@@ -1,6 +1,6 @@
 import { ownBytes, utf8 } from './bytes';
 
-export type EnvelopeKind = 'doc-update' | 'doc-snapshot' | 'awareness' | 'chat' | 'member-profile' | 'room-link' | 'room-meta';
+export type EnvelopeKind = 'doc-update' | 'doc-snapshot' | 'awareness' | 'chat' | 'member-profile' | 'room-link' | 'room-meta' | 'file-meta';
 
 /** What an envelope is bound to. The epoch is not here: it travels in the envelope itself. */
 export interface EnvelopeContext {

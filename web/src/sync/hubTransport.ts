@@ -4,7 +4,12 @@ import {
   HubEvent,
   HubMethod,
   readChatAck,
+  readActivityPage,
   readChatPage,
+  readCount,
+  readEntries,
+  readEntry,
+  readEntryPage,
   readEnvelope,
   readGrants,
   readJoinRequestInfo,
@@ -15,6 +20,7 @@ import {
   readStoredChat,
   readStoredUpdate,
   readUpdatePage,
+  type EntryWrite,
   type Envelope,
   type Grant,
   type JoinRequest,
@@ -84,6 +90,10 @@ export class HubTransport implements RoomTransport {
       this.emit('historyVisibilityChanged', String(roomId), visible === true),
     );
     on(HubEvent.memberDeparted, (roomId, memberId) => this.emit('memberDeparted', String(roomId), String(memberId)));
+    on(HubEvent.entriesChanged, (roomId, entries) => this.emit('entriesChanged', String(roomId), readEntries(entries)));
+    on(HubEvent.entriesDeleted, (roomId, ids) =>
+      this.emit('entriesDeleted', String(roomId), (Array.isArray(ids) ? ids : []).map((id) => String(id))),
+    );
     this.connection.onreconnecting(() => this.setState('reconnecting'));
     this.connection.onreconnected(() => this.setState('connected'));
     // Automatic reconnect covers drops after a first connection; a close still means "try again".
@@ -202,6 +212,22 @@ export class HubTransport implements RoomTransport {
 
   async leaveRoom(roomId: string): Promise<void> {
     await this.connection.invoke(HubMethod.leaveRoom, roomId);
+  }
+
+  async listEntries(roomId: string, afterEntryId: string | null, limit: number) {
+    return readEntryPage(await this.connection.invoke(HubMethod.listEntries, roomId, afterEntryId, limit));
+  }
+
+  async putEntry(roomId: string, write: EntryWrite) {
+    return readEntry(await this.connection.invoke(HubMethod.putEntry, roomId, write));
+  }
+
+  async deleteEntries(roomId: string, entryIds: string[]) {
+    return readCount(await this.connection.invoke(HubMethod.deleteEntries, roomId, entryIds));
+  }
+
+  async activityLog(roomId: string, beforeSeq: number, limit: number) {
+    return readActivityPage(await this.connection.invoke(HubMethod.activityLog, roomId, beforeSeq, limit));
   }
 
   private setState(state: ConnectionState): void {

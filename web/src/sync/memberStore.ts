@@ -21,6 +21,9 @@ export interface MemberStore {
   save(roomId: string, credentials: MemberCredentials): void;
   loadCreatorToken(roomId: string): Uint8Array | null;
   saveCreatorToken(roomId: string, token: Uint8Array): void;
+  /** The room's current link secret, kept once this browser got in: the Files page opens with it after a reload. */
+  loadLinkSecret(roomId: string): Uint8Array | null;
+  saveLinkSecret(roomId: string, secret: Uint8Array): void;
   /** Drops everything kept for the room. */
   forget(roomId: string): void;
 }
@@ -31,6 +34,7 @@ interface StoredEntry {
   memberId?: string;
   memberToken?: string;
   creatorToken?: string;
+  linkSecret?: string;
 }
 
 function readEntry(roomId: string): StoredEntry {
@@ -38,7 +42,7 @@ function readEntry(roomId: string): StoredEntry {
     const parsed: unknown = JSON.parse(localStorage.getItem(keyFor(roomId)) ?? 'null');
     if (typeof parsed !== 'object' || parsed === null) return {};
     const entry: StoredEntry = {};
-    for (const field of ['memberId', 'memberToken', 'creatorToken'] as const) {
+    for (const field of ['memberId', 'memberToken', 'creatorToken', 'linkSecret'] as const) {
       const value = (parsed as Record<string, unknown>)[field];
       if (typeof value === 'string') entry[field] = value;
     }
@@ -79,6 +83,14 @@ export const localStorageMemberStore: MemberStore = {
   saveCreatorToken(roomId, token) {
     writeEntry(roomId, { ...readEntry(roomId), creatorToken: toBase64Url(token) });
   },
+  loadLinkSecret(roomId) {
+    return decoded(readEntry(roomId).linkSecret);
+  },
+  saveLinkSecret(roomId, secret) {
+    const linkSecret = toBase64Url(secret);
+    const entry = readEntry(roomId);
+    if (entry.linkSecret !== linkSecret) writeEntry(roomId, { ...entry, linkSecret });
+  },
   forget(roomId) {
     try {
       localStorage.removeItem(keyFor(roomId));
@@ -91,12 +103,15 @@ export const localStorageMemberStore: MemberStore = {
 export function memoryMemberStore(): MemberStore {
   const entries = new Map<string, MemberCredentials>();
   const creatorTokens = new Map<string, Uint8Array>();
+  const linkSecrets = new Map<string, Uint8Array>();
   return {
     load: (roomId) => entries.get(roomId) ?? null,
     save: (roomId, c) => void entries.set(roomId, c),
     loadCreatorToken: (roomId) => creatorTokens.get(roomId) ?? null,
     saveCreatorToken: (roomId, token) => void creatorTokens.set(roomId, token),
-    forget: (roomId) => void (entries.delete(roomId), creatorTokens.delete(roomId)),
+    loadLinkSecret: (roomId) => linkSecrets.get(roomId) ?? null,
+    saveLinkSecret: (roomId, secret) => void linkSecrets.set(roomId, secret),
+    forget: (roomId) => void (entries.delete(roomId), creatorTokens.delete(roomId), linkSecrets.delete(roomId)),
   };
 }
 

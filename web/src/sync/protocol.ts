@@ -119,6 +119,10 @@ export const HubMethod = {
   setRoomMeta: 'SetRoomMeta',
   setHistoryVisible: 'SetHistoryVisible',
   leaveRoom: 'LeaveRoom',
+  listEntries: 'ListEntries',
+  putEntry: 'PutEntry',
+  deleteEntries: 'DeleteEntries',
+  activityLog: 'ActivityLog',
 } as const;
 
 /** Hub events, server to client. */
@@ -142,6 +146,8 @@ export const HubEvent = {
   roomMetaChanged: 'RoomMetaChanged',
   historyVisibilityChanged: 'HistoryVisibilityChanged',
   memberDeparted: 'MemberDeparted',
+  entriesChanged: 'EntriesChanged',
+  entriesDeleted: 'EntriesDeleted',
 } as const;
 
 type Raw = Record<string, unknown>;
@@ -336,3 +342,75 @@ export function hubErrorText(error: unknown): string {
   const at = message.indexOf(HUB_EXCEPTION);
   return at < 0 ? message : message.slice(at + HUB_EXCEPTION.length);
 }
+
+// The room's file manager (docs/protocol.md, "File manager"): the server sees ids, sizes, times
+// and who did what; names, folders, types and file keys are in the entry's `file-meta` envelope.
+
+/** One file or folder of the room. Times are Unix ms, UTC; `fileId` is null for folders. */
+export interface Entry {
+  entryId: string;
+  fileId: string | null;
+  version: number;
+  size: number;
+  uploader: string;
+  updatedBy: string;
+  createdAt: number;
+  updatedAt: number;
+  meta: Envelope;
+}
+
+/** `entryId` null makes a new entry; with one, `expectedVersion` must match, and no `fileId` changes only the meta. */
+export interface EntryWrite { entryId: string | null; fileId: string | null; meta: Envelope; expectedVersion: number }
+export interface EntryPage { entries: Entry[]; more: boolean }
+/** `action`: joined, left, kicked, uploaded, folder, updated, renamed, deleted, downloaded. */
+export interface ActivityEvent { seq: number; at: number; memberId: string; action: string; entryId: string | null; fileId: string | null }
+/** Newest first. */
+export interface ActivityPage { events: ActivityEvent[]; more: boolean }
+
+const optionalStr = (value: unknown, what: string, field: string): string | null => (value == null ? null : str(value, what, field));
+
+export function readEntry(value: unknown): Entry {
+  const what = 'Entry';
+  const m = map(value, what);
+  return {
+    entryId: str(m.entryId, what, 'entryId'),
+    fileId: optionalStr(m.fileId, what, 'fileId'),
+    version: int(m.version, what, 'version'),
+    size: int(m.size, what, 'size'),
+    uploader: str(m.uploader, what, 'uploader'),
+    updatedBy: str(m.updatedBy, what, 'updatedBy'),
+    createdAt: int(m.createdAt, what, 'createdAt'),
+    updatedAt: int(m.updatedAt, what, 'updatedAt'),
+    meta: readEnvelope(m.meta),
+  };
+}
+
+export const readEntries = (value: unknown): Entry[] => list(value, 'entry list', 'entries').map(readEntry);
+
+export function readEntryPage(value: unknown): EntryPage {
+  const m = map(value, 'EntryPage');
+  if (!Array.isArray(m.entries)) fail('EntryPage', 'entries');
+  return { entries: m.entries.map(readEntry), more: m.more === true };
+}
+
+export function readActivityEvent(value: unknown): ActivityEvent {
+  const what = 'ActivityEvent';
+  const m = map(value, what);
+  return {
+    seq: int(m.seq, what, 'seq'),
+    at: int(m.at, what, 'at'),
+    memberId: str(m.memberId, what, 'memberId'),
+    action: str(m.action, what, 'action'),
+    entryId: optionalStr(m.entryId, what, 'entryId'),
+    fileId: optionalStr(m.fileId, what, 'fileId'),
+  };
+}
+
+export function readActivityPage(value: unknown): ActivityPage {
+  const m = map(value, 'ActivityPage');
+  if (!Array.isArray(m.events)) fail('ActivityPage', 'events');
+  return { events: m.events.map(readActivityEvent), more: m.more === true };
+}
+
+/** A count the hub returns (int, which MessagePack may hand over as bigint). */
+export const readCount = (value: unknown): number => int(value, 'count', 'value');

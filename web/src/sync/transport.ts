@@ -1,6 +1,10 @@
 import type {
   ChatAck,
   ChatPage,
+  ActivityPage,
+  Entry,
+  EntryPage,
+  EntryWrite,
   Envelope,
   Grant,
   JoinRequest,
@@ -49,6 +53,9 @@ export interface TransportEvents {
   historyVisibilityChanged(roomId: string, visible: boolean): void;
   /** A member left for good (LeaveRoom). */
   memberDeparted(roomId: string, memberId: string): void;
+  /** Entries made or changed (the writer's own connections hear it too). */
+  entriesChanged(roomId: string, entries: Entry[]): void;
+  entriesDeleted(roomId: string, entryIds: string[]): void;
   /** 'connected' also follows every reconnect, after which each room must join again. */
   connectionChanged(state: ConnectionState): void;
 }
@@ -89,4 +96,12 @@ export interface RoomTransport {
   setHistoryVisible(roomId: string, visible: boolean): Promise<void>;
   /** Any member but the creator: leaves for good. */
   leaveRoom(roomId: string): Promise<void>;
+  /** The room's entries ordered by id, after `afterEntryId` (null: from the start); limit 1–1000. */
+  listEntries(roomId: string, afterEntryId: string | null, limit: number): Promise<EntryPage>;
+  /** Members with the `shareFiles` ability; `Stale entry: …` when `expectedVersion` is not the entry's. */
+  putEntry(roomId: string, write: EntryWrite): Promise<Entry>;
+  /** Members with the `shareFiles` ability; resolves to how many went (unknown ids are skipped). */
+  deleteEntries(roomId: string, entryIds: string[]): Promise<number>;
+  /** Creator only; newest first, before `beforeSeq` (0: the newest); limit 1–200. */
+  activityLog(roomId: string, beforeSeq: number, limit: number): Promise<ActivityPage>;
 }

@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { RegisterPage, SignInPage } from './AccountPages';
+import { filesRoomOf } from './files/filesRoute';
 import { LandingPage } from './LandingPage';
 import { useLocation } from './navigation';
 
@@ -10,7 +11,8 @@ export function App() {
   const { pathname, hash } = useLocation();
   if (pathname === '/signin') return <SignInPage />;
   if (pathname === '/register') return <RegisterPage />;
-  if (!pathname.startsWith('/r/')) return <LandingPage />;
+  // The room and its Files page share one RoomPage, so moving between them keeps the session.
+  if (!pathname.startsWith('/r/') && !filesRoomOf(pathname)) return <LandingPage />;
   return (
     <Suspense fallback={<main className="notice" aria-busy="true" />}>
       <RoomPage pathname={pathname} hash={hash} />

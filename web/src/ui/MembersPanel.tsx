@@ -1,40 +1,42 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { MemberPresence } from '../chat/presence';
 import { ConfirmDialog } from './ConfirmDialog';
-import { useValue } from './hooks';
-import type { RoomSession } from './useRoomSession';
+
+export interface MembersSectionProps {
+  members: readonly MemberPresence[];
+  /** The creator's: a Kick button on everyone else, each asking first. */
+  canKick: boolean;
+  kick: (member: MemberPresence) => Promise<void>;
+  /** The member's device fingerprint (for this browser: its own device's); null while unknown. */
+  fingerprintOf: (member: MemberPresence) => string | null;
+}
 
 /**
- * Everyone in the room with their status in words (not colour alone): online, away or offline,
- * and the fingerprint of their device, which people compare out of band to know the server
- * handed out no keys of its own. The creator is marked for everyone; the creator alone gets a
- * Kick button on everyone else.
+ * Everyone in the room under their count, with their status in words (not colour alone): online,
+ * away or offline, and the fingerprint of their device, which people compare out of band to know
+ * the server handed out no keys of its own. The creator is marked for everyone; the creator alone
+ * gets a Kick button on everyone else.
  */
-export function MembersPanel({ session, id }: { session: RoomSession; id: string }) {
-  const members = useValue(session.presence.members);
-  const canKick = useValue(session.sync.isCreator);
-  const fingerprints = useValue(session.sync.roomKeys.fingerprints);
-  const own = useValue(session.sync.roomKeys.ownFingerprint);
+export function MembersSection({ members, canKick, kick, fingerprintOf }: MembersSectionProps) {
+  const id = useId();
   const [kicking, setKicking] = useState<MemberPresence | null>(null);
-  const fingerprintOf = (m: MemberPresence) => (m.isSelf ? own : fingerprints.get(m.memberId)) ?? null;
   return (
-    <section className="members-panel" id={id} aria-labelledby={`${id}-heading`}>
-      <h3 id={`${id}-heading`}>Members</h3>
-      <MemberItems members={members} labelledBy={`${id}-heading`} canKick={canKick} onKick={setKicking} fingerprintOf={fingerprintOf} />
+    <div className="members-section">
+      {/* The list is named "Members"; the heading adds how many. */}
+      <h2>
+        <span id={`${id}-name`}>Members</span>
+        {` (${members.length})`}
+      </h2>
+      <MemberItems members={members} labelledBy={`${id}-name`} canKick={canKick} onKick={setKicking} fingerprintOf={fingerprintOf} />
       {kicking && (
-        <ConfirmDialog
-          title={`Remove ${kicking.name}?`}
-          confirmLabel="Kick"
-          onConfirm={() => session.sync.access.kick(kicking.memberId)}
-          onClose={() => setKicking(null)}
-        >
+        <ConfirmDialog title={`Remove ${kicking.name}?`} confirmLabel="Kick" onConfirm={() => kick(kicking)} onClose={() => setKicking(null)}>
           <p>
             {kicking.name} is disconnected at once and their membership no longer opens this room. The room&apos;s key and
             invite link change with it: send the new link to anyone you still want to invite.
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </div>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
-import { parseRoomLocation } from '../rooms/links';
 import { ChatPane } from './chat/ChatPane';
+import { FilesPage } from './files/FilesPage';
+import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
 import { JoinRequests } from './JoinRequests';
 import { KeyWaitPage, WaitingPage } from './LobbyPages';
 import { PasswordPage } from './PasswordPage';
@@ -14,10 +15,12 @@ import { TopBar } from './TopBar';
 import { useRoomSession, type RoomSession } from './useRoomSession';
 
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
-  const place = parseRoomLocation(pathname, hash);
-  if (place.kind !== 'room') return <IncompleteLink />;
-  // Keyed by the room alone: a renewed link replaces the fragment while the room stays open.
-  return <Room key={place.roomId} roomId={place.roomId} linkSecret={place.linkSecret} />;
+  const route = useRoomRoute(pathname, hash);
+  if (route.kind === 'incomplete') return <IncompleteLink />;
+  if (route.kind === 'no-link') return <NoLinkSecretPage />;
+  // Keyed by the room alone: a renewed link replaces the fragment while the room stays open, and
+  // the room and its Files page share one session.
+  return <Room key={route.roomId} roomId={route.roomId} linkSecret={route.linkSecret} view={route.view} />;
 }
 
 function IncompleteLink() {
@@ -43,11 +46,11 @@ const FAILURES: [RegExp, string][] = [
   [/Invalid join key/, "This link does not open this room: part of it may be missing, or the room's creator has renewed it. Ask for a current link."],
 ];
 
-function Room({ roomId, linkSecret }: { roomId: string; linkSecret: Uint8Array }) {
+function Room({ roomId, linkSecret, view }: { roomId: string; linkSecret: Uint8Array; view: 'room' | 'files' }) {
   const { session, failure } = useRoomSession(roomId, linkSecret);
   if (failure) return <NoDeviceKeys message={failure} />;
   if (!session) return <main className="notice" aria-busy="true" />;
-  return <OpenOrClosed session={session} />;
+  return <OpenOrClosed session={session} view={view} />;
 }
 
 function NoDeviceKeys({ message }: { message: string }) {
@@ -74,7 +77,7 @@ function useRoomName(session: RoomSession): string {
  * explanation replaces all of it; while a protected room waits for its password, the password
  * page does; while this browser waits in the lobby, or for its first key, a waiting page.
  */
-function OpenOrClosed({ session }: { session: RoomSession }) {
+function OpenOrClosed({ session, view }: { session: RoomSession; view: 'room' | 'files' }) {
   const { sync } = session;
   const closed = useValue(sync.closed);
   const prompt = useValue(sync.protection.prompt);
@@ -85,7 +88,7 @@ function OpenOrClosed({ session }: { session: RoomSession }) {
   if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
   if (waiting) return <WaitingPage />;
   if (keyless && status === 'connecting') return <KeyWaitPage />;
-  return <RoomLayout session={session} />;
+  return view === 'files' ? <FilesPage session={session} /> : <RoomLayout session={session} />;
 }
 
 function RoomLayout({ session }: { session: RoomSession }) {
@@ -99,7 +102,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
   usePreventFileNavigation();
   return (
     <div className="room">
-      <TopBar sync={sync} roomId={session.roomId} roomName={roomName} />
+      <TopBar session={session} roomName={roomName} />
       {message && (
         <p role="alert" className="banner">
           {message}

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RoomSync, SyncStatus } from '../sync/roomSync';
+import type { SyncStatus } from '../sync/roomSync';
 import { AccountBar } from './AccountBar';
-import { RoomSettingsMenu } from './RoomSettingsMenu';
 import { useSharedLanguage, useValue } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
 import { ProtectionLock } from './PasswordPage';
 import { currentInviteLink } from './RoomControls';
+import { RoomMenu } from './RoomMenu';
+import type { RoomSession } from './useRoomSession';
 
 const STATUS_TEXT: Record<SyncStatus, string> = {
   connecting: 'Connecting…',
@@ -15,7 +16,8 @@ const STATUS_TEXT: Record<SyncStatus, string> = {
   failed: 'Disconnected',
 };
 
-export function TopBar({ sync, roomId, roomName }: { sync: RoomSync; roomId: string; roomName: string }) {
+export function TopBar({ session, roomName }: { session: RoomSession; roomName: string }) {
+  const { sync, roomId } = session;
   const status = useValue(sync.status);
   const online = useValue(sync.onlineCount);
   const isProtected = useValue(sync.protection.isProtected);
@@ -76,7 +78,6 @@ export function TopBar({ sync, roomId, roomName }: { sync: RoomSync; roomId: str
       <button type="button" onClick={() => void copy(currentInviteLink(sync, roomId), 'Invite link copied')}>
         Copy invite link
       </button>
-      <RoomSettingsMenu sync={sync} roomId={roomId} onDone={say} />
       <span className="feedback" aria-live="polite">
         {feedback}
       </span>
@@ -84,6 +85,7 @@ export function TopBar({ sync, roomId, roomName }: { sync: RoomSync; roomId: str
         {STATUS_TEXT[status]}
       </span>
       <AccountBar />
+      <RoomMenu session={session} onDone={say} />
     </header>
   );
 }

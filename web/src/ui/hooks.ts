@@ -4,7 +4,8 @@ import type * as Y from 'yjs';
 import type { Value } from '../sync/value';
 
 export function useValue<T>(value: Value<T>): T {
-  return useSyncExternalStore(value.subscribe, value.get);
+  // The same snapshot when rendering to markup, so components render in tests without a DOM.
+  return useSyncExternalStore(value.subscribe, value.get, value.get);
 }
 
 export const DEFAULT_LANGUAGE = 'plaintext';

@@ -3,10 +3,12 @@ import { ChatSync } from '../chat/chatSync';
 import { Presence } from '../chat/presence';
 import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
+import { FileManager } from '../files/manager/fileManager';
 import { FileTransfers } from '../files/fileTransfers';
 import { localProfile } from '../rooms/identity';
 import { defaultRoomName } from '../rooms/roomName';
 import { HubTransport } from '../sync/hubTransport';
+import { defaultMemberStore } from '../sync/memberStore';
 import { RoomSync } from '../sync/roomSync';
 
 export interface RoomSession {
@@ -15,6 +17,8 @@ export interface RoomSession {
   chat: ChatSync;
   presence: Presence;
   files: FileTransfers;
+  /** The room's file manager (the Files page); runs with the session, so uploads go on in the editor. */
+  fileManager: FileManager;
   /** The name the room shows until its creator names it (picked from the room id). */
   defaultName: string;
 }
@@ -28,13 +32,28 @@ function stopper(session: RoomSession, transport: HubTransport): () => void {
     session.chat.destroy();
     session.presence.destroy();
     session.files.destroy();
+    session.fileManager.destroy();
     void session.sync.destroy().then(() => transport.stop());
   };
 }
 
-/** The invite link follows renewals: the address bar shows the current one (a reload then still opens the room). */
-function followLink(sync: RoomSync): () => void {
-  return sync.link.text.subscribe((text) => history.replaceState(history.state, '', `${location.pathname}${location.search}#${text}`));
+/**
+ * The invite link follows renewals: the address bar shows the current one (a reload then still
+ * opens the room), and this browser keeps it for the room once it got in, so the Files page
+ * (whose address has no link) opens after a reload too.
+ */
+function followLink(sync: RoomSync, roomId: string): () => void {
+  const members = defaultMemberStore();
+  const keep = () => sync.membership.get() && members.saveLinkSecret(roomId, sync.link.secret);
+  const offLink = sync.link.text.subscribe((text) => {
+    keep();
+    if (location.pathname.startsWith('/r/')) history.replaceState(history.state, '', `${location.pathname}${location.search}#${text}`);
+  });
+  const offJoin = sync.membership.subscribe(keep);
+  return () => {
+    offLink();
+    offJoin();
+  };
 }
 
 /**
@@ -63,11 +82,16 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array): { sessio
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
       const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: () => profile });
       const mayShare = () => sync.access.abilities.get()?.shareFiles === true;
-      const files = new FileTransfers(new FileApi({ roomId, credentials: lastCredentials(sync.membership) }), mayShare);
-      const unfollow = followLink(sync);
+      const apiOptions = { roomId, credentials: lastCredentials(sync.membership) };
+      const api = new FileApi(apiOptions);
+      const files = new FileTransfers(api, mayShare);
+      const { membership, access } = sync;
+      const fileManager = new FileManager({ roomId, transport, keys, membership, abilities: access.abilities, api, apiOptions });
+      const unfollow = followLink(sync, roomId);
       sync.start();
       chat.start();
-      const running = { roomId, sync, chat, presence: new Presence(sync, chat), files, defaultName };
+      fileManager.start();
+      const running = { roomId, sync, chat, presence: new Presence(sync, chat), files, fileManager, defaultName };
       const stopAll = stopper(running, transport);
       stop = () => {
         unfollow();

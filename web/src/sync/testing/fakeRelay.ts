@@ -14,6 +14,7 @@ import type {
 import type { TransportEvents } from '../transport';
 import { GUEST, type Abilities } from '../../accounts/abilities';
 import { FakeChat } from './fakeChat';
+import { FakeEntries } from './fakeEntries';
 import { FakeKeys, hubError } from './fakeKeys';
 import { FakeTransport } from './fakeTransport';
 
@@ -75,6 +76,8 @@ export class FakeRelay extends FakeChat {
   /** Members who left for good (LeaveRoom). */
   readonly departed = new Set<string>();
   readonly keys: FakeKeys;
+  /** The room's file manager: entries, versions, deletes, the activity log. */
+  readonly entries: FakeEntries;
   private readonly tokens = new Map<string, Uint8Array>();
   private joinVerifier: Promise<Uint8Array>;
 
@@ -96,6 +99,13 @@ export class FakeRelay extends FakeChat {
       options.preKeyed ?? false,
       options.silentBeforeFirstKey ?? false,
     );
+    this.entries = new FakeEntries({
+      roomId,
+      creator: () => this.creatorId,
+      abilities: () => this.abilities,
+      checkEpoch: (method, envelope) => this.keys.checkEpoch(method, envelope),
+      send: (deliver) => this.fanOut(null, deliver),
+    });
   }
 
   /** Admitted members not kicked, departed or refused (the ones who count for keys). */
@@ -135,6 +145,7 @@ export class FakeRelay extends FakeChat {
       memberId = `member-${this.tokens.size + 1}`;
       this.keys.admit(memberId, request.device, request.linkProof);
       this.tokens.set(memberId, crypto.getRandomValues(new Uint8Array(16)));
+      this.entries.record(memberId, 'joined');
     }
     // New members wait while the lobby is on; one that joins again while waiting stays waiting.
     if ((!resumes && !showsCreatorToken && this.lobby) || this.waiting.has(memberId)) return this.wait(from, memberId, request.profile);
@@ -261,6 +272,7 @@ export class FakeRelay extends FakeChat {
     if (!this.currentMembers().has(memberId)) throw hubError('Kick', 'No such member in this room.');
     this.kicked.add(memberId);
     this.keys.ban(memberId);
+    this.entries.record(memberId, 'kicked');
     // Everyone hears it (the kicked member too, and the caller), then the kicked member is cut off.
     this.fanOut(null, (l) => l.memberKicked?.(this.roomId, memberId));
     this.fanOut(null, (l) => l.rotationNeeded?.(this.roomId), (c) => c.memberId !== memberId);
@@ -273,6 +285,7 @@ export class FakeRelay extends FakeChat {
     if (memberId === this.creatorId) throw hubError('LeaveRoom', 'The creator cannot leave; terminate the session instead.');
     this.departed.add(memberId);
     this.keys.rotationDue = true;
+    this.entries.record(memberId, 'left');
     this.fanOut(null, (l) => l.memberDeparted?.(this.roomId, memberId));
     for (const c of this.connections) if (c.memberId === memberId) c.joined = false;
     this.fanOut(null, (l) => l.rotationNeeded?.(this.roomId));

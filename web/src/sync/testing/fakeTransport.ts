@@ -1,6 +1,6 @@
 // The client end of FakeRelay: a RoomTransport over the in-memory relay, for unit tests only.
 // Calls resolve asynchronously, refuse while disconnected, and (but for JoinRoom) need a join first.
-import type { ChatAck, Envelope, Grant, JoinRequest, PushResult, Rotation } from '../protocol';
+import type { ChatAck, EntryWrite, Envelope, Grant, JoinRequest, PushResult, Rotation } from '../protocol';
 import type { ConnectionState, RoomTransport, TransportEvents } from '../transport';
 import type { FakeRelay } from './fakeRelay';
 
@@ -133,6 +133,22 @@ export class FakeTransport implements RoomTransport {
 
   leaveRoom() {
     return this.call(() => this.relay.leave(this));
+  }
+
+  listEntries(_roomId: string, afterEntryId: string | null, limit: number) {
+    return this.call(() => this.relay.entries.list(afterEntryId, limit));
+  }
+
+  putEntry(_roomId: string, write: EntryWrite) {
+    return this.call(() => this.relay.entries.put(this.memberId!, write));
+  }
+
+  deleteEntries(_roomId: string, entryIds: string[]) {
+    return this.call(() => this.relay.entries.delete(this.memberId!, entryIds));
+  }
+
+  activityLog(_roomId: string, beforeSeq: number, limit: number) {
+    return this.call(() => this.relay.entries.log(this.memberId!, beforeSeq, limit));
   }
 
   private async call<T>(work: () => T, needsJoin = true): Promise<Awaited<T>> {

@@ -2,13 +2,11 @@ import { useState, type DragEvent } from 'react';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import { typingText } from '../../chat/typing';
 import { useValue } from '../hooks';
-import { MembersPanel } from '../MembersPanel';
 import type { RoomSession } from '../useRoomSession';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { useStaged } from './useStaged';
 
-const MEMBERS_OPEN_KEY = 'parley.membersOpen';
 const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
 function TypingIndicator({ session }: { session: RoomSession }) {
@@ -23,24 +21,12 @@ function TypingIndicator({ session }: { session: RoomSession }) {
   );
 }
 
-/** The room's right pane: members, messages, who is typing, and the composer; files can be dropped anywhere on it. */
+/** The room's right pane: messages, who is typing, and the composer; files can be dropped anywhere on it. */
 export function ChatPane({ session }: { session: RoomSession }) {
   const { chat, files } = session;
   const staged = useStaged(files);
   const [dragging, setDragging] = useState(false);
-  const [membersOpen, setMembersOpen] = useState(() => localStorage.getItem(MEMBERS_OPEN_KEY) === '1');
-  const online = useValue(session.sync.onlineCount);
   const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
-
-  function toggleMembers() {
-    const next = !membersOpen;
-    setMembersOpen(next);
-    try {
-      localStorage.setItem(MEMBERS_OPEN_KEY, next ? '1' : '0');
-    } catch {
-      // storage blocked: the choice just is not remembered
-    }
-  }
 
   return (
     <section
@@ -64,11 +50,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
     >
       <header className="chat-header">
         <h2 id="chat-heading">Chat</h2>
-        <button type="button" className="small" aria-expanded={membersOpen} aria-controls={membersOpen ? "members" : undefined} onClick={toggleMembers}>
-          Members <span className="count">{online}</span>
-        </button>
       </header>
-      {membersOpen && <MembersPanel session={session} id="members" />}
       <MessageList chat={chat} files={files} />
       <TypingIndicator session={session} />
       <Composer chat={chat} staged={staged} shareFiles={shareFiles} />
