@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Client.Crypto;
+using Parley.Server.FileManager;
 using Parley.Server.Hosting;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Files;
 
-/// <summary>Encrypted attachments: chunked, resumable upload; streaming, range-capable download.</summary>
+/// <summary>Encrypted uploads (chat attachments, the file manager's files): chunked, resumable upload; streaming, range-capable download.</summary>
 public static class FilesApi
 {
     public sealed record Limits(long MaxFileBytes, int ChunkBytes, int MaxEnvelopeBytes, int MaxChatBytes);
@@ -18,11 +19,12 @@ public static class FilesApi
     public sealed record FileStatus(string FileId, long Size, int ChunkBytes, int ChunkCount, IReadOnlyList<int> Received,
         bool Complete, string Uploader, DateTime CreatedAt);
 
-    public sealed class Services(ParleyDb db, IBlobStore blobs, FilePolicy policy)
+    public sealed class Services(ParleyDb db, IBlobStore blobs, FilePolicy policy, RoomActivity activity)
     {
         public ParleyDb Db { get; } = db;
         public IBlobStore Blobs { get; } = blobs;
         public FilePolicy Policy { get; } = policy;
+        public RoomActivity Activity { get; } = activity;
     }
 
     public static void MapFilesApi(this IEndpointRouteBuilder app)
@@ -110,6 +112,9 @@ public static class FilesApi
     {
         if (await FindAsync(s.Db, roomId, fileId, http) is not { } file) return NoSuchFile();
         if (!file.Complete) return TypedResults.Problem("The file is still being uploaded.", statusCode: 409);
+        // A fetch from the first byte is a download; later ranges are the same download resuming or seeking.
+        if (http.Request.GetTypedHeaders().Range is not { } range || range.Ranges.Any(r => r.From == 0))
+            await s.Activity.RecordDownloadAsync(roomId, MemberAuth.Caller(http).Id, file.Id, http.RequestAborted);
         return TypedResults.Stream(new ChunkedContentStream(s.Blobs, file), "application/octet-stream",
             enableRangeProcessing: true);
     }
@@ -120,6 +125,8 @@ public static class FilesApi
         var (db, ct) = (s.Db, http.RequestAborted);
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
+        if (await db.Entries.AnyAsync(e => e.FileId == file.Id, ct))
+            return TypedResults.Problem("The file is in the room's files: delete its entry instead.", statusCode: 409);
         await db.DeleteFileAsync(s.Blobs, roomId, file.Id, ct);
         return TypedResults.NoContent();
     }
