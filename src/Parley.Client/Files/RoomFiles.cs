@@ -106,6 +106,8 @@ public sealed class RoomFiles(RoomSession session, FileTransfer transfer)
     public Task<ActivityPage> ActivityAsync(long beforeSeq = 0, int limit = 200, CancellationToken ct = default) =>
         session.Connection.InvokeAsync<ActivityPage>(HubNames.ActivityLog, session.RoomId, beforeSeq, limit, ct);
 
+    public Task<RoomUsage> UsageAsync(CancellationToken ct = default) => transfer.UsageAsync(ct);
+
     async Task<RoomEntry> PutAsync(EntryWrite write, CancellationToken ct) =>
         Open(await session.Connection.InvokeAsync<Entry>(HubNames.PutEntry, session.RoomId, write, ct));
 

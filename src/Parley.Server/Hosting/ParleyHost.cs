@@ -50,7 +50,7 @@ public static class ParleyHost
         builder.Services.AddScoped<ChatLog>();
         builder.Services.AddScoped<MemberAuth>();
         builder.Services.AddScoped<FilesApi.Services>();
-        builder.Services.AddSingleton<FilePolicy>();
+        builder.Services.AddScoped<FilePolicy>();
         builder.Services.AddScoped<FileEntries>();
         builder.Services.AddScoped<RoomActivity>();
         builder.Services.AddSingleton<IBlobStore, DiskBlobStore>();
