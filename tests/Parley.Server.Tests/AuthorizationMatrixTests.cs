@@ -27,12 +27,13 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         HubNames.ChatHistory, HubNames.ChatSince, HubNames.SetTyping, HubNames.Kick, HubNames.SetRoomPassword,
         HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate, HubNames.GrantKeys, HubNames.RotateKey,
         HubNames.SetRoomMeta, HubNames.SetHistoryVisible, HubNames.LeaveRoom,
+        HubNames.ListEntries, HubNames.PutEntry, HubNames.DeleteEntries, HubNames.ActivityLog,
     ];
 
     static readonly string[] CreatorOnlyMethods =
     [
         HubNames.Kick, HubNames.SetRoomPassword, HubNames.SetLobby, HubNames.DecideJoin, HubNames.Terminate,
-        HubNames.SetRoomMeta, HubNames.SetHistoryVisible,
+        HubNames.SetRoomMeta, HubNames.SetHistoryVisible, HubNames.ActivityLog,
     ];
 
     static string Expected(Role role, string method) => role switch
@@ -58,8 +59,9 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         return data;
     }
 
+    /// <param name="EntryId">A folder of the room's file manager, made by the creator.</param>
     sealed record Scene(NewRoom Room, RoomSession Creator, RoomSession Member, RoomSession Spare, HubConnection Caller,
-        RoomSession Acting) : IAsyncDisposable
+        RoomSession Acting, string EntryId) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -76,12 +78,14 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         var (member, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
         var (spare, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
         await creator.PushUpdateAsync(Encoding.UTF8.GetBytes("first"));
+        var folder = await creator.Connection.InvokeAsync<Entry>(HubNames.PutEntry, room.RoomId,
+            new EntryWrite(null, null, creator.Encrypt(EnvelopeKind.FileMeta, Encoding.UTF8.GetBytes("{}")), 0));
         var outsider = RoomSession.Connect(server);
         await outsider.StartAsync();
         if (role == Role.KickedMember) await creator.KickAsync(member.MemberId);
         var acting = role == Role.Creator ? creator : member;
         var caller = role switch { Role.Creator => creator.Connection, Role.Outsider => outsider, _ => member.Connection };
-        return new Scene(room, creator, member, spare, caller, acting);
+        return new Scene(room, creator, member, spare, caller, acting, folder.EntryId);
     }
 
     static Task Call(Scene s, string method)
@@ -89,6 +93,7 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         var roomId = s.Room.RoomId;
         // Envelopes made with the real key by a member: only authorization can stop them.
         var envelope = s.Acting.Encrypt(EnvelopeKind.DocUpdate, Encoding.UTF8.GetBytes("x"));
+        var meta = s.Acting.Encrypt(EnvelopeKind.FileMeta, Encoding.UTF8.GetBytes("{}"));
         return method switch
         {
             HubNames.FetchUpdates => s.Caller.InvokeAsync<UpdatePage>(method, roomId, 0L),
@@ -114,6 +119,10 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
             HubNames.SetRoomMeta => s.Caller.InvokeAsync(method, roomId, s.Acting.Keys.SealMeta("a name")),
             HubNames.SetHistoryVisible => s.Caller.InvokeAsync(method, roomId, false),
             HubNames.LeaveRoom => s.Caller.InvokeAsync(method, roomId),
+            HubNames.ListEntries => s.Caller.InvokeAsync<EntryPage>(method, roomId, null, 10),
+            HubNames.PutEntry => s.Caller.InvokeAsync<Entry>(method, roomId, new EntryWrite(null, null, meta, 0)),
+            HubNames.DeleteEntries => s.Caller.InvokeAsync<int>(method, roomId, new[] { s.EntryId }),
+            HubNames.ActivityLog => s.Caller.InvokeAsync<ActivityPage>(method, roomId, 0L, 10),
             _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }
@@ -129,11 +138,13 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
 
         Assert.Contains(expected, outcome);
         if (expected == Ok || expected == "Not waiting") return;
-        // A refused call changed nothing: the room is there, open, no lobby, its one update, the spare member in.
+        // A refused call changed nothing: the room is there, open, no lobby, its one update and its one entry, the spare member in.
         var (probe, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, scene.Room.RoomId, scene.Room.LinkSecret,
             scene.Spare.Credentials);
+        var entries = await probe.Connection.InvokeAsync<EntryPage>(HubNames.ListEntries, scene.Room.RoomId, null, 10);
         await probe.DisposeAsync();
         Assert.Single(catchup.Updates);
+        Assert.Equal([scene.EntryId], entries.Entries.Select(e => e.EntryId));
         Assert.False(probe.PasswordProtected);
         Assert.False(probe.Lobby);
         Assert.True(probe.HistoryVisible);
@@ -226,6 +237,11 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
     [InlineData(Account.SignedIn, "POST files", "201")]
     [InlineData(Account.Guest, HubNames.SetRoomPassword, "Sign in to protect a room with a password.")]
     [InlineData(Account.SignedIn, HubNames.SetRoomPassword, Ok)]
+    [InlineData(Account.Guest, HubNames.PutEntry, "Sign in to share files.")]
+    [InlineData(Account.SignedIn, HubNames.PutEntry, Ok)]
+    [InlineData(Account.Guest, HubNames.DeleteEntries, "Sign in to share files.")]
+    [InlineData(Account.SignedIn, HubNames.DeleteEntries, Ok)]
+    [InlineData(Account.Guest, HubNames.ListEntries, Ok)]
     public async Task Guest_or_signed_in_creator_has_the_expected_outcome(Account account, string action, string expected)
     {
         var server = accounts.Server.BaseUri;
@@ -240,20 +256,27 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
 
         Assert.Equal(expected, await AttemptAsync(creator, http, action));
         if (expected is Ok or "201") return;
-        // Refused, and nothing changed: no file, and the room still lets a newcomer in without a password.
+        // Refused, and nothing changed: no file, no entry, and the room still lets a newcomer in without a password.
         var (probe, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
         await probe.DisposeAsync();
         Assert.False(probe.PasswordProtected);
         Assert.Equal(0, await accounts.CountRowsAsync("Files", room.RoomId));
+        Assert.Equal(0, await accounts.CountRowsAsync("Entries", room.RoomId));
     }
 
     static async Task<string> AttemptAsync(RoomSession creator, HttpClient http, string action)
     {
         try
         {
-            if (action == HubNames.SetRoomPassword) await creator.SetRoomPasswordAsync("a long enough password");
-            else await creator.Files(http).CreateAsync(10);
-            return action == HubNames.SetRoomPassword ? Ok : "201";
+            var files = creator.RoomFiles(http);
+            switch (action)
+            {
+                case HubNames.SetRoomPassword: await creator.SetRoomPasswordAsync("a long enough password"); return Ok;
+                case HubNames.PutEntry: await files.CreateFolderAsync(["docs"]); return Ok;
+                case HubNames.DeleteEntries: await files.DeleteAsync(["NoSuchEntryAAAAAAAAAAA"]); return Ok;
+                case HubNames.ListEntries: await files.ListAllAsync(); return Ok;
+                default: await creator.Files(http).CreateAsync(10); return "201";
+            }
         }
         catch (HubException e) { return e.Message[(e.Message.IndexOf("HubException: ", StringComparison.Ordinal) + 14)..]; }
         catch (HttpRequestException e)

@@ -103,6 +103,8 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         await alice.PushUpdateAsync(Text("more code"));
         await bob.SendChatAsync("c1", Text("chat"));
         var file = await bob.Files(http).UploadAsync(new GeneratedContent(1500, 1), 1500);
+        var entry = await bob.RoomFiles(http).UploadAsync(["notes.txt"], new GeneratedContent(2500, 2), 2500);
+        await bob.RoomFiles(http).CreateFolderAsync(["docs"]);
         Assert.NotEqual(0, await RowsOfRoomAsync(room.RoomId));
 
         await alice.TerminateAsync();
@@ -114,6 +116,8 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains("This session has ended", rejoin.Message);
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
             bob.Files(http).StatusAsync(file.FileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
+            bob.Files(http).StatusAsync(entry.Entry.FileId!))).StatusCode);
     }
 
     /// <summary>Rows anywhere in the database that belong to the room (by room id or by its files).</summary>
@@ -127,6 +131,7 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
                      "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM Entries WHERE RoomId = $r", "SELECT COUNT(*) FROM Activity WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",
                  })
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Client.Protocol;
@@ -102,5 +103,31 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (erinAgain, _) = await KnockAsync(room, "Erin", erin.Credentials);
         await using var _e2 = erinAgain;
         Assert.True(erinAgain.Waiting);
+    }
+
+    [Fact]
+    public async Task Someone_waiting_in_the_lobby_or_refused_gets_nothing_from_the_file_api_until_admitted()
+    {
+        var (room, alice, _) = await LobbyRoomAsync();
+        await using var _a = alice;
+        using var http = fixture.Server.CreateHttpClient();
+        var file = await alice.Files(http).UploadAsync(new GeneratedContent(100, 1), 100);
+        var (bob, _) = await KnockAsync(room, "Bob");
+        var (carol, _) = await KnockAsync(room, "Carol");
+        await using var _b = bob;
+        await using var _c = carol;
+        await alice.DecideJoinAsync(carol.MemberId, admit: false);
+
+        foreach (var outside in new[] { bob, carol })
+        {
+            var files = outside.Files(http);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(file.FileId))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.CreateAsync(10))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.UsageAsync())).StatusCode);
+        }
+        Assert.Equal(1, await fixture.CountRowsAsync("Files", room.RoomId));
+
+        await alice.DecideJoinAsync(bob.MemberId, admit: true);
+        Assert.True((await bob.Files(http).StatusAsync(file.FileId)).Complete);
     }
 }

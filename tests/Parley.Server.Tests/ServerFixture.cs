@@ -43,13 +43,17 @@ public class ServerFixture : IAsyncLifetime
     }
 
     /// <summary>Rows of a table in the server's database (read beside the running server), of one room when given.</summary>
-    public async Task<long> CountRowsAsync(string table, string? roomId = null)
+    public Task<long> CountRowsAsync(string table, string? roomId = null) =>
+        roomId is null ? CountAsync($"SELECT COUNT(*) FROM {table}") : CountAsync($"SELECT COUNT(*) FROM {table} WHERE RoomId = $p0", roomId);
+
+    /// <summary>A count from the server's database; <c>$p0</c>, <c>$p1</c>… in the SQL stand for <paramref name="values"/>.</summary>
+    public async Task<long> CountAsync(string sql, params object[] values)
     {
         await using var db = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "parley.db")};Mode=ReadOnly");
         await db.OpenAsync();
         await using var count = db.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM {table}" + (roomId is null ? "" : " WHERE RoomId = $room");
-        if (roomId is not null) count.Parameters.AddWithValue("$room", roomId);
+        count.CommandText = sql;
+        for (var i = 0; i < values.Length; i++) count.Parameters.AddWithValue($"$p{i}", values[i]);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 

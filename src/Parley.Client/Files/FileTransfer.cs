@@ -8,6 +8,9 @@ namespace Parley.Client.Files;
 
 public sealed record UploadedFile(string FileId, byte[] Key, long Size);
 
+/// <summary>What a room's uploads hold against its limits (plaintext bytes).</summary>
+public sealed record RoomUsage(long UsedBytes, long MaxRoomBytes, long MaxFileBytes);
+
 public sealed record FileStatus(string FileId, long Size, int ChunkBytes, int ChunkCount, IReadOnlyList<int> Received,
     bool Complete, string Uploader, DateTime CreatedAt);
 
@@ -98,6 +101,14 @@ public sealed class FileTransfer(HttpClient http, string roomId, MemberCredentia
         using var request = Request(HttpMethod.Get, $"{Files}/{fileId}");
         using var response = await SendAsync(request, ct);
         return (await response.Content.ReadFromJsonAsync<FileStatus>(ct))!;
+    }
+
+    /// <summary>The room's uploads against its limits, to say "too large" before an upload starts.</summary>
+    public async Task<RoomUsage> UsageAsync(CancellationToken ct = default)
+    {
+        using var request = Request(HttpMethod.Get, $"/api/rooms/{roomId}/usage");
+        using var response = await SendAsync(request, ct);
+        return (await response.Content.ReadFromJsonAsync<RoomUsage>(ct))!;
     }
 
     public async Task DeleteAsync(string fileId, CancellationToken ct = default)

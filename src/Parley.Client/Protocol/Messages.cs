@@ -123,6 +123,7 @@ public static class EnvelopeKind
     public const string MemberProfile = "member-profile";
     public const string RoomLink = "room-link";
     public const string RoomMeta = "room-meta";
+    public const string FileMeta = "file-meta";
 }
 
 /// <summary>Hub method and event names, shared by server, .NET client and tests.</summary>
@@ -149,6 +150,10 @@ public static class HubNames
     public const string SetRoomMeta = nameof(SetRoomMeta);
     public const string SetHistoryVisible = nameof(SetHistoryVisible);
     public const string LeaveRoom = nameof(LeaveRoom);
+    public const string ListEntries = nameof(ListEntries);
+    public const string PutEntry = nameof(PutEntry);
+    public const string DeleteEntries = nameof(DeleteEntries);
+    public const string ActivityLog = nameof(ActivityLog);
 
     public const string DocUpdate = nameof(DocUpdate);
     public const string Awareness = nameof(Awareness);
@@ -169,4 +174,6 @@ public static class HubNames
     public const string RoomMetaChanged = nameof(RoomMetaChanged);
     public const string HistoryVisibilityChanged = nameof(HistoryVisibilityChanged);
     public const string MemberDeparted = nameof(MemberDeparted);
+    public const string EntriesChanged = nameof(EntriesChanged);
+    public const string EntriesDeleted = nameof(EntriesDeleted);
 }

@@ -40,6 +40,7 @@ public sealed partial class RoomSession : IAsyncDisposable
         RoomId = roomId;
         keys = new SessionKeys(roomId, device, secrets);
         OnKeyEvents(connection);
+        OnFileEvents(connection);
         connection.On<string, StoredUpdate>(HubNames.DocUpdate, OnDocUpdate);
         connection.On<string, string, Envelope>(HubNames.Awareness, (room, sender, envelope) =>
         {

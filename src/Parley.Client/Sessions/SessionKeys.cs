@@ -104,12 +104,10 @@ public sealed class SessionKeys(string roomId, DeviceIdentity device, RoomSecret
 
     void Add(int epoch, byte[] key)
     {
-        lock (gate)
-        {
-            ring.Add(epoch, key);
-            if (epoch == Epoch) keyed.TrySetResult();
-        }
+        lock (gate) ring.Add(epoch, key);
+        // The room's name and links first: whoever waits for the key reads them as soon as it is released.
         ReadHeldRoomEnvelopes();
+        lock (gate) if (epoch == Epoch) keyed.TrySetResult();
     }
 
     /// <summary>The grants this member makes for a joiner whose link proof holds; none when it does not.</summary>

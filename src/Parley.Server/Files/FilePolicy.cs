@@ -1,24 +1,56 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Files;
 
 /// <summary>
-/// Who may attach what: the one place for it. Members the access policy lets share files may
-/// attach files up to the size limit.
+/// Who may upload what: the one place for it. Members the access policy lets share files may
+/// upload files up to the per-file limit, while all the uploads of the room (attachments, the file
+/// manager's files, unfinished uploads) stay within the per-room limit.
 /// </summary>
-public sealed class FilePolicy(IOptions<ParleyOptions> options, AccessPolicy access)
+public sealed class FilePolicy(IOptions<ParleyOptions> options, AccessPolicy access, ParleyDb db)
 {
-    public sealed record Refusal(string Message, int Status);
+    /// <param name="Title">Which rule refused: the ProblemDetails title.</param>
+    public sealed record Refusal(string Title, string Message, int Status);
 
     public long MaxFileBytes => options.Value.MaxFileBytes;
+    public long MaxRoomBytes => options.Value.MaxRoomBytes;
 
-    /// <returns>Why the member may not attach this file, or null when they may.</returns>
-    public Refusal? Check(Member member, long size) =>
-        !access.For(member).ShareFiles ? new(AccessPolicy.SignInToShareFiles, StatusCodes.Status403Forbidden)
-        : size < 0 ? new("A file's size cannot be negative.", StatusCodes.Status400BadRequest)
-        : size > MaxFileBytes ? new($"The file is {size:N0} bytes; the limit is {MaxFileBytes:N0} bytes.", StatusCodes.Status413PayloadTooLarge)
+    /// <summary>Plaintext bytes of every upload of the room, finished or not.</summary>
+    public Task<long> UsedBytesAsync(string roomId, CancellationToken ct) =>
+        db.Files.Where(f => f.RoomId == roomId).SumAsync(f => f.Size, ct);
+
+    /// <returns>Why the member may not upload a file of this size, or null when they may.</returns>
+    public Refusal? Check(Member uploader, long size) =>
+        !access.For(uploader).ShareFiles ? new("Sign in to share files", AccessPolicy.SignInToShareFiles, StatusCodes.Status403Forbidden)
+        : size < 0 ? new("Invalid size", "A file's size cannot be negative.", StatusCodes.Status400BadRequest)
+        : size > MaxFileBytes ? TooLarge("File too large",
+            $"The file is {Bytes(size)}: {Bytes(size - MaxFileBytes)} over the per-file limit (the limit is {Bytes(MaxFileBytes)}).")
         : null;
+
+    /// <summary>Stores the new file's row (which <see cref="Check"/> let through) when the room has room for it; otherwise stores nothing.</summary>
+    /// <returns>Why the file was refused, or null when it was stored.</returns>
+    public async Task<Refusal?> StoreAsync(FileRow file, CancellationToken ct)
+    {
+        // One statement sums the room's uploads and inserts, so uploads started at the same moment
+        // cannot together pass the room's limit.
+        var stored = await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "Files" ("Id", "RoomId", "UploaderId", "Size", "ChunkCount", "Complete", "CreatedAt")
+            SELECT {file.Id}, {file.RoomId}, {file.UploaderId}, {file.Size}, {file.ChunkCount}, {file.Complete}, {file.CreatedAt}
+            WHERE (SELECT COALESCE(SUM("Size"), 0) FROM "Files" WHERE "RoomId" = {file.RoomId}) + {file.Size} <= {MaxRoomBytes}
+            """, ct);
+        if (stored == 1) return null;
+        var used = await UsedBytesAsync(file.RoomId, ct);
+        return TooLarge("Room storage full", $"This room's uploads hold {used.ToString("N0", CultureInfo.InvariantCulture)} of its {Bytes(MaxRoomBytes)}, " +
+            $"so a file of {Bytes(file.Size)} is {Bytes(used + file.Size - MaxRoomBytes)} over the per-room limit ({Bytes(Math.Max(0, MaxRoomBytes - used))} left).");
+    }
+
+    static Refusal TooLarge(string title, string message) => new(title, message, StatusCodes.Status413PayloadTooLarge);
+
+    static string Bytes(long count) => count == 1 ? "1 byte" : count.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
 }

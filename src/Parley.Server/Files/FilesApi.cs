@@ -3,32 +3,39 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Client.Crypto;
+using Parley.Server.FileManager;
 using Parley.Server.Hosting;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Files;
 
-/// <summary>Encrypted attachments: chunked, resumable upload; streaming, range-capable download.</summary>
+/// <summary>
+/// Encrypted uploads (chat attachments, the file manager's files): chunked, resumable upload;
+/// streaming, range-capable download; the room's usage against its quotas.
+/// </summary>
 public static class FilesApi
 {
-    public sealed record Limits(long MaxFileBytes, int ChunkBytes, int MaxEnvelopeBytes, int MaxChatBytes);
+    public sealed record Limits(long MaxFileBytes, int ChunkBytes, int MaxEnvelopeBytes, int MaxChatBytes, long MaxRoomBytes);
+    public sealed record Usage(long UsedBytes, long MaxRoomBytes, long MaxFileBytes);
     public sealed record CreateFileRequest(long Size);
     public sealed record CreatedFile(string FileId, int ChunkBytes, int ChunkCount);
     public sealed record FileStatus(string FileId, long Size, int ChunkBytes, int ChunkCount, IReadOnlyList<int> Received,
         bool Complete, string Uploader, DateTime CreatedAt);
 
-    public sealed class Services(ParleyDb db, IBlobStore blobs, FilePolicy policy)
+    public sealed class Services(ParleyDb db, IBlobStore blobs, FilePolicy policy, RoomActivity activity)
     {
         public ParleyDb Db { get; } = db;
         public IBlobStore Blobs { get; } = blobs;
         public FilePolicy Policy { get; } = policy;
+        public RoomActivity Activity { get; } = activity;
     }
 
     public static void MapFilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/limits", (IOptions<ParleyOptions> o) => TypedResults.Ok(new Limits(
-            o.Value.MaxFileBytes, FileLayout.ChunkBytes, o.Value.MaxEnvelopeBytes, o.Value.MaxChatBytes)));
+            o.Value.MaxFileBytes, FileLayout.ChunkBytes, o.Value.MaxEnvelopeBytes, o.Value.MaxChatBytes, o.Value.MaxRoomBytes)));
+        app.MapGet("/api/rooms/{roomId}/usage", RoomUsage).AddEndpointFilter<MemberAuth>();
 
         var files = app.MapGroup("/api/rooms/{roomId}/files").AddEndpointFilter<MemberAuth>();
         files.MapPost("/", Create);
@@ -44,17 +51,18 @@ public static class FilesApi
         HttpContext http, Services s, TimeProvider clock)
     {
         var member = MemberAuth.Caller(http);
-        if (s.Policy.Check(member, request.Size) is { } refusal)
-            return TypedResults.Problem(refusal.Message, statusCode: refusal.Status);
+        if (s.Policy.Check(member, request.Size) is { } refused) return Refused(refused);
         var file = new FileRow
         {
             Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
             ChunkCount = FileLayout.ChunkCount(request.Size), CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        s.Db.Files.Add(file);
-        await s.Db.SaveChangesAsync(http.RequestAborted);
+        if (await s.Policy.StoreAsync(file, http.RequestAborted) is { } refusal) return Refused(refusal);
         return TypedResults.Created($"/api/rooms/{roomId}/files/{file.Id}", new CreatedFile(file.Id, FileLayout.ChunkBytes, file.ChunkCount));
     }
+
+    static async Task<Ok<Usage>> RoomUsage(string roomId, Services s, CancellationToken ct) =>
+        TypedResults.Ok(new Usage(await s.Policy.UsedBytesAsync(roomId, ct), s.Policy.MaxRoomBytes, s.Policy.MaxFileBytes));
 
     static async Task<Results<Ok<FileStatus>, ProblemHttpResult>> Status(string roomId, string fileId, HttpContext http,
         Services s)
@@ -110,6 +118,9 @@ public static class FilesApi
     {
         if (await FindAsync(s.Db, roomId, fileId, http) is not { } file) return NoSuchFile();
         if (!file.Complete) return TypedResults.Problem("The file is still being uploaded.", statusCode: 409);
+        // A fetch from the first byte is a download; later ranges are the same download resuming or seeking.
+        if (http.Request.GetTypedHeaders().Range is not { } range || range.Ranges.Any(r => r.From == 0))
+            await s.Activity.RecordDownloadAsync(roomId, MemberAuth.Caller(http).Id, file.Id, http.RequestAborted);
         return TypedResults.Stream(new ChunkedContentStream(s.Blobs, file), "application/octet-stream",
             enableRangeProcessing: true);
     }
@@ -120,6 +131,8 @@ public static class FilesApi
         var (db, ct) = (s.Db, http.RequestAborted);
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
+        if (await db.Entries.AnyAsync(e => e.FileId == file.Id, ct))
+            return TypedResults.Problem("The file is in the room's files: delete its entry instead.", statusCode: 409);
         await db.DeleteFileAsync(s.Blobs, roomId, file.Id, ct);
         return TypedResults.NoContent();
     }
@@ -129,6 +142,9 @@ public static class FilesApi
         var files = tracked ? db.Files : db.Files.AsNoTracking();
         return files.SingleOrDefaultAsync(f => f.Id == fileId && f.RoomId == roomId, http.RequestAborted);
     }
+
+    static ProblemHttpResult Refused(FilePolicy.Refusal refusal) =>
+        TypedResults.Problem(refusal.Message, statusCode: refusal.Status, title: refusal.Title);
 
     static ProblemHttpResult NoSuchFile() => TypedResults.Problem("No such file in this room.", statusCode: 404);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Parley.Server.Accounts;
 using Parley.Server.Chat;
 using Parley.Server.Cleanup;
+using Parley.Server.FileManager;
 using Parley.Server.Files;
 using Parley.Server.Keys;
 using Parley.Server.Rooms;
@@ -49,7 +50,9 @@ public static class ParleyHost
         builder.Services.AddScoped<ChatLog>();
         builder.Services.AddScoped<MemberAuth>();
         builder.Services.AddScoped<FilesApi.Services>();
-        builder.Services.AddSingleton<FilePolicy>();
+        builder.Services.AddScoped<FilePolicy>();
+        builder.Services.AddScoped<FileEntries>();
+        builder.Services.AddScoped<RoomActivity>();
         builder.Services.AddSingleton<IBlobStore, DiskBlobStore>();
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton<ChatWriter>();

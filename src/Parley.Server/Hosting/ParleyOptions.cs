@@ -22,6 +22,9 @@ public sealed class ParleyOptions
     /// <summary>Largest file (plaintext bytes) that may be attached.</summary>
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>Most plaintext bytes all the uploads of one room may hold together (attachments, file manager, unfinished uploads).</summary>
+    [Range(1, long.MaxValue)] public long MaxRoomBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
     /// <summary>An upload neither completed nor cancelled this long after it started is deleted.</summary>
     public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(24);
 

@@ -15,7 +15,6 @@ namespace Parley.Server.Keys;
 public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules rules, IHubContext<RoomHub> hub)
 {
     public const int MaxGrantsPerCall = 1000;
-    public const int MaxMetaBytes = 4096;
 
     /// <summary>What a joining member learns about keys.</summary>
     /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
@@ -138,9 +137,8 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
 
     void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
     {
-        rules.Check(envelope);
+        rules.CheckMeta(envelope, kind);
         if (envelope.Epoch != epoch) throw new HubException($"Stale key epoch: the {kind} envelope must be of epoch {epoch}.");
-        if (envelope.Ciphertext.Length > MaxMetaBytes) throw new HubException($"Envelope too large: a {kind} envelope is at most {MaxMetaBytes} bytes.");
     }
 
     /// <summary>A room-meta envelope for SetRoomMeta: of the current epoch, small.</summary>

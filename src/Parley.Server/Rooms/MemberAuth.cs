@@ -36,7 +36,9 @@ public sealed class MemberAuth(ParleyDb db) : IEndpointFilter
         try { token = Base64Url.Decode(tokenText); }
         catch (FormatException) { return null; }
         var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == roomId, ct);
-        return member is { KickedAt: null, DepartedAt: null } && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)
+        // Admitted only: a lobby guest (waiting or refused) is no member of the room's files either.
+        return member is { KickedAt: null, DepartedAt: null, Admission: MemberAdmission.Admitted }
+               && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)
             ? member
             : null;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Client.Protocol;
 using Parley.Server.Accounts;
+using Parley.Server.FileManager;
 using Parley.Server.Keys;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -10,7 +11,8 @@ namespace Parley.Server.Rooms;
 
 /// <summary>The creator's powers over a room (removing a member, settings, ending the session), and a member leaving it.</summary>
 public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence presence, RoomPasswords passwords,
-    RoomKeys keys, IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log, MemberAccounts accounts)
+    RoomKeys keys, IHubContext<RoomHub> hub, TimeProvider clock, ILogger<RoomControl> log, MemberAccounts accounts,
+    RoomActivity activity)
 {
     // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
     static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
@@ -28,6 +30,8 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
         var kicked = await db.Members.Where(m => m.Id == memberId && m.RoomId == roomId && m.KickedAt == null && m.DepartedAt == null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.KickedAt, clock.GetUtcNow().UtcDateTime), ct);
         if (kicked == 0) throw new HubException("No such member in this room.");
+        // The log names who was removed; only the creator removes anyone.
+        await activity.RecordAsync(roomId, memberId!, ActivityAction.Kicked, ct);
         await ShutOutAsync(roomId, memberId!, HubNames.MemberKicked, RoomMembers.Removed, ct);
         log.LogInformation("Member {MemberId} was removed from room {RoomId}", memberId, roomId);
     }
@@ -36,8 +40,9 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
     {
         var creator = await db.Rooms.Where(r => r.Id == roomId).Select(r => r.CreatorId).SingleOrDefaultAsync(ct);
         if (creator == callerId) throw new HubException("The creator cannot leave; terminate the session instead.");
-        await db.Members.Where(m => m.Id == callerId && m.RoomId == roomId)
+        var left = await db.Members.Where(m => m.Id == callerId && m.RoomId == roomId && m.DepartedAt == null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.DepartedAt, clock.GetUtcNow().UtcDateTime), ct);
+        if (left == 1) await activity.RecordAsync(roomId, callerId, ActivityAction.Left, ct);
         await ShutOutAsync(roomId, callerId, HubNames.MemberDeparted, RoomMembers.Departed, ct);
     }
 
@@ -97,6 +102,7 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
             .Where(m => m.Id == memberId && m.RoomId == roomId && m.Admission == MemberAdmission.Waiting && m.KickedAt == null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.Admission, admit ? MemberAdmission.Admitted : MemberAdmission.Refused), ct);
         if (decided == 0) throw new HubException("Not waiting: nobody by that id is waiting to join.");
+        if (admit) await activity.RecordAsync(roomId, memberId!, ActivityAction.Joined, ct);
         await hub.Clients.Group(RoomHub.WaitingGroupOf(roomId, memberId!)).SendAsync(HubNames.JoinDecided, roomId, admit, ct);
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Client.Protocol;
+using Parley.Server.FileManager;
 using Parley.Server.Keys;
 using Parley.Server.Storage;
 
@@ -11,7 +12,7 @@ namespace Parley.Server.Rooms;
 /// Admits callers who hold the link (and the password, and the creator's nod when the lobby is
 /// on), and lets a returning browser resume as the same member.
 /// </summary>
-public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock)
+public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock, RoomActivity activity)
 {
     public const string Removed = "You were removed from this room.";
     public const string Ended = "This session has ended.";
@@ -101,6 +102,8 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         if (request.Profile is { } profile) SetProfile(member, profile);
         db.Members.Add(member);
         await db.SaveChangesAsync(ct);
+        // A lobby guest is logged as joined only once the creator admits them.
+        if (!waits) await activity.RecordAsync(room.Id, member.Id, ActivityAction.Joined, ct);
         return new Admission(room, member.Id, token, waits ? RequestOf(member) : null);
     }
 

@@ -19,6 +19,8 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbCon
     public DbSet<FileRow> Files => Set<FileRow>();
     public DbSet<FileChunkRow> FileChunks => Set<FileChunkRow>();
     public DbSet<Keys.GrantRow> Grants => Set<Keys.GrantRow>();
+    public DbSet<FileManager.EntryRow> Entries => Set<FileManager.EntryRow>();
+    public DbSet<FileManager.ActivityRow> Activity => Set<FileManager.ActivityRow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

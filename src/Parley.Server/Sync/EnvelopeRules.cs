@@ -13,6 +13,16 @@ public sealed class EnvelopeRules(IOptions<ParleyOptions> options)
 
     public void CheckChat(Envelope? envelope) => Check(envelope, options.Value.MaxChatBytes);
 
+    /// <summary>Largest ciphertext of the small envelopes that describe something (room-link, room-meta, file-meta).</summary>
+    public const int MaxMetaBytes = 4096;
+
+    public void CheckMeta(Envelope? envelope, string kind)
+    {
+        Check(envelope);
+        if (envelope!.Ciphertext.Length > MaxMetaBytes)
+            throw new HubException($"Envelope too large: a {kind} envelope is at most {MaxMetaBytes} bytes.");
+    }
+
     static void Check(Envelope? envelope, int limit)
     {
         if (envelope is null) throw new HubException("Malformed envelope: missing.");

@@ -250,6 +250,97 @@ namespace Parley.Server.Storage.Migrations
                     b.ToTable("ChatMessages");
                 });
 
+            modelBuilder.Entity("Parley.Server.FileManager.ActivityRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RoomId", "Seq");
+
+                    b.ToTable("Activity", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Server.FileManager.EntryRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("MetaCiphertext")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("MetaEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MetaIv")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RoomId", "EntryId");
+
+                    b.HasIndex("FileId")
+                        .IsUnique();
+
+                    b.ToTable("Entries", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Server.Files.FileChunkRow", b =>
                 {
                     b.Property<string>("FileId")
@@ -592,6 +683,29 @@ namespace Parley.Server.Storage.Migrations
 
             modelBuilder.Entity("Parley.Server.Chat.ChatMessageRow", b =>
                 {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.FileManager.ActivityRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithMany()
+                        .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.FileManager.EntryRow", b =>
+                {
+                    b.HasOne("Parley.Server.Files.FileRow", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.NoAction);
+
                     b.HasOne("Parley.Server.Rooms.Room", null)
                         .WithMany()
                         .HasForeignKey("RoomId")
