@@ -3,7 +3,7 @@
 // under the room key with the writing member as sender, so the server cannot move a name from one
 // member's entry to another's or replay it into another room or kind.
 import { fromBase64Url, type Envelope, type RoomKeyRing } from '../../crypto';
-import { nameProblem } from './names';
+import { nameProblem, safePath } from './names';
 
 export interface FileMeta {
   kind: 'file' | 'folder';
@@ -42,8 +42,10 @@ export function encodeFileMeta(meta: FileMeta): Uint8Array {
 }
 
 /**
- * Reads a meta another member wrote; throws on anything the protocol does not allow. Names are
- * checked as writers must check them, so the tree never shows a name that could not be written.
+ * Reads a meta another member wrote; throws on anything the protocol does not allow. A path that a
+ * careless or hostile writer filled with `..`, slashes, drive letters or control characters is cut
+ * down to its ordinary names (`["..", "..", "evil.txt"]` reads as `["evil.txt"]`), so the tree and
+ * every zip show only names that could have been written; nothing of it survives: unreadable.
  */
 export function decodeFileMeta(bytes: Uint8Array): FileMeta {
   const raw = JSON.parse(decoder.decode(bytes)) as unknown;
@@ -52,13 +54,14 @@ export function decodeFileMeta(bytes: Uint8Array): FileMeta {
   if (m.v !== 1) throw new Error('Unknown file-meta version');
   if (m.kind !== 'file' && m.kind !== 'folder') throw new Error('Unknown entry kind');
   const path = m.path;
-  if (!Array.isArray(path) || path.length === 0 || path.length > MAX_DEPTH) throw new Error('Malformed path');
-  for (const name of path) if (typeof name !== 'string' || nameProblem(name)) throw new Error('Malformed name in the path');
-  if (m.kind === 'folder') return folderMeta(path as string[]);
+  if (!Array.isArray(path) || path.some((name) => typeof name !== 'string')) throw new Error('Malformed path');
+  const names = safePath(path as string[]);
+  if (names.length === 0 || names.length > MAX_DEPTH || names.some((name) => nameProblem(name))) throw new Error('Malformed path');
+  if (m.kind === 'folder') return folderMeta(names);
   if (typeof m.key !== 'string' || !KEY.test(m.key) || !isKey(m.key)) throw new Error('File without key');
   if (!isCount(m.size)) throw new Error('File without size');
   const type = typeof m.type === 'string' && MIME.test(m.type) ? m.type.toLowerCase() : 'application/octet-stream';
-  return { kind: 'file', path: path as string[], type, size: m.size, key: m.key };
+  return { kind: 'file', path: names, type, size: m.size, key: m.key };
 }
 
 /** Why a meta cannot be written (its path is too long for the server's limit); null when it can. */

@@ -101,11 +101,16 @@ describe('file-meta', () => {
     expect(decodeFileMeta(encodeFileMeta(folder))).toEqual(folder);
   });
 
-  it('refuses metas with names no browser may write, or files without a key', () => {
-    const bad = (m: object) => () => decodeFileMeta(new TextEncoder().encode(JSON.stringify({ v: 1, ...m })));
-    expect(bad({ ...file, path: ['..', 'x'] })).toThrow(/name/);
-    expect(bad({ ...file, path: ['a/b'] })).toThrow(/name/);
+  it('reads hostile paths as the ordinary names in them, and refuses what has none or no key', () => {
+    const read = (m: object) => decodeFileMeta(new TextEncoder().encode(JSON.stringify({ v: 1, ...m })));
+    const bad = (m: object) => () => read(m);
+    expect(read({ ...file, path: ['..', '..', 'evil.txt'] }).path).toEqual(['evil.txt']);
+    expect(read({ ...file, path: ['../../evil.txt'] }).path).toEqual(['evil.txt']);
+    expect(read({ ...file, path: ['C:\\', 'Windows', 'x.dll'] }).path).toEqual(['Windows', 'x.dll']);
+    expect(read({ ...file, path: ['a/b'] }).path).toEqual(['a', 'b']);
+    expect(bad({ ...file, path: ['..', '/'] })).toThrow(/path/);
     expect(bad({ ...file, path: [] })).toThrow(/path/);
+    expect(bad({ ...file, path: [42] })).toThrow(/path/);
     expect(bad({ ...file, key: null })).toThrow(/key/);
     expect(bad({ ...file, kind: 'link' })).toThrow(/kind/);
   });

@@ -44,9 +44,12 @@ function safePieces(segment: string): string[] {
  * characters, no drive letters. `fallback` is used when nothing of the name survives.
  */
 export function zipPath(path: readonly string[], fallback = 'file'): string {
-  const pieces = path.flatMap(safePieces);
+  const pieces = safePath(path);
   return pieces.length === 0 ? fallback : pieces.join('/');
 }
+
+/** A path another member wrote, cut down to ordinary names (`../../evil.txt` reads as `evil.txt`); possibly empty. */
+export const safePath = (path: readonly string[]): string[] => path.flatMap(safePieces);
 
 /** `report (2).pdf` for the second `report.pdf`: the extension stays last. */
 export function numberedName(name: string, n: number): string {
