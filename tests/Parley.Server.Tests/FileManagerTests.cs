@@ -204,6 +204,31 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task Re_sealing_the_meta_under_a_new_key_keeps_the_time_and_stays_out_of_the_log_while_a_rename_does_not()
+    {
+        var room = await fixture.NewRoomAsync();
+        await using var alice = await FilesMember.JoinAsync(fixture, room);
+        await using var bob = await FilesMember.JoinAsync(fixture, room);
+        var content = Bytes(100, 3);
+        var entry = await bob.Files.UploadAsync(["plan.txt"], new MemoryStream(content), content.Length, "text/plain");
+        var logged = (await alice.Files.ActivityAsync()).Events.Count;
+
+        await alice.Session.RotateAsync();
+        var resealed = await alice.Files.MoveAsync(entry, ["plan.txt"]);
+
+        Assert.Equal(alice.Session.Epoch, resealed.Entry.Meta.Epoch);
+        Assert.Equal(entry.Entry.UpdatedAt, resealed.Entry.UpdatedAt);
+        Assert.Equal(alice.Id, resealed.Entry.UpdatedBy);
+        Assert.Equal(["plan.txt"], bob.Files.Open(resealed.Entry).Meta.Path);
+        Assert.Equal(logged, (await alice.Files.ActivityAsync()).Events.Count);
+
+        var renamed = await bob.Files.MoveAsync(resealed, ["plan (final).txt"]);
+        var newest = (await alice.Files.ActivityAsync(0, 1)).Events.Single();
+        Assert.Equal(("renamed", bob.Id, entry.Entry.EntryId), (newest.Action, newest.MemberId, newest.EntryId));
+        Assert.True(renamed.Entry.UpdatedAt >= resealed.Entry.UpdatedAt);
+    }
+
+    [Fact]
     public async Task Stale_versions_and_unusable_files_or_meta_are_refused_and_change_nothing()
     {
         var room = await fixture.NewRoomAsync();

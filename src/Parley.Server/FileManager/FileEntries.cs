@@ -44,7 +44,7 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
             if (RoomEpoch.Refusal(await RoomEpoch.CurrentAsync(db, roomId, ct), write.Meta.Epoch) is { } stale) throw new HubException(stale);
             var file = write.FileId is null ? null : await UsableFileAsync(roomId, callerId, write.FileId, ct);
             var now = clock.GetUtcNow().UtcDateTime;
-            string action;
+            string? action;
             if (write.EntryId is null)
             {
                 if (write.ExpectedVersion != 0) throw new HubException($"Stale entry: a new entry has no version yet, so expectedVersion is 0, not {write.ExpectedVersion}.");
@@ -69,14 +69,18 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
                     (replaced, row.FileId, row.Size) = (row.FileId, file.Id, file.Size);
                     row.Version++;
                 }
-                (row.UpdatedBy, row.UpdatedAt) = (callerId, now);
+                // Meta alone moving to a newer key epoch is the re-seal after a rotation, not news:
+                // the entry keeps its time and the log stays quiet. The sealer becomes updatedBy,
+                // since the meta's associated data names it.
+                var resealed = file is null && write.Meta.Epoch > row.MetaEpoch;
+                (row.UpdatedBy, row.UpdatedAt) = (callerId, resealed ? row.UpdatedAt : now);
                 (row.MetaEpoch, row.MetaIv, row.MetaCiphertext) = (write.Meta.Epoch, write.Meta.Iv, write.Meta.Ciphertext);
-                action = file is null ? ActivityAction.Renamed : ActivityAction.Updated;
+                action = resealed ? null : file is null ? ActivityAction.Renamed : ActivityAction.Updated;
             }
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateConcurrencyException) { throw new HubException("Stale entry: it changed meanwhile; read it again."); }
             catch (DbUpdateException) { throw new HubException("Unusable file: another entry took it, or it is gone."); }
-            await activity.RecordAsync(roomId, callerId, action, ct, row.EntryId, row.FileId);
+            if (action is not null) await activity.RecordAsync(roomId, callerId, action, ct, row.EntryId, row.FileId);
             await tx.CommitAsync(ct);
         }
         // Committed: the old version is unreachable, so its rows and blobs go, even if the caller hangs up now.
