@@ -89,6 +89,62 @@ public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         folder.Delete(recursive: true);
     }
 
+    [Fact]
+    public async Task Files_are_renamed_updated_and_deleted_from_the_page_and_the_server_keeps_no_old_blob()
+    {
+        var page = await fixture.NewPersonAsync();
+        await RoomPage.RegisterAsync(page);
+        await page.AddInitScriptAsync("delete window.showSaveFilePicker;");
+        var alice = await RoomPage.StartSessionAsync(page);
+        var roomId = new Uri(page.Url).AbsolutePath.Split('/')[^1];
+        await alice.OpenMenuAsync();
+        await alice.Menu.GetByRole(AriaRole.Link, new() { Name = "Files" }).ClickAsync();
+        await page.Locator(".files-toolbar input[type=file][multiple]").SetInputFilesAsync(new[]
+        {
+            new FilePayload { Name = "draft.txt", MimeType = "text/plain", Buffer = Encoding.UTF8.GetBytes("first draft") },
+            new FilePayload { Name = "data.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("a,b\n1,2\n") },
+        });
+        var tree = page.GetByRole(AriaRole.Table);
+        await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "data.csv", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "draft.txt", Exact = true })).ToBeVisibleAsync();
+        var blobs = Path.Combine(fixture.Server.DataDirectory, "blobs", roomId);
+        var before = Directory.GetDirectories(blobs).Select(Path.GetFileName).ToHashSet();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename draft.txt" }).ClickAsync();
+        var rename = page.GetByRole(AriaRole.Dialog, new() { Name = "Rename draft.txt" });
+        await rename.GetByLabel("New name").FillAsync("final.txt");
+        await rename.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "final.txt", Exact = true })).ToBeVisibleAsync();
+
+        var chooser = await page.RunAndWaitForFileChooserAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Update data.csv" }).ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "data-v2.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("a,b\n3,4\n") });
+        // The new version replaces the old one on the server: one blob folder gone, one new.
+        bool Replaced()
+        {
+            var now = Directory.GetDirectories(blobs).Select(Path.GetFileName).ToHashSet();
+            return now.Except(before).Count() == 1 && before.Except(now).Count() == 1;
+        }
+        await Expect(Replaced, "the new version's blob in place of the old one");
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Download data.csv" }).ClickAsync());
+        Assert.Equal("data.csv", download.SuggestedFilename);
+        Assert.Equal("a,b\n3,4\n", await File.ReadAllTextAsync(await download.PathAsync()));
+
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select all" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(confirm).ToContainTextAsync("final.txt");
+        await Assertions.Expect(confirm).ToContainTextAsync("data.csv");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Deleted 2 items" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("No files yet")).ToBeVisibleAsync();
+        await Expect(() => Directory.GetDirectories(blobs).Length == 0, "every blob of the deleted files gone");
+    }
+
+    static async Task Expect(Func<bool> condition, string what) => await Parley.Testing.Eventually.True(condition, what, 15_000);
+
     static async Task<byte[]> ReadAsync(ZipArchiveEntry entry)
     {
         await using var stream = entry.Open();
