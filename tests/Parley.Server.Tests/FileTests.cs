@@ -236,3 +236,43 @@ public class AbandonedUploadTests
         Assert.Equal(content.Length, sink.BytesWritten);
     }
 }
+
+public class ReleasedFileTests
+{
+    [Fact]
+    public async Task A_file_let_go_of_just_before_the_server_stopped_is_deleted_when_it_starts_again()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-released-").FullName;
+        string roomId, releasedId, keptId;
+        await using (var server = await ParleyServerProcess.StartAsync(data, new Dictionary<string, string> { ["Parley__Policy__GuestsMayShareFiles"] = "true" }))
+        {
+            using var http = server.CreateHttpClient();
+            var room = await RoomSession.CreateRoomAsync(http);
+            roomId = room.RoomId;
+            var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
+            await using var _a = alice;
+            var files = alice.Files(http);
+            releasedId = (await files.UploadAsync(new GeneratedContent(1000, 1), 1000)).FileId;
+            keptId = (await files.UploadAsync(new GeneratedContent(1000, 2), 1000)).FileId;
+            await server.StopAsync(); // killed right after a commit that let go of the first file, before its blobs went
+        }
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "parley.db")}"))
+        {
+            await db.OpenAsync();
+            await using var release = db.CreateCommand();
+            release.CommandText = "UPDATE Files SET Released = 1 WHERE Id = $id";
+            release.Parameters.AddWithValue("$id", releasedId);
+            Assert.Equal(1, await release.ExecuteNonQueryAsync());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.True(Directory.Exists(Path.Combine(data, "blobs", roomId, releasedId)));
+
+        await using (var restarted = await ParleyServerProcess.StartAsync(data))
+        {
+            await Eventually.True(() => !Directory.Exists(Path.Combine(data, "blobs", roomId, releasedId)), "the released file's blobs to go");
+            Assert.True(Directory.Exists(Path.Combine(data, "blobs", roomId, keptId)));
+            await restarted.StopAsync();
+        }
+        Directory.Delete(data, recursive: true);
+    }
+}

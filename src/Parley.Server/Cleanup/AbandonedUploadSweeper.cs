@@ -8,7 +8,8 @@ namespace Parley.Server.Cleanup;
 
 /// <summary>
 /// Deletes uploads that were started but never completed nor cancelled (the tab closed for good),
-/// so their chunks do not hold disk space forever. Completed files are never touched here.
+/// so their chunks do not hold disk space forever, and files the file manager let go of whose
+/// deletion a server stop interrupted. Other completed files are never touched here.
 /// </summary>
 public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ParleyOptions> options,
     TimeProvider clock, ILogger<AbandonedUploadSweeper> log) : BackgroundService
@@ -28,10 +29,10 @@ public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobSto
         var cutoff = clock.GetUtcNow().UtcDateTime - options.Value.AbandonedUploadAfter;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-        var abandoned = await db.Files.AsNoTracking().Where(f => !f.Complete && f.CreatedAt < cutoff)
+        var abandoned = await db.Files.AsNoTracking().Where(f => (!f.Complete && f.CreatedAt < cutoff) || f.Released)
             .Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
         foreach (var file in abandoned) await db.DeleteFileAsync(blobs, file.RoomId, file.Id, ct);
-        if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned uploads", abandoned.Count);
+        if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned or released uploads", abandoned.Count);
         return abandoned.Count;
     }
 }

@@ -81,6 +81,7 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
             catch (DbUpdateConcurrencyException) { throw new HubException("Stale entry: it changed meanwhile; read it again."); }
             catch (DbUpdateException) { throw new HubException("Unusable file: another entry took it, or it is gone."); }
             if (action is not null) await activity.RecordAsync(roomId, callerId, action, ct, row.EntryId, row.FileId);
+            if (replaced is not null) await db.ReleaseFilesAsync(roomId, [replaced], ct);
             await tx.CommitAsync(ct);
         }
         // Committed: the old version is unreachable, so its rows and blobs go, even if the caller hangs up now.
@@ -105,6 +106,7 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
             gone = await doomed.AsNoTracking().ToListAsync(ct);
             await doomed.ExecuteDeleteAsync(ct);
             foreach (var e in gone) await activity.RecordAsync(roomId, callerId, ActivityAction.Deleted, ct, e.EntryId, e.FileId);
+            await db.ReleaseFilesAsync(roomId, gone.Select(e => e.FileId).OfType<string>().ToList(), ct);
             await tx.CommitAsync(ct);
         }
         foreach (var fileId in gone.Select(e => e.FileId).OfType<string>())

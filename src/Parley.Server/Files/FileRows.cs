@@ -18,6 +18,13 @@ public sealed class FileRow
     public int ChunkCount { get; init; }
     public bool Complete { get; set; }
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>
+    /// Set in the same transaction that lets go of the file (a new version replaced it, its entry
+    /// was deleted); its rows and blobs are deleted right after, or by the cleanup service if the
+    /// server stopped in between, so no such file lingers on disk or counts against the quota.
+    /// </summary>
+    public bool Released { get; set; }
 }
 
 /// <summary>A chunk that is durably stored in the blob store.</summary>
@@ -50,6 +57,11 @@ public static class FileRemoval
 {
     /// <summary>Deletes a file for real: its rows (chunks cascade), then its blobs. Rows first, so a
     /// file whose blobs fail to go is at least never served again.</summary>
+    /// <summary>Marks files to be deleted, inside the caller's transaction; <see cref="DeleteFileAsync"/> follows the commit.</summary>
+    public static Task ReleaseFilesAsync(this ParleyDb db, string roomId, IReadOnlyCollection<string> fileIds, CancellationToken ct) =>
+        fileIds.Count == 0 ? Task.CompletedTask
+            : db.Files.Where(f => f.RoomId == roomId && fileIds.Contains(f.Id)).ExecuteUpdateAsync(f => f.SetProperty(x => x.Released, true), ct);
+
     public static async Task DeleteFileAsync(this ParleyDb db, IBlobStore blobs, string roomId, string fileId, CancellationToken ct)
     {
         await db.Files.Where(f => f.Id == fileId && f.RoomId == roomId).ExecuteDeleteAsync(ct);

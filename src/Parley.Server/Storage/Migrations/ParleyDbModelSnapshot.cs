@@ -370,6 +370,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Released")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RoomId")
                         .IsRequired()
                         .HasMaxLength(32)
