@@ -3,6 +3,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
+// A service worker only controls its own folder and below, so this one is built to the site root
+// under a fixed name (src/files/streamDownload.ts registers it). It shares no code with the app:
+// only types cross between the two, so it comes out as one self-contained script.
+const DOWNLOAD_WORKER = 'parley-download-sw';
 
 export default defineConfig({
   plugins: [react()],
@@ -18,11 +22,22 @@ export default defineConfig({
     emptyOutDir: true,
     // Monaco and its language workers are large by nature; the warning would only be noise.
     chunkSizeWarningLimit: 8000,
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        [DOWNLOAD_WORKER]: fileURLToPath(new URL('./src/files/downloadWorker/serviceWorker.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === DOWNLOAD_WORKER ? '[name].js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   worker: {
     format: 'es',
   },
   server: {
+    // In development the worker is served from its source folder; this lets it still control `/`.
+    headers: { 'Service-Worker-Allowed': '/' },
     proxy: {
       '/api': 'http://127.0.0.1:5000',
       '/hub': { target: 'http://127.0.0.1:5000', ws: true },

@@ -71,6 +71,8 @@ public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         var download = await page.RunAndWaitForDownloadAsync(() =>
             page.GetByRole(AriaRole.Button, new() { Name = "Download selected" }).ClickAsync());
 
+        // Without the File System Access API the zip streams through Parley's service worker, never a Blob in memory.
+        Assert.Contains("/__parley-download/", download.Url);
         using var zip = ZipFile.OpenRead(await download.PathAsync());
         var names = zip.Entries.Where(e => !e.FullName.EndsWith('/')).Select(e => e.FullName).Order().ToList();
         Assert.Equal(["evil.txt", "project/README.md", "project/src/lib/util.h", "project/src/main.c"], names);

@@ -87,5 +87,7 @@ public static class ParleyHost
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
         app.MapFallbackToFile("{*path:nonfile}", "index.html");
         app.MapFallback("/api/{**rest}", () => Results.NotFound());
+        // Streamed downloads are answered by the browser's own service worker; one that reaches the server has no page to show.
+        app.MapFallback("/__parley-download/{**rest}", () => Results.NotFound());
     }
 }

@@ -1,10 +1,11 @@
 import type { DownloadTask } from './downloader';
+import { saveBlob, saveStream } from './streamDownload';
 import { CancelledError } from './transfer';
 
 /**
- * Above this size a download streams straight to disk where the browser lets us (File System
- * Access API), so a file far larger than memory never sits in it. Below it, the ordinary browser
- * download (a Blob) is friendlier: no save dialog, and the file lands in Downloads.
+ * Above this size a download streams: straight to disk where the browser lets us (File System
+ * Access API), else through our download service worker, so a file far larger than memory never
+ * sits in it. Below it, the ordinary browser download (a Blob) is friendlier: no save dialog.
  */
 export const STREAM_TO_DISK_ABOVE = 64 * 1024 * 1024;
 
@@ -44,15 +45,36 @@ export async function saveDownload(task: DownloadTask, name: string): Promise<vo
     }
     return;
   }
+  if (task.size > STREAM_TO_DISK_ABOVE) {
+    // No save dialog here: the browser's own download, fed as the file decrypts (streamDownload.ts).
+    await saveStream(taskStream(task), { name, size: task.size, contentType: 'application/octet-stream' });
+    return;
+  }
   // Typed as opaque bytes so the browser saves rather than renders it: a blob URL shares our origin.
-  const blob = await task.toBlob('application/octet-stream');
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await task.toBlob('application/octet-stream'), name, 'application/octet-stream');
+}
+
+/** The task's plaintext as a pull stream: decryption runs at most a chunk ahead of the reader. */
+function taskStream(task: DownloadTask): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  task.run({ write: (piece) => writer.write(piece) }).then(
+    () => writer.close().catch(() => {}),
+    (error: unknown) => writer.abort(error).catch(() => {}),
+  );
+  const reader = readable.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        task.cancel(); // the browser's download was cancelled: stop fetching
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

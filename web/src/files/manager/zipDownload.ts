@@ -1,10 +1,12 @@
 // Zip downloads built in the browser: each file is fetched and decrypted as a stream, one after
 // the other, straight into the archive (client-zip: stored, not compressed, Zip64 when needed), and
-// the archive streams to disk. Memory holds about one chunk per step, whatever the zip's size.
+// the archive streams to disk (File System Access API) or to a browser download through our service
+// worker (streamDownload.ts). Memory holds about one chunk per step, whatever the zip's size.
 import { makeZip } from 'client-zip';
 import { Value } from '../../sync/value';
 import { DownloadTask } from '../downloader';
 import type { FileApi } from '../fileApi';
+import { saveStream } from '../streamDownload';
 import { CancelledError, isAbort, type Transfer, type TransferProgress, type TransferState } from '../transfer';
 import { entriesUnder, topmost, type TreeNode } from './fileTree';
 import { pathKey, UniqueNames, zipPath } from './names';
@@ -94,17 +96,14 @@ interface WritableFile {
 type SaveFilePicker = (options: { suggestedName: string; types?: unknown[] }) => Promise<WritableFile>;
 const savePicker = () => (globalThis as unknown as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
 
-/** Whether a zip streams to disk here (File System Access API); elsewhere it is built in memory first. */
-export const streamsToDisk = () => typeof savePicker() === 'function';
-
 /** One zip download: progress in plaintext bytes, cancel, and where it is saved. */
 export class ZipDownload implements Transfer {
   readonly size: number;
   readonly progress: Value<TransferProgress>;
   readonly state = new Value<TransferState>('waiting');
   readonly error = new Value<string | null>(null);
-  /** True when the browser cannot stream to disk and the zip is held in memory until it is saved. */
-  readonly inMemory = !streamsToDisk();
+  /** Becomes true when this browser can stream neither to disk nor through our service worker, so the zip is built in memory. */
+  readonly inMemory = new Value(false);
   private readonly abort = new AbortController();
 
   constructor(
@@ -137,14 +136,20 @@ export class ZipDownload implements Transfer {
         await this.stream().pipeTo(await handle.createWritable(), { signal: this.abort.signal });
       } else {
         this.state.set('running');
-        // No way to stream to disk in this browser: the zip is assembled as a Blob, then saved.
-        const blob = await new Response(this.stream()).blob();
-        saveBlob(blob, this.name);
+        // No save dialog here: a browser download fed as the zip is built, or a Blob where it cannot be.
+        await saveStream(this.stream(), {
+          name: this.name,
+          size: null,
+          contentType: 'application/zip',
+          signal: this.abort.signal,
+          onInMemory: () => this.inMemory.set(true),
+        });
       }
       this.state.set('done');
     } catch (error) {
       if (this.state.get() === 'cancelled' || isAbort(error)) {
         this.state.set('cancelled');
+        this.abort.abort(); // cancelled in the browser's downloads: stop every file still being fetched
         return;
       }
       this.state.set('failed');
@@ -156,16 +161,4 @@ export class ZipDownload implements Transfer {
     let done = 0;
     return zipStream(this.api, this.items, this.abort.signal, (n) => this.progress.set({ done: (done += n), total: this.size }));
   }
-}
-
-function saveBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(new Blob([blob], { type: 'application/zip' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

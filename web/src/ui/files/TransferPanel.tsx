@@ -80,6 +80,11 @@ function BatchView({ batch, onDismiss }: { batch: UploadBatch; onDismiss(): void
   );
 }
 
+function InMemoryNote({ zip }: { zip: ZipDownload }) {
+  const inMemory = useValue(zip.inMemory);
+  return inMemory && <span className="note"> This browser cannot save straight to disk, so the zip is built in memory first.</span>;
+}
+
 function DownloadView({ download, onDismiss }: { download: Transfer; onDismiss(): void }) {
   const { done, total } = useValue(download.progress);
   const state = useValue(download.state);
@@ -92,9 +97,7 @@ function DownloadView({ download, onDismiss }: { download: Transfer; onDismiss()
         {download.name} · {formatBytes(done)} / {formatBytes(total)} · {state === 'done' ? 'saved' : state}
         {state === 'failed' && error ? `: ${error}` : ''}
       </span>
-      {running && download instanceof ZipDownload && download.inMemory && (
-        <span className="note"> This browser cannot save straight to disk, so the zip is built in memory first.</span>
-      )}
+      {running && download instanceof ZipDownload && <InMemoryNote zip={download} />}
       <button type="button" className="small" aria-label={`${running ? 'Cancel download of' : 'Dismiss'} ${download.name}`} onClick={onDismiss}>
         {running ? 'Cancel' : 'Dismiss'}
       </button>
