@@ -28,21 +28,20 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
         var members = await DirectoryAsync(room.Id, ct);
         var keyed = await KeyedAsync(room.Id, room.Epoch, ct);
         var granterIds = grants.Select(g => g.GranterId).Distinct().ToList();
-        var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id) && m.WrapKey != null && m.SignKey != null && m.LinkProof != null)
-            .ToListAsync(ct)).Select(m => new MemberKeys(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!)).ToList();
+        var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id)).Where(HasKeys)
+            .ToListAsync(ct)).Select(KeysOf).ToList();
         return new JoinKeys(grants.Select(g => g.ToGrant()).ToList(), members,
             members.Select(m => m.MemberId).Where(id => !keyed.Contains(id)).ToList(), granters);
     }
 
-    /// <summary>Asks the room's keyed members to grant this member the current key, if it has none.</summary>
-    public async Task RequestKeysIfMissingAsync(Room room, string memberId, CancellationToken ct)
+    /// <summary>
+    /// Asks the room's keyed members to grant these members the current key. Also at epoch -1
+    /// (nothing to grant yet): members learn the joiners' keys, so they can check their grants later.
+    /// </summary>
+    public async Task RequestKeysAsync(string roomId, IEnumerable<MemberKeys> members, CancellationToken ct)
     {
-        // Also at epoch -1 (nothing to grant yet): members learn the joiner's keys, so they can check its grants later.
-        if (await db.Grants.AnyAsync(g => g.RoomId == room.Id && g.Epoch == room.Epoch && g.MemberId == memberId, ct)) return;
-        var member = await db.Members.AsNoTracking().Where(m => m.Id == memberId && m.RoomId == room.Id)
-            .Where(Member.IsCurrent).SingleOrDefaultAsync(ct);
-        if (member is { WrapKey: { } wrap, SignKey: { } sign, LinkProof: { } proof })
-            await hub.Clients.Group(RoomHub.GroupOf(room.Id)).SendAsync(HubNames.KeyRequested, room.Id, new MemberKeys(member.Id, wrap, sign, proof), ct);
+        foreach (var member in members)
+            await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.KeyRequested, roomId, member, ct);
     }
 
     /// <returns>How many grants were newly stored (a (room, epoch, member) that has one keeps it).</returns>
@@ -129,10 +128,9 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        room.Epoch = next;
         await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.KeyRotated, roomId, rotation with { JoinVerifier = null }, ct);
         // Members the rotation did not cover (joined but never keyed) still need the new key.
-        foreach (var id in current.Where(id => !grantees.Contains(id))) await RequestKeysIfMissingAsync(room, id, ct);
+        await RequestKeysAsync(roomId, (await DirectoryAsync(roomId, ct)).Where(m => !grantees.Contains(m.MemberId)), ct);
     }
 
     void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
@@ -150,11 +148,14 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
         return envelope;
     }
 
+    static readonly System.Linq.Expressions.Expression<Func<Member, bool>> HasKeys =
+        m => m.WrapKey != null && m.SignKey != null && m.LinkProof != null;
+
+    static MemberKeys KeysOf(Member m) => new(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!);
+
     async Task<IReadOnlyList<MemberKeys>> DirectoryAsync(string roomId, CancellationToken ct) =>
-        (await db.Members.AsNoTracking().Where(m => m.RoomId == roomId).Where(Member.IsCurrent)
-            .Where(m => m.WrapKey != null && m.SignKey != null && m.LinkProof != null)
-            .OrderBy(m => m.JoinedAt).ToListAsync(ct))
-        .Select(m => new MemberKeys(m.Id, m.WrapKey!, m.SignKey!, m.LinkProof!)).ToList();
+        (await db.Members.AsNoTracking().Where(m => m.RoomId == roomId).Where(Member.IsCurrent).Where(HasKeys)
+            .OrderBy(m => m.JoinedAt).ToListAsync(ct)).Select(KeysOf).ToList();
 
     async Task<HashSet<string>> CurrentMemberIdsAsync(string roomId, CancellationToken ct) =>
         (await db.Members.Where(m => m.RoomId == roomId).Where(Member.IsCurrent).Where(m => m.WrapKey != null)

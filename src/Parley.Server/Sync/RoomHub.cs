@@ -40,7 +40,9 @@ public sealed partial class RoomHub(RoomPresence presence, EnvelopeRules rules) 
 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Context.ConnectionAborted) : [];
         var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Context.ConnectionAborted);
-        await keys.RequestKeysIfMissingAsync(room, admission.MemberId, Context.ConnectionAborted);
+        // A joiner without the current key asks for it; the join's own figures say so, no second look needed.
+        await keys.RequestKeysAsync(room.Id, joinKeys.Members.Where(m => m.MemberId == admission.MemberId && joinKeys.KeyRequests.Contains(m.MemberId)),
+            Context.ConnectionAborted);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
             catchup.Snapshot, catchup.Updates, catchup.More, presence.Online(room.Id), room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
