@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Parley.Client.Accounts;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.E2E;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Parley.Client;
 using Parley.Client.Accounts;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 
@@ -17,10 +18,10 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
 
     AccountClient Client() => new(fixture.Server.BaseUri);
 
-    static async Task<(HttpStatusCode Status, string Detail)> Refusal(Task task)
+    static async Task<(HttpStatusCode Status, RefusalCode? Code)> Refusal(Task task)
     {
-        var e = await Assert.ThrowsAsync<HttpRequestException>(() => task);
-        return (e.StatusCode!.Value, e.Message);
+        var e = await Assert.ThrowsAsync<HttpRefusalException>(() => task);
+        return (e.StatusCode!.Value, e.Code);
     }
 
     [Fact]
@@ -59,9 +60,9 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
 
         foreach (var (user, password) in new[] { (name, "not the password"), (NewUserName(), Password), (name, "") })
         {
-            var (status, detail) = await Refusal(mallory.SignInAsync(user, password));
+            var (status, code) = await Refusal(mallory.SignInAsync(user, password));
             Assert.Equal(HttpStatusCode.Unauthorized, status);
-            Assert.Contains("Wrong user name or password.", detail);
+            Assert.Equal(RefusalCode.SignInFailed, code);
         }
         Assert.False((await mallory.RefreshAsync()).SignedIn);
     }
@@ -75,9 +76,9 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         var users = await fixture.CountRowsAsync("AspNetUsers");
 
         using var second = Client();
-        var (status, detail) = await Refusal(second.RegisterAsync(name.ToUpperInvariant(), "another long password"));
+        var (status, code) = await Refusal(second.RegisterAsync(name.ToUpperInvariant(), "another long password"));
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Contains("That user name is taken", detail);
+        Assert.Equal(RefusalCode.UserNameTaken, code);
         Assert.False((await second.RefreshAsync()).SignedIn);
         Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
         await Refusal(second.SignInAsync(name, "another long password"));
@@ -91,16 +92,16 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         using var alice = Client();
         foreach (var (name, password, expected) in new[]
                  {
-                     (NewUserName(), "short", "at least 8 characters"),
-                     ("ab", Password, "3 to 32 characters"),
-                     (new string('a', 33), Password, "3 to 32 characters"),
-                     ("has space", Password, "is invalid"),
-                     (NewUserName(), new string('p', 129), "at most 128 characters"),
+                     (NewUserName(), "short", RefusalCode.AccountPasswordInvalid),
+                     ("ab", Password, RefusalCode.UserNameInvalid),
+                     (new string('a', 33), Password, RefusalCode.UserNameInvalid),
+                     ("has space", Password, RefusalCode.UserNameInvalid),
+                     (NewUserName(), new string('p', 129), RefusalCode.AccountPasswordInvalid),
                  })
         {
-            var (status, detail) = await Refusal(alice.RegisterAsync(name, password));
+            var (status, code) = await Refusal(alice.RegisterAsync(name, password));
             Assert.Equal(HttpStatusCode.BadRequest, status);
-            Assert.Contains(expected, detail);
+            Assert.Equal(expected, code);
         }
         Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
     }
@@ -113,9 +114,9 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         using var mallory = Client();
         for (var i = 0; i < 5; i++) await Refusal(mallory.SignInAsync(name, $"guess number {i}"));
 
-        var (status, detail) = await Refusal(mallory.SignInAsync(name, Password));
+        var (status, code) = await Refusal(mallory.SignInAsync(name, Password));
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
-        Assert.Contains("locked", detail);
+        Assert.Equal(RefusalCode.AccountLocked, code);
         Assert.False((await mallory.RefreshAsync()).SignedIn);
     }
 

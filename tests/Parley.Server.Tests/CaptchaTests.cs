@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using Parley.Client.Accounts;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
 public class CaptchaTests(AccountsFixture fixture) : IClassFixture<AccountsFixture>
 {
-    sealed record Problem(string? Detail);
+    sealed record Problem(string? Detail, string? Code);
 
     static Task<HttpResponseMessage> CreateRoomAsync(HttpClient http, CaptchaSolution? captcha) =>
         http.PostAsJsonAsync("/api/rooms", new { joinVerifier = RoomSecrets.FromLinkSecret(RoomSecrets.NewLinkSecret()).JoinVerifier, captcha });
@@ -24,7 +24,10 @@ public class CaptchaTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
     {
         using var response = await call;
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(expected, (await response.Content.ReadFromJsonAsync<Problem>())!.Detail);
+        var problem = (await response.Content.ReadFromJsonAsync<Problem>())!;
+        Assert.Equal(RefusalCode.CaptchaInvalid.Wire(), problem.Code);
+        // Which of the captcha's checks refused is for people (and this test): clients need only the code.
+        Assert.Contains(expected, problem.Detail);
     }
 
     Task<long> RoomCountAsync() => fixture.CountRowsAsync("Rooms");

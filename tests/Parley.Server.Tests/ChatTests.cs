@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Parley.Client.Protocol;
+using Parley.Client;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -138,24 +139,24 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (alice, _) = await fixture.JoinAsync(room);
         await using var _a = alice;
 
-        Assert.Contains("Envelope too large", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.SendChatAsync(NewId(), new byte[64 * 1024]))).Message);
-        Assert.Contains("Malformed message id", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.SendChatAsync("", Text("x")))).Message);
-        Assert.Contains("Malformed message id", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.SendChatAsync(new string('x', 65), Text("x")))).Message);
-        Assert.Contains("Invalid page size", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.ChatHistoryAsync(0, 1000))).Message);
+        Assert.Equal(RefusalCode.EnvelopeTooLarge, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.SendChatAsync(NewId(), new byte[64 * 1024]))).RefusalCode());
+        Assert.Equal(RefusalCode.MessageIdMalformed, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.SendChatAsync("", Text("x")))).RefusalCode());
+        Assert.Equal(RefusalCode.MessageIdMalformed, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.SendChatAsync(new string('x', 65), Text("x")))).RefusalCode());
+        Assert.Equal(RefusalCode.PageInvalid, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.ChatHistoryAsync(0, 1000))).RefusalCode());
 
         await using var outsider = RoomSession.Connect(fixture.Server.BaseUri);
         await outsider.StartAsync();
         var envelope = alice.Encrypt(EnvelopeKind.Chat, Text("injected"));
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() =>
-            outsider.InvokeAsync<ChatAck>(HubNames.SendChat, room.RoomId, "x", envelope))).Message);
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() =>
-            outsider.InvokeAsync<ChatPage>(HubNames.ChatHistory, room.RoomId, 0L, 10))).Message);
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() =>
-            outsider.InvokeAsync(HubNames.SetTyping, room.RoomId, true))).Message);
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>
+            outsider.InvokeAsync<ChatAck>(HubNames.SendChat, room.RoomId, "x", envelope))).RefusalCode());
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>
+            outsider.InvokeAsync<ChatPage>(HubNames.ChatHistory, room.RoomId, 0L, 10))).RefusalCode());
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>
+            outsider.InvokeAsync(HubNames.SetTyping, room.RoomId, true))).RefusalCode());
 
         var (history, _) = await alice.ChatHistoryAsync(0, 100);
         Assert.Empty(history);

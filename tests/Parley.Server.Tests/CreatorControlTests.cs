@@ -4,8 +4,10 @@ using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
+using Parley.Client;
 using Parley.Client.Crypto;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -37,7 +39,7 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(alice.MemberId, alice.CreatorId);
         Assert.Equal(alice.MemberId, thief.CreatorId);
         Assert.Equal(alice.MemberId, bob.CreatorId);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => thief.KickAsync(bob.MemberId))).Message);
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => thief.KickAsync(bob.MemberId))).RefusalCode());
     }
 
     [Fact]
@@ -61,8 +63,8 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         await Eventually.True(() => seenByCarol.Contains(bob.MemberId) && seenByBob.Contains(bob.MemberId), "everyone, bob too, was told");
         await Eventually.True(() => bob.Connection.State == HubConnectionState.Disconnected, "bob's connection was closed");
         var rejoin = await Assert.ThrowsAsync<HubException>(() => JoinAsync(room, bob.Credentials));
-        Assert.Contains("You were removed from this room", rejoin.Message);
-        var fileApi = await Assert.ThrowsAsync<HttpRequestException>(() => bob.Files(http).StatusAsync(bobsFile.FileId));
+        Assert.Equal(RefusalCode.MemberRemoved, rejoin.RefusalCode());
+        var fileApi = await Assert.ThrowsAsync<HttpRefusalException>(() => bob.Files(http).StatusAsync(bobsFile.FileId));
         Assert.Equal(HttpStatusCode.NotFound, fileApi.StatusCode);
         Assert.Equal(1, (await carol.PushUpdateAsync(Text("carol carries on"))).Seq);
     }
@@ -75,14 +77,14 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         var (bob, _) = await JoinAsync(room);
         await using var _b = bob;
 
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => bob.KickAsync(alice.MemberId))).Message);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => bob.TerminateAsync())).Message);
-        Assert.Contains("cannot remove themselves", (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync(alice.MemberId))).Message);
-        Assert.Contains("No such member", (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync("NoSuchMemberAAAAAAAAAA"))).Message);
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => bob.KickAsync(alice.MemberId))).RefusalCode());
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => bob.TerminateAsync())).RefusalCode());
+        Assert.Equal(RefusalCode.CreatorCannotLeave, (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync(alice.MemberId))).RefusalCode());
+        Assert.Equal(RefusalCode.MemberUnknown, (await Assert.ThrowsAsync<HubException>(() => alice.KickAsync("NoSuchMemberAAAAAAAAAA"))).RefusalCode());
         await using var outsider = RoomSession.Connect(fixture.Server.BaseUri);
         await outsider.StartAsync();
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() =>
-            outsider.InvokeAsync("Terminate", room.RoomId))).Message);
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>
+            outsider.InvokeAsync("Terminate", room.RoomId))).RefusalCode());
 
         Assert.Equal(1, (await alice.PushUpdateAsync(Text("still here"))).Seq);
         Assert.Equal(2, (await bob.PushUpdateAsync(Text("me too"))).Seq);
@@ -113,10 +115,10 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(0, await RowsOfRoomAsync(room.RoomId));
         Assert.False(Directory.Exists(Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId)));
         var rejoin = await Assert.ThrowsAsync<HubException>(() => JoinAsync(room));
-        Assert.Contains("This session has ended", rejoin.Message);
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
+        Assert.Equal(RefusalCode.RoomEnded, rejoin.RefusalCode());
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() =>
             bob.Files(http).StatusAsync(file.FileId))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() =>
             bob.Files(http).StatusAsync(entry.Entry.FileId!))).StatusCode);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Client.Crypto;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 
@@ -37,7 +38,7 @@ public class CryptoVectorTests
     public void Envelope_bound_to_another_room_kind_epoch_or_sender_does_not_decrypt(int index)
     {
         var (key, context, iv, _, ciphertext) = Case(index);
-        var envelope = new Parley.Client.Protocol.Envelope(context.Epoch, iv, ciphertext);
+        var envelope = new Parley.Protocol.Envelope(context.Epoch, iv, ciphertext);
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { RoomId = "other" }, envelope));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Kind = "chat" }, envelope));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Sender = "mallory" }, envelope));

@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
+using Stopwatch = System.Diagnostics.Stopwatch;
 using Xunit.Abstractions;
 
 namespace Parley.Server.Tests;
@@ -171,7 +172,7 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         var oldFileId = v1.Entry.FileId!;
         Assert.True(File.Exists(Path.Combine(BlobFolder(room.RoomId, oldFileId), "1")));
         // The file API will not pull a blob from under an entry.
-        var pulled = await Assert.ThrowsAsync<HttpRequestException>(() => alice.Files.Transfer.DeleteAsync(oldFileId));
+        var pulled = await Assert.ThrowsAsync<HttpRefusalException>(() => alice.Files.Transfer.DeleteAsync(oldFileId));
         Assert.Equal(HttpStatusCode.Conflict, pulled.StatusCode);
 
         var v2 = await alice.Files.UpdateAsync(v1, new MemoryStream(second), second.Length);
@@ -181,7 +182,7 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         Assert.False(Directory.Exists(BlobFolder(room.RoomId, oldFileId)));
         Assert.Equal(0, await fixture.CountAsync("SELECT COUNT(*) FROM Files WHERE Id = $p0", oldFileId));
         Assert.Equal(0, await fixture.CountAsync("SELECT COUNT(*) FROM FileChunks WHERE FileId = $p0", oldFileId));
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => bob.Files.Transfer.StatusAsync(oldFileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => bob.Files.Transfer.StatusAsync(oldFileId))).StatusCode);
         await Eventually.True(() => changed.Any(e => e.Version == 2), "bob heard of version 2");
         var seen = bob.Files.Open(changed.Single(e => e.Version == 2));
         Assert.Equal(second, await DownloadAsync(bob, seen));
@@ -248,24 +249,24 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         var connection = alice.Session.Connection;
         var rows = (Files: await fixture.CountRowsAsync("Files", room.RoomId), Activity: await fixture.CountRowsAsync("Activity", room.RoomId));
 
-        async Task<string> Put(EntryWrite write) =>
-            (await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<Entry>(HubNames.PutEntry, room.RoomId, write))).Message;
+        async Task<RefusalCode?> Put(EntryWrite write) =>
+            (await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<Entry>(HubNames.PutEntry, room.RoomId, write))).RefusalCode();
 
-        Assert.Contains("Stale entry: it is at version 2, not 1", await Put(new(entry.Entry.EntryId, null, meta, 1)));
-        Assert.Contains("Stale entry", await Put(new(entry.Entry.EntryId, spare.FileId, meta, 1)));
-        Assert.Contains("Stale entry", await Put(new(null, spare.FileId, meta, 3)));
-        Assert.Contains("No such entry", await Put(new("NoSuchEntryAAAAAAAAAAA", null, meta, 1)));
-        Assert.Contains("Unusable file: no upload of yours", await Put(new(null, foreign.FileId, meta, 0)));
-        Assert.Contains("Unusable file: no upload of yours", await Put(new(entry.Entry.EntryId, bobs.FileId, meta, 2)));
-        Assert.Contains("Unusable file: the upload is not complete", await Put(new(null, unfinished.FileId, meta, 0)));
-        Assert.Contains("Unusable file: an entry already holds it", await Put(new(null, entry.Entry.FileId, meta, 0)));
-        Assert.Contains("Malformed entry: a folder holds no file", await Put(new(folder.Entry.EntryId, spare.FileId, folder.Entry.Meta, 1)));
-        Assert.Contains("Envelope too large", await Put(new(null, null, meta with { Ciphertext = new byte[4097] }, 0)));
-        Assert.Contains("Malformed envelope", await Put(new(null, null, meta with { Iv = new byte[3] }, 0)));
-        Assert.Contains("Invalid page size", (await Assert.ThrowsAsync<HubException>(() => alice.Files.ListPageAsync(null, 1001))).Message);
-        Assert.Contains("Invalid entry ids", (await Assert.ThrowsAsync<HubException>(() => alice.Files.DeleteAsync([]))).Message);
+        Assert.Equal(RefusalCode.EntryStale, await Put(new(entry.Entry.EntryId, null, meta, 1)));
+        Assert.Equal(RefusalCode.EntryStale, await Put(new(entry.Entry.EntryId, spare.FileId, meta, 1)));
+        Assert.Equal(RefusalCode.EntryStale, await Put(new(null, spare.FileId, meta, 3)));
+        Assert.Equal(RefusalCode.EntryUnknown, await Put(new("NoSuchEntryAAAAAAAAAAA", null, meta, 1)));
+        Assert.Equal(RefusalCode.FileUnusable, await Put(new(null, foreign.FileId, meta, 0)));
+        Assert.Equal(RefusalCode.FileUnusable, await Put(new(entry.Entry.EntryId, bobs.FileId, meta, 2)));
+        Assert.Equal(RefusalCode.FileUnusable, await Put(new(null, unfinished.FileId, meta, 0)));
+        Assert.Equal(RefusalCode.FileUnusable, await Put(new(null, entry.Entry.FileId, meta, 0)));
+        Assert.Equal(RefusalCode.EntryMalformed, await Put(new(folder.Entry.EntryId, spare.FileId, folder.Entry.Meta, 1)));
+        Assert.Equal(RefusalCode.EnvelopeTooLarge, await Put(new(null, null, meta with { Ciphertext = new byte[4097] }, 0)));
+        Assert.Equal(RefusalCode.EnvelopeMalformed, await Put(new(null, null, meta with { Iv = new byte[3] }, 0)));
+        Assert.Equal(RefusalCode.PageInvalid, (await Assert.ThrowsAsync<HubException>(() => alice.Files.ListPageAsync(null, 1001))).RefusalCode());
+        Assert.Equal(RefusalCode.EntryIdsInvalid, (await Assert.ThrowsAsync<HubException>(() => alice.Files.DeleteAsync([]))).RefusalCode());
         await alice.Session.RotateAsync();
-        Assert.Contains("Stale key epoch: 0, the room is at 1", await Put(new(entry.Entry.EntryId, null, meta, 2)));
+        Assert.Equal(RefusalCode.EpochStale, await Put(new(entry.Entry.EntryId, null, meta, 2)));
 
         // Nothing changed: the same two entries, byte for byte, the same uploads and blobs, no new log lines.
         Assert.Equal([folder.Entry, entry.Entry], (await bob.Files.ListAllAsync()).Select(e => e.Entry).OrderBy(e => e.Version).ToList(),
@@ -309,7 +310,7 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         await carol.Files.Transfer.DownloadAsync(attachment.FileId, attachment.Key, content.Length, Stream.Null);
         await bob.Files.DeleteAsync([folder.Entry.EntryId]);
         foreach (var member in new[] { bob, carol })
-            Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => member.Files.ActivityAsync())).Message);
+            Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => member.Files.ActivityAsync())).RefusalCode());
         // With the lobby on, a newcomer is logged once the creator admits them, and only once.
         await alice.Session.SetLobbyAsync(true);
         var (erin, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, waitForKey: false);

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using Parley.Client;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -120,7 +122,7 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var file = await files.CreateAsync(content.Length);
         await files.UploadChunksAsync(file, content, [0, 3]); // then the connection was cut
 
-        var early = await Assert.ThrowsAsync<HttpRequestException>(() => files.CompleteAsync(file.FileId));
+        var early = await Assert.ThrowsAsync<HttpRefusalException>(() => files.CompleteAsync(file.FileId));
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Contains("3 of 5 chunks are missing", early.Message);
         var status = await files.StatusAsync(file.FileId);
@@ -141,7 +143,7 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         using var _h = http;
         await using var _a = alice;
 
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => files.CreateAsync(100L * 1024 * 1024 + 1));
+        var refused = await Assert.ThrowsAsync<HttpRefusalException>(() => files.CreateAsync(100L * 1024 * 1024 + 1));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         Assert.Contains("the limit is 104,857,600 bytes", refused.Message);
@@ -165,14 +167,14 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
         // A member of another room, presenting real credentials, sees no such room.
         var asStranger = new FileTransfer(h3, room.RoomId, stranger.Credentials);
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => asStranger.StatusAsync(file.FileId))).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => asStranger.CreateAsync(10))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => asStranger.StatusAsync(file.FileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => asStranger.CreateAsync(10))).StatusCode);
         using (var anonymous = await h3.GetAsync($"/api/rooms/{room.RoomId}/files/{file.FileId}"))
             Assert.Equal(HttpStatusCode.NotFound, anonymous.StatusCode);
         // Only the uploader writes, completes or deletes; content is not served before it is complete.
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() =>
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() =>
             bobFiles.UploadChunksAsync(file, new GeneratedContent(100, 1)))).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await Assert.ThrowsAsync<HttpRequestException>(() => bobFiles.GetContentAsync(file.FileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Assert.ThrowsAsync<HttpRefusalException>(() => bobFiles.GetContentAsync(file.FileId))).StatusCode);
         // A chunk of the wrong length is refused and not recorded.
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/rooms/{room.RoomId}/files/{file.FileId}/chunks/0")
         {
@@ -200,7 +202,7 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await files.DeleteAsync(file.FileId);
 
         Assert.False(Directory.Exists(folder));
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(file.FileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => files.StatusAsync(file.FileId))).StatusCode);
     }
 }
 
@@ -230,7 +232,7 @@ public class AbandonedUploadTests
 
         await Eventually.True(() => !Directory.Exists(abandonedFolder), "the abandoned upload's chunks to be deleted", 15_000);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(abandoned.FileId))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => files.StatusAsync(abandoned.FileId))).StatusCode);
         using var sink = new HashingSink();
         await files.DownloadAsync(kept.FileId, kept.Key, kept.Size, sink);
         Assert.Equal(content.Length, sink.BytesWritten);

@@ -3,9 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -75,9 +76,9 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
             new EnvelopeContext(room.RoomId, EnvelopeKind.Chat, 1, bob.MemberId), chat));
         Assert.Equal("secret plan", Encoding.UTF8.GetString(bob.Decrypt(EnvelopeKind.DocUpdate, alice.MemberId, update)));
         // And the server no longer accepts what mallory could still seal under the old key (she is out anyway).
-        Assert.Contains("Stale key epoch", (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(
+        Assert.Equal(RefusalCode.EpochStale, (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(
             HubNames.PushDocUpdate, room.RoomId, EnvelopeCipher.Encrypt(bob.Keys.KeyFor(0),
-                new EnvelopeContext(room.RoomId, EnvelopeKind.DocUpdate, 0, bob.MemberId), Text("old key"))))).Message);
+                new EnvelopeContext(room.RoomId, EnvelopeKind.DocUpdate, 0, bob.MemberId), Text("old key"))))).RefusalCode());
     }
 
     [Fact]
@@ -94,9 +95,9 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         await Eventually.True(() => bob.Secrets.LinkText == alice.Secrets.LinkText, "bob learnt the renewed link");
 
         Assert.NotEqual(room.LinkSecret, alice.Secrets.LinkText);
-        Assert.Contains("Invalid join key", (await Assert.ThrowsAsync<HubException>(() => JoinAsync(room))).Message);
-        Assert.Contains("You were removed", (await Assert.ThrowsAsync<HubException>(() =>
-            JoinAsync(room, device: KickedDevice.Value, linkSecret: alice.Secrets.LinkText))).Message);
+        Assert.Equal(RefusalCode.JoinKeyInvalid, (await Assert.ThrowsAsync<HubException>(() => JoinAsync(room))).RefusalCode());
+        Assert.Equal(RefusalCode.MemberRemoved, (await Assert.ThrowsAsync<HubException>(() =>
+            JoinAsync(room, device: KickedDevice.Value, linkSecret: alice.Secrets.LinkText))).RefusalCode());
         // Members resume with their credentials whatever link they hold; newcomers use the new link.
         var (bobAgain, _) = await JoinAsync(room, bob.Credentials);
         await using var _b2 = bobAgain;
@@ -148,11 +149,11 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         var fromBob = bob.Keys.Rotate(renewLink: true).Rotation;
 
         Task Rotate(RoomSession s, Rotation r) => s.Connection.InvokeAsync(HubNames.RotateKey, room.RoomId, r);
-        Assert.Contains("Rotation must grant every member", (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, withoutBob))).Message);
-        Assert.Contains("Stale rotation", (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, skipping))).Message);
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync(HubNames.RotateKey, room.RoomId, good))).Message);
-        Assert.Contains("Malformed grant", (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, good))).Message);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, fromBob))).Message);
+        Assert.Equal(RefusalCode.RotationIncomplete, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, withoutBob))).RefusalCode());
+        Assert.Equal(RefusalCode.RotationStale, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, skipping))).RefusalCode());
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync(HubNames.RotateKey, room.RoomId, good))).RefusalCode());
+        Assert.Equal(RefusalCode.GrantMalformed, (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, good))).RefusalCode());
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, fromBob))).RefusalCode());
 
         // Nothing moved: the room is still at epoch 0 and a member's envelope of epoch 0 is accepted.
         var (probe, _) = await JoinAsync(room, bob.Credentials);
@@ -161,7 +162,7 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         await bob.PushUpdateAsync(Text("still epoch 0"));
         // The well-formed rotation goes through, once.
         await Rotate(alice, good);
-        Assert.Contains("Stale rotation", (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, good))).Message);
+        Assert.Equal(RefusalCode.RotationStale, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, good))).RefusalCode());
     }
 
     [Fact]
@@ -181,9 +182,9 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         var toStranger = KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, strangerKeys, alice.Keys.KeyFor(0));
         var ofEpochOne = KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 1, bobKeys, KeyGrants.NewRoomKey());
         var inAlicesName = KeyGrants.Make(bob.Keys.Device, alice.MemberId, room.RoomId, 0, bobKeys, bob.Keys.KeyFor(0));
-        Assert.Contains("No such member", (await Assert.ThrowsAsync<HubException>(() => Grant(alice, toStranger))).Message);
-        Assert.Contains("no epoch 1", (await Assert.ThrowsAsync<HubException>(() => Grant(alice, ofEpochOne))).Message);
-        Assert.Contains("Malformed grant", (await Assert.ThrowsAsync<HubException>(() => Grant(bob, inAlicesName))).Message);
+        Assert.Equal(RefusalCode.MemberUnknown, (await Assert.ThrowsAsync<HubException>(() => Grant(alice, toStranger))).RefusalCode());
+        Assert.Equal(RefusalCode.GrantEpochUnheld, (await Assert.ThrowsAsync<HubException>(() => Grant(alice, ofEpochOne))).RefusalCode());
+        Assert.Equal(RefusalCode.GrantMalformed, (await Assert.ThrowsAsync<HubException>(() => Grant(bob, inAlicesName))).RefusalCode());
         // Bob already holds epoch 0: a second grant of it is stored no more.
         Assert.Equal(0, await Grant(alice, KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, bobKeys, alice.Keys.KeyFor(0))));
 
@@ -193,8 +194,8 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         var (carol, _) = await JoinAsync(room);
         await using var _c = carol;
         var carolKeys = alice.Keys.Directory.Single(m => m.MemberId == carol.MemberId);
-        Assert.Contains("History is hidden", (await Assert.ThrowsAsync<HubException>(() =>
-            Grant(alice, KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, carolKeys, alice.Keys.KeyFor(0))))).Message);
+        Assert.Equal(RefusalCode.HistoryHidden, (await Assert.ThrowsAsync<HubException>(() =>
+            Grant(alice, KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, carolKeys, alice.Keys.KeyFor(0))))).RefusalCode());
         Assert.False(carol.Keys.Has(0));
         Assert.True(carol.Keys.Has(1));
     }
@@ -240,8 +241,8 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Equal(1, bob.Epoch);
         await Eventually.True(() => alice.Keys.Has(1), "alice got the new key");
         Assert.False(carol.Keys.Has(1));
-        Assert.Contains("You left", (await Assert.ThrowsAsync<HubException>(() => carol.PushUpdateAsync(Text("x")))).Message);
-        Assert.Contains("The creator cannot leave", (await Assert.ThrowsAsync<HubException>(() => alice.LeaveAsync())).Message);
+        Assert.Equal(RefusalCode.MemberDeparted, (await Assert.ThrowsAsync<HubException>(() => carol.PushUpdateAsync(Text("x")))).RefusalCode());
+        Assert.Equal(RefusalCode.CreatorCannotLeave, (await Assert.ThrowsAsync<HubException>(() => alice.LeaveAsync())).RefusalCode());
     }
 
     [Fact]
@@ -255,12 +256,12 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Equal("Design review", bob.RoomName);
 
         var (withoutName, _) = alice.Keys.Rotate(renewLink: false);
-        Assert.Contains("room-meta", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.Connection.InvokeAsync(HubNames.RotateKey, room.RoomId, withoutName with { RoomMeta = null }))).Message);
+        Assert.Equal(RefusalCode.RotationMalformed, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync(HubNames.RotateKey, room.RoomId, withoutName with { RoomMeta = null }))).RefusalCode());
         await alice.RotateAsync();
         var (carol, _) = await JoinAsync(room);
         await using var _c = carol;
         Assert.Equal("Design review", carol.RoomName);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => bob.SetRoomNameAsync("Mine now"))).Message);
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => bob.SetRoomNameAsync("Mine now"))).RefusalCode());
     }
 }

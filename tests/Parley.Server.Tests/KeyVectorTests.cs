@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 

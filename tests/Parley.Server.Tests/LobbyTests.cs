@@ -1,10 +1,11 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
-using Parley.Client.Protocol;
+using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -42,8 +43,8 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Null(waiting.Snapshot);
         Assert.False(bob.Keys.HasCurrentKey);
         // Bob holds no key, but even a well-formed envelope pushed by hand is refused.
-        Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(
-            HubNames.PushDocUpdate, room.RoomId, new Envelope(0, new byte[12], new byte[32])))).Message);
+        Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(
+            HubNames.PushDocUpdate, room.RoomId, new Envelope(0, new byte[12], new byte[32])))).RefusalCode());
         await Eventually.True(() => requests.Any(r => r.MemberId == bob.MemberId), "alice was asked about bob");
         Assert.Equal("""{"name":"Bob"}""", Encoding.UTF8.GetString(alice.OpenProfile(requests.Single().Profile!)));
 
@@ -74,9 +75,9 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await aliceAgain.DecideJoinAsync(carol.MemberId, admit: false);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => KnockAsync(room, "Carol", carol.Credentials));
-        Assert.Contains("The creator did not let you in", refused.Message);
-        Assert.Contains("Not waiting", (await Assert.ThrowsAsync<HubException>(() =>
-            aliceAgain.DecideJoinAsync(carol.MemberId, admit: true))).Message);
+        Assert.Equal(RefusalCode.JoinRefused, refused.RefusalCode());
+        Assert.Equal(RefusalCode.NotWaiting, (await Assert.ThrowsAsync<HubException>(() =>
+            aliceAgain.DecideJoinAsync(carol.MemberId, admit: true))).RefusalCode());
     }
 
     [Fact]
@@ -97,9 +98,9 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
         Assert.False(daveAgain.Waiting);
         Assert.True(erin.Waiting);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() =>
-            daveAgain.DecideJoinAsync(erin.MemberId, admit: true))).Message);
-        Assert.Contains("Only the room's creator", (await Assert.ThrowsAsync<HubException>(() => daveAgain.SetLobbyAsync(false))).Message);
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() =>
+            daveAgain.DecideJoinAsync(erin.MemberId, admit: true))).RefusalCode());
+        Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => daveAgain.SetLobbyAsync(false))).RefusalCode());
         var (erinAgain, _) = await KnockAsync(room, "Erin", erin.Credentials);
         await using var _e2 = erinAgain;
         Assert.True(erinAgain.Waiting);
@@ -121,9 +122,9 @@ public class LobbyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         foreach (var outside in new[] { bob, carol })
         {
             var files = outside.Files(http);
-            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.StatusAsync(file.FileId))).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.CreateAsync(10))).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRequestException>(() => files.UsageAsync())).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => files.StatusAsync(file.FileId))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => files.CreateAsync(10))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => files.UsageAsync())).StatusCode);
         }
         Assert.Equal(1, await fixture.CountRowsAsync("Files", room.RoomId));
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Parley.Client;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -20,7 +22,7 @@ public class PasswordRoomTests(ServerFixture fixture) : IClassFixture<ServerFixt
     Task<(RoomSession Session, Catchup Catchup)> JoinAsync(NewRoom room, string? password = null, MemberCredentials? resume = null) =>
         RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, resume, password: password);
 
-    static async Task<string> Refusal(Task task) => (await Assert.ThrowsAsync<HubException>(() => task)).Message;
+    static async Task<RefusalCode?> Refusal(Task task) => (await Assert.ThrowsAsync<HubException>(() => task)).RefusalCode();
 
     [Fact]
     public async Task A_newcomer_needs_the_password_and_a_returning_member_does_not()
@@ -28,8 +30,8 @@ public class PasswordRoomTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var (room, alice) = await ProtectedRoomAsync();
         await using var _a = alice;
 
-        Assert.Contains("This room needs a password", await Refusal(JoinAsync(room)));
-        Assert.Contains("Wrong room password", await Refusal(JoinAsync(room, "not the password")));
+        Assert.Equal(RefusalCode.PasswordRequired, await Refusal(JoinAsync(room)));
+        Assert.Equal(RefusalCode.PasswordWrong, await Refusal(JoinAsync(room, "not the password")));
         var (bob, _) = await JoinAsync(room, Password);
         Assert.True(bob.PasswordProtected);
         var credentials = bob.Credentials;
@@ -45,9 +47,9 @@ public class PasswordRoomTests(ServerFixture fixture) : IClassFixture<ServerFixt
     {
         var (room, alice) = await ProtectedRoomAsync();
         await using var _a = alice;
-        for (var i = 0; i < 5; i++) Assert.Contains("Wrong room password", await Refusal(JoinAsync(room, $"guess number {i}")));
+        for (var i = 0; i < 5; i++) Assert.Equal(RefusalCode.PasswordWrong, await Refusal(JoinAsync(room, $"guess number {i}")));
 
-        Assert.Contains("Too many password attempts", await Refusal(JoinAsync(room, Password)));
+        Assert.Equal(RefusalCode.PasswordAttempts, await Refusal(JoinAsync(room, Password)));
     }
 
     [Fact]
@@ -61,13 +63,13 @@ public class PasswordRoomTests(ServerFixture fixture) : IClassFixture<ServerFixt
         var toldBob = new ConcurrentQueue<bool>();
         bob.ProtectionChanged += toldBob.Enqueue;
 
-        Assert.Contains("Only the room's creator", await Refusal(bob.SetRoomPasswordAsync(Password)));
-        Assert.Contains("Invalid password", await Refusal(alice.SetRoomPasswordAsync("short")));
+        Assert.Equal(RefusalCode.NotCreator, await Refusal(bob.SetRoomPasswordAsync(Password)));
+        Assert.Equal(RefusalCode.PasswordInvalid, await Refusal(alice.SetRoomPasswordAsync("short")));
         var (carol, _) = await JoinAsync(room);
         await carol.DisposeAsync(); // still open: nothing changed
 
         await alice.SetRoomPasswordAsync(Password);
-        Assert.Contains("This room needs a password", await Refusal(JoinAsync(room)));
+        Assert.Equal(RefusalCode.PasswordRequired, await Refusal(JoinAsync(room)));
         await alice.SetRoomPasswordAsync(null);
         var (dave, _) = await JoinAsync(room);
         await dave.DisposeAsync();

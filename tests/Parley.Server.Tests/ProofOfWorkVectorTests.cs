@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Parley.Client.Accounts;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 

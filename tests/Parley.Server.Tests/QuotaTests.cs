@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Parley.Client;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 
@@ -26,7 +28,7 @@ public class QuotaTests(QuotaFixture fixture) : IClassFixture<QuotaFixture>
     /// <summary>The refusal's status, ProblemDetails title and detail.</summary>
     static async Task<(HttpStatusCode? Status, string Title, string Detail)> RefusalAsync(Func<Task> attempt)
     {
-        var e = await Assert.ThrowsAsync<HttpRequestException>(attempt);
+        var e = await Assert.ThrowsAsync<HttpRefusalException>(attempt);
         var problem = JsonDocument.Parse(e.Message[(e.Message.IndexOf(':') + 1)..]).RootElement;
         return (e.StatusCode, problem.GetProperty("title").GetString()!, problem.GetProperty("detail").GetString()!);
     }

@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Parley.Client;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -28,7 +29,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (_, secret) = await fixture.NewRoomAsync();
         var error = await Assert.ThrowsAsync<HubException>(() =>
             RoomSession.JoinAsync(fixture.Server.BaseUri, "NoSuchRoomAAAAAAAAAAAA", secret));
-        Assert.Contains("Unknown room", error.Message);
+        Assert.Equal(RefusalCode.RoomUnknown, error.RefusalCode());
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (roomId, _) = await fixture.NewRoomAsync();
         var error = await Assert.ThrowsAsync<HubException>(() =>
             RoomSession.JoinAsync(fixture.Server.BaseUri, roomId, RoomSecrets.NewLinkSecret()));
-        Assert.Contains("Invalid join key", error.Message);
+        Assert.Equal(RefusalCode.JoinKeyInvalid, error.RefusalCode());
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
                      () => outsider.InvokeAsync(HubNames.PushSnapshot, room.RoomId, 1L, envelope),
                      () => outsider.InvokeAsync(HubNames.PushAwareness, room.RoomId, envelope),
                  })
-            Assert.Contains("Not a member", (await Assert.ThrowsAsync<HubException>(call)).Message);
+            Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(call)).RefusalCode());
         Assert.Equal(1, await StoredUpdateCount(room));
     }
 
@@ -71,9 +72,9 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var tooBig = alice.Encrypt(EnvelopeKind.DocUpdate, new byte[1024 * 1024]); // + 16-byte tag: over 1 MiB
 
         var error = await Assert.ThrowsAsync<HubException>(() => alice.PushUpdateAsync(new byte[1024 * 1024]));
-        Assert.Contains("Envelope too large", error.Message);
-        Assert.Contains("Envelope too large", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.Connection.InvokeAsync(HubNames.PushSnapshot, room.RoomId, 1L, tooBig))).Message);
+        Assert.Equal(RefusalCode.EnvelopeTooLarge, error.RefusalCode());
+        Assert.Equal(RefusalCode.EnvelopeTooLarge, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync(HubNames.PushSnapshot, room.RoomId, 1L, tooBig))).RefusalCode());
         Assert.Equal(0, await StoredUpdateCount(room));
         var fits = await alice.PushUpdateAsync(new byte[1024 * 1024 - 16]);
         Assert.Equal(1, fits.Seq);
@@ -87,15 +88,15 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await using var _a = alice;
         var good = alice.Encrypt(EnvelopeKind.DocUpdate, Text("ok"));
 
-        async Task<string> Push(Envelope? e) => (await Assert.ThrowsAsync<HubException>(() =>
-            alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, room.RoomId, e))).Message;
+        async Task<RefusalCode?> Push(Envelope? e) => (await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, room.RoomId, e))).RefusalCode();
 
-        Assert.Contains("Malformed envelope", await Push(good with { Iv = new byte[5] }));
-        Assert.Contains("Malformed envelope", await Push(good with { Ciphertext = new byte[3] }));
-        Assert.Contains("Malformed envelope", await Push(null));
-        Assert.Contains("Stale key epoch", await Push(good with { Epoch = 1 }));
-        Assert.Contains("Invalid sequence", (await Assert.ThrowsAsync<HubException>(() =>
-            alice.PushSnapshotAsync(5, Text("covers updates that do not exist")))).Message);
+        Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(good with { Iv = new byte[5] }));
+        Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(good with { Ciphertext = new byte[3] }));
+        Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(null));
+        Assert.Equal(RefusalCode.EpochStale, await Push(good with { Epoch = 1 }));
+        Assert.Equal(RefusalCode.SequenceInvalid, (await Assert.ThrowsAsync<HubException>(() =>
+            alice.PushSnapshotAsync(5, Text("covers updates that do not exist")))).RefusalCode());
         Assert.Equal(0, await StoredUpdateCount(room));
     }
 
@@ -179,7 +180,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
         {
             try { await alice.PushUpdateAsync(Text($"{i}")); return "stored"; }
-            catch (HubException e) when (e.Message.Contains("Too many requests")) { return "refused"; }
+            catch (HubException e) when (e.RefusalCode() == RefusalCode.RateLimited) { return "refused"; }
         }));
 
         var stored = outcomes.Count(o => o == "stored");

@@ -1,6 +1,7 @@
-using Parley.Client.Crypto;
 using Microsoft.Data.Sqlite;
+using Parley.Client.Crypto;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.Client.Accounts;
 

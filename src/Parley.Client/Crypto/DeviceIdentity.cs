@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Crypto;
 
@@ -10,7 +10,7 @@ namespace Parley.Client.Crypto;
 /// </summary>
 public sealed class DeviceIdentity : IDisposable
 {
-    public const int RsaBits = 3072;
+    public const int RsaBits = Limits.RsaBits;
     readonly RSA wrap;
     readonly ECDsa sign;
 

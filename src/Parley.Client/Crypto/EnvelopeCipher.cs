@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Crypto;
 
@@ -14,8 +14,8 @@ public readonly record struct EnvelopeContext(string RoomId, string Kind, int Ep
 /// <summary>AES-256-GCM envelopes, byte-compatible with web/src/crypto.</summary>
 public static class EnvelopeCipher
 {
-    public const int IvBytes = 12;
-    public const int TagBytes = 16;
+    public const int IvBytes = Limits.IvBytes;
+    public const int TagBytes = Limits.TagBytes;
 
     public static Envelope Encrypt(ReadOnlySpan<byte> key, EnvelopeContext context, ReadOnlySpan<byte> plaintext,
         ReadOnlySpan<byte> fixedIv = default)

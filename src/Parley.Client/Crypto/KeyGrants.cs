@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Crypto;
 
 /// <summary>Fingerprints, link proofs and grants, byte-compatible with web/src/crypto (docs/protocol.md, "Keys").</summary>
 public static class KeyGrants
 {
-    public const int RoomKeyBytes = 32;
+    public const int RoomKeyBytes = Limits.RoomKeyBytes;
 
     public static byte[] NewRoomKey() => RandomNumberGenerator.GetBytes(RoomKeyBytes);
 

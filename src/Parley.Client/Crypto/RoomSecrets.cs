@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using Parley.Protocol;
+
 namespace Parley.Client.Crypto;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Parley.Client.Crypto;
 /// </summary>
 public sealed record RoomSecrets(byte[] LinkSecret, byte[] JoinKey, string JoinVerifier, byte[] LinkProofKey, byte[] LobbyKey)
 {
-    public const int LinkSecretBytes = 32;
+    public const int LinkSecretBytes = Limits.LinkSecretBytes;
     static readonly byte[] Salt = "parley/v1"u8.ToArray();
 
     public static string NewLinkSecret() => Base64Url.Encode(RandomNumberGenerator.GetBytes(LinkSecretBytes));

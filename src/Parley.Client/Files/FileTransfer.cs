@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Parley.Client.Crypto;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.Client.Files;
 

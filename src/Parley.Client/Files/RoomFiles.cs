@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.Client.Files;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Sessions;
 

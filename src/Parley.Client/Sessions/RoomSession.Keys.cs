@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Sessions;
 
@@ -122,7 +122,7 @@ public sealed partial class RoomSession
                 await work();
                 return;
             }
-            catch (HubException e) when (attempt < 5 && e.Message.Contains("Too many requests"))
+            catch (HubException e) when (attempt < 5 && e.RefusalCode() == RefusalCode.RateLimited)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
             }

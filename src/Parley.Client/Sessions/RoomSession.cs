@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Sessions;
 

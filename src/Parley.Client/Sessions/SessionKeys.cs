@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Client.Sessions;
 
@@ -19,7 +19,7 @@ public sealed class SessionKeys(string roomId, DeviceIdentity device, RoomSecret
     TaskCompletionSource keyed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Most links a room-link envelope remembers (the newest first).</summary>
-    public const int MaxLinks = 64;
+    public const int MaxLinks = Limits.MaxLinkSecrets;
 
     public DeviceIdentity Device => device;
 

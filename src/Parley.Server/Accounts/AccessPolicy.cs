@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Accounts;
@@ -34,4 +34,27 @@ public sealed class AccessPolicy(IOptions<PolicyOptions> options)
 
     /// <summary>A member counts as signed in once it has joined with an account (see MemberAccounts).</summary>
     public MemberAbilities For(Member member) => For(member.UserId is not null);
+
+    /// <summary>Refuses, with the code that tells the client to offer signing in, what the abilities do not allow.</summary>
+    public static void Require(MemberAbilities abilities, Ability ability)
+    {
+        if (Allows(abilities, ability)) return;
+        throw ability switch
+        {
+            Ability.ShareFiles => new Refusal(RefusalCode.SignInToShareFiles, SignInToShareFiles),
+            Ability.ProtectRoom => new Refusal(RefusalCode.SignInToProtectRoom, SignInToProtectRoom),
+            _ => new Refusal(RefusalCode.SignInToNameRoom, SignInToNameRoom),
+        };
+    }
+
+    public static bool Allows(MemberAbilities abilities, Ability ability) => ability switch
+    {
+        Ability.ShareFiles => abilities.ShareFiles,
+        Ability.ProtectRoom => abilities.ProtectRoom,
+        Ability.NameRoom => abilities.NameRoom,
+        _ => false,
+    };
 }
+
+/// <summary>What the policy may keep from guests (the fields of <see cref="MemberAbilities"/>).</summary>
+public enum Ability { ShareFiles, ProtectRoom, NameRoom }

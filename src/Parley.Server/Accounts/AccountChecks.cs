@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
-using Parley.Client.Protocol;
+using Parley.Protocol;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Accounts;
 
@@ -24,7 +25,7 @@ public static class AccountChecks
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             return await antiforgery.IsRequestValidAsync(http)
                 ? await next(context)
-                : TypedResults.Problem(AntiforgeryRefusal, statusCode: StatusCodes.Status400BadRequest);
+                : Problems.Refused(RefusalCode.AntiforgeryInvalid, AntiforgeryRefusal, StatusCodes.Status400BadRequest);
         });
 
     /// <summary>Asks the request body of type <typeparamref name="TRequest"/> for a solved captcha (when the captcha is on).</summary>
@@ -38,6 +39,6 @@ public static class AccountChecks
             var request = context.Arguments.OfType<TRequest>().FirstOrDefault();
             var refusal = http.RequestServices.GetRequiredService<ProofOfWorkCaptcha>()
                 .Check(request is null ? null : solutionOf(request));
-            return refusal is null ? await next(context) : TypedResults.Problem(refusal.Message, statusCode: refusal.Status);
+            return refusal is null ? await next(context) : Problems.Refused(refusal.Code, refusal.Message, refusal.Status);
         });
 }

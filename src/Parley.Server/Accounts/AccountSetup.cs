@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 

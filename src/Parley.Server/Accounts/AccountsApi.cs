@@ -2,16 +2,17 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Parley.Client.Protocol;
+using Parley.Protocol;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Accounts;
 
 /// <summary>Register, sign in and out, who am I; and the captcha's challenges (docs/protocol.md, "Accounts").</summary>
 public static class AccountsApi
 {
-    public const int MinUserName = 3;
-    public const int MaxUserName = 32;
-    public const int MaxPassword = 128;
+    const int MinUserName = Limits.UserNameMinLength;
+    const int MaxUserName = Limits.UserNameMaxLength;
+    const int MaxPassword = Limits.AccountPasswordMaxLength;
 
     public sealed class Services(UserManager<ParleyUser> users, SignInManager<ParleyUser> signIn, IAntiforgery antiforgery,
         AccessPolicy policy)
@@ -51,16 +52,18 @@ public static class AccountsApi
         Services s)
     {
         if (request.UserName is not { Length: >= MinUserName and <= MaxUserName })
-            return TypedResults.Problem($"A user name has {MinUserName} to {MaxUserName} characters.", statusCode: 400);
+            return Problems.Refused(RefusalCode.UserNameInvalid, $"A user name has {MinUserName} to {MaxUserName} characters.", 400);
         if (request.Password is not { Length: <= MaxPassword })
-            return TypedResults.Problem($"A password has at most {MaxPassword} characters.", statusCode: 400);
+            return Problems.Refused(RefusalCode.AccountPasswordInvalid, $"A password has at most {MaxPassword} characters.", 400);
 
         var user = new ParleyUser { UserName = request.UserName };
         var created = await s.Users.CreateAsync(user, request.Password);
         if (!created.Succeeded)
             return created.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.DuplicateUserName))
-                ? TypedResults.Problem("That user name is taken: choose another.", statusCode: 409)
-                : TypedResults.Problem(string.Join(" ", created.Errors.Select(e => e.Description)), statusCode: 400);
+                ? Problems.Refused(RefusalCode.UserNameTaken, "That user name is taken: choose another.", 409)
+                : Problems.Refused(created.Errors.All(e => e.Code.StartsWith("Password", StringComparison.Ordinal))
+                    ? RefusalCode.AccountPasswordInvalid : RefusalCode.UserNameInvalid,
+                    string.Join(" ", created.Errors.Select(e => e.Description)), 400);
         await s.SignIn.SignInAsync(user, isPersistent: true);
         return TypedResults.Created("/api/account", await s.SignedInAsync(http, user));
     }
@@ -69,13 +72,15 @@ public static class AccountsApi
         Services s)
     {
         if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
-            return TypedResults.Problem("Wrong user name or password.", statusCode: 401);
+            return WrongCredentials();
         var result = await s.SignIn.PasswordSignInAsync(request.UserName, request.Password, isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut)
-            return TypedResults.Problem("Too many failed sign-ins: this account is locked for a few minutes.", statusCode: 429);
-        if (!result.Succeeded) return TypedResults.Problem("Wrong user name or password.", statusCode: 401);
+            return Problems.Refused(RefusalCode.AccountLocked, "Too many failed sign-ins: this account is locked for a few minutes.", 429);
+        if (!result.Succeeded) return WrongCredentials();
         return TypedResults.Ok(await s.SignedInAsync(http, (await s.Users.FindByNameAsync(request.UserName))!));
     }
+
+    static ProblemHttpResult WrongCredentials() => Problems.Refused(RefusalCode.SignInFailed, "Wrong user name or password.", 401);
 
     static async Task<Ok<AccountState>> SignOut(HttpContext http, Services s)
     {

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Accounts;

@@ -3,9 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
-using Parley.Client.Accounts;
-using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Server.Accounts;
 
@@ -31,7 +29,7 @@ public sealed class CaptchaOptions
 /// </summary>
 public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOptions<CaptchaOptions> options, TimeProvider clock)
 {
-    public sealed record Refusal(string Message, int Status);
+    public sealed record Refused(RefusalCode Code, string Message, int Status);
 
     /// <summary>Challenges used but not yet expired that the server remembers at most (a few MB).</summary>
     public const int MaxRemembered = 100_000;
@@ -40,12 +38,12 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
     const int PayloadBytes = IdBytes + sizeof(long) + 1;
     const int MaxChallengeLength = 512;
 
-    static readonly Refusal Missing = new("Solve the captcha first: GET /api/captcha, then send its challenge with your nonce.", 400);
-    static readonly Refusal Forged = new("Invalid captcha: this challenge was not issued by this server.", 400);
-    static readonly Refusal Expired = new("The captcha expired: solve a new one.", 400);
-    static readonly Refusal Replayed = new("This captcha was already used: solve a new one.", 400);
-    static readonly Refusal Wrong = new("Wrong captcha solution: solve a new one.", 400);
-    static readonly Refusal Busy = new("Too many captchas in use right now: try again in a few minutes.", 429);
+    static readonly Refused Missing = new(RefusalCode.CaptchaInvalid, "Solve the captcha first: GET /api/captcha, then send its challenge with your nonce.", 400);
+    static readonly Refused Forged = new(RefusalCode.CaptchaInvalid, "Invalid captcha: this challenge was not issued by this server.", 400);
+    static readonly Refused Expired = new(RefusalCode.CaptchaInvalid, "The captcha expired: solve a new one.", 400);
+    static readonly Refused Replayed = new(RefusalCode.CaptchaInvalid, "This captcha was already used: solve a new one.", 400);
+    static readonly Refused Wrong = new(RefusalCode.CaptchaInvalid, "Wrong captcha solution: solve a new one.", 400);
+    static readonly Refused Busy = new(RefusalCode.RateLimited, "Too many captchas in use right now: try again in a few minutes.", 429);
 
     readonly IDataProtector protector = protection.CreateProtector("Parley.Captcha.v1");
     readonly SpentChallenges spent = new(MaxRemembered);
@@ -65,7 +63,7 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
     }
 
     /// <returns>Why the solution is refused, or null when it is accepted (it is spent then).</returns>
-    public Refusal? Check(CaptchaSolution? solution)
+    public Refused? Check(CaptchaSolution? solution)
     {
         if (!Enabled) return null;
         if (solution is not { Challenge: { Length: > 0 and <= MaxChallengeLength } challenge, Nonce: { } nonce }) return Missing;

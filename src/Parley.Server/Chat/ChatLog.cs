@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
@@ -8,8 +7,6 @@ namespace Parley.Server.Chat;
 /// <summary>Reads a room's chat history in pages.</summary>
 public sealed class ChatLog(ParleyDb db)
 {
-    public const int MaxPage = 100;
-
     /// <summary>Newest first, before <paramref name="beforeSeq"/> (0 = from the newest).</summary>
     public async Task<ChatPage> HistoryAsync(string roomId, long beforeSeq, int limit, CancellationToken ct)
     {
@@ -32,6 +29,7 @@ public sealed class ChatLog(ParleyDb db)
 
     static void CheckLimit(int limit)
     {
-        if (limit is < 1 or > MaxPage) throw new HubException($"Invalid page size: {limit}, allowed 1..{MaxPage}.");
+        if (limit is < 1 or > Limits.ChatMaxPage)
+            throw new Refusal(RefusalCode.PageInvalid, $"Invalid page size: {limit}, allowed 1..{Limits.ChatMaxPage}.");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
+using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
 
@@ -38,7 +39,7 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
                 {
                     var key = (p.Item.SenderId, p.Item.ClientMessageId);
                     if (earlier.TryGetValue(key, out var old) || fresh.TryGetValue(key, out old)) { repeats.Add((p, old)); continue; }
-                    if (RoomEpoch.Refusal(epoch, p.Item.Envelope.Epoch) is { } refusal)
+                    if (RoomEpoch.Check(epoch, p.Item.Envelope.Epoch) is { } refusal)
                     {
                         p.Refuse(refusal);
                         continue;
@@ -50,10 +51,22 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
                 var count = stored.Count(s => s.Row.RoomId == room.Key);
                 if (count == 0) continue;
 
+                // Only while the room is still at the epoch checked above: a rotation committed in
+                // between must not let messages under the old key in (as DocWriter does).
                 var latest = (await db.Database.SqlQuery<long>($"""
-                    UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count} WHERE "Id" = {room.Key}
+                    UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count} WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
                     RETURNING "ChatLatestSeq" AS "Value"
-                    """).ToListAsync(ct)).Single();
+                    """).ToListAsync(ct)).SingleOrDefault();
+                if (latest == 0)
+                {
+                    var stale = new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.");
+                    var refused = fresh.Values.ToHashSet();
+                    foreach (var s in stored.Where(s => refused.Contains(s.Row)).Concat(repeats.Where(r => refused.Contains(r.Row))))
+                        s.Pending.Refuse(stale);
+                    stored.RemoveAll(s => refused.Contains(s.Row));
+                    repeats.RemoveAll(r => refused.Contains(r.Row));
+                    continue;
+                }
                 var seq = latest - count;
                 foreach (var (_, row) in stored.Where(s => s.Row.RoomId == room.Key))
                 {
@@ -69,8 +82,7 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
         foreach (var (pending, row) in stored)
         {
             pending.Done.TrySetResult(row.ToAck());
-            await fanout.EnqueueAsync(RoomHub.GroupOf(row.RoomId), pending.Item.ConnectionId, HubNames.Chat, row.RoomId,
-                row.ToWire(), ct);
+            await fanout.ChatAsync(row.RoomId, pending.Item.ConnectionId, row.ToWire(), ct);
         }
     }
 

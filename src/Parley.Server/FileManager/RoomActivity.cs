@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Storage;
 
 namespace Parley.Server.FileManager;
@@ -12,8 +11,6 @@ namespace Parley.Server.FileManager;
 /// </summary>
 public sealed class RoomActivity(ParleyDb db, TimeProvider clock)
 {
-    public const int MaxPage = 200;
-
     /// <summary>Records an action, inside the caller's transaction when it has one. A room that is gone gets nothing.</summary>
     public Task RecordAsync(string roomId, string memberId, string action, CancellationToken ct, string? entryId = null, string? fileId = null)
     {
@@ -36,7 +33,8 @@ public sealed class RoomActivity(ParleyDb db, TimeProvider clock)
     /// <summary>Newest first, before <paramref name="beforeSeq"/> (0 = from the newest).</summary>
     public async Task<ActivityPage> PageAsync(string roomId, long beforeSeq, int limit, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxPage) throw new HubException($"Invalid page size: {limit}, allowed 1..{MaxPage}.");
+        if (limit is < 1 or > Limits.ActivityMaxPage)
+            throw new Refusal(RefusalCode.PageInvalid, $"Invalid page size: {limit}, allowed 1..{Limits.ActivityMaxPage}.");
         var lines = db.Activity.AsNoTracking().Where(a => a.RoomId == roomId);
         if (beforeSeq > 0) lines = lines.Where(a => a.Seq < beforeSeq);
         var rows = await lines.OrderByDescending(a => a.Seq).Take(limit + 1).ToListAsync(ct);

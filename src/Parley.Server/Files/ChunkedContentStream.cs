@@ -1,4 +1,4 @@
-using Parley.Client.Crypto;
+using Parley.Protocol;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Files;

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Parley.Client.Crypto;
+using Parley.Protocol;
+using Parley.Server.Accounts;
 using Parley.Server.FileManager;
 using Parley.Server.Hosting;
 using Parley.Server.Rooms;
@@ -35,10 +36,11 @@ public static class FilesApi
     {
         app.MapGet("/api/limits", (IOptions<ParleyOptions> o) => TypedResults.Ok(new Limits(
             o.Value.MaxFileBytes, FileLayout.ChunkBytes, o.Value.MaxEnvelopeBytes, o.Value.MaxChatBytes, o.Value.MaxRoomBytes)));
-        app.MapGet("/api/rooms/{roomId}/usage", RoomUsage).AddEndpointFilter<MemberAuth>();
+        var room = app.MapRoomMemberGroup();
+        room.MapGet("/usage", RoomUsage);
 
-        var files = app.MapGroup("/api/rooms/{roomId}/files").AddEndpointFilter<MemberAuth>();
-        files.MapPost("/", Create);
+        var files = room.MapGroup("/files");
+        files.MapPost("/", Create).WithMetadata(new RequiresAttribute(Ability.ShareFiles));
         files.MapGet("/{fileId}", Status);
         files.MapPut("/{fileId}/chunks/{index:int}", PutChunk)
             .WithMetadata(new RequestSizeLimitAttribute(FileLayout.ChunkBytes + FileLayout.TagBytes));
@@ -51,7 +53,7 @@ public static class FilesApi
         HttpContext http, Services s, TimeProvider clock)
     {
         var member = MemberAuth.Caller(http);
-        if (s.Policy.Check(member, request.Size) is { } refused) return Refused(refused);
+        if (s.Policy.Check(request.Size) is { } refused) return Refused(refused);
         var file = new FileRow
         {
             Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
@@ -80,15 +82,15 @@ public static class FilesApi
         var (db, ct) = (s.Db, http.RequestAborted);
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
-        if (file.Complete) return TypedResults.Problem("The file is complete; it can no longer change.", statusCode: 409);
+        if (file.Complete) return Problems.Refused(RefusalCode.FileComplete, "The file is complete; it can no longer change.", 409);
         if (index < 0 || index >= file.ChunkCount)
-            return TypedResults.Problem($"Chunk {index} does not exist: the file has {file.ChunkCount}.", statusCode: 400);
+            return Problems.Refused(RefusalCode.ChunkInvalid, $"Chunk {index} does not exist: the file has {file.ChunkCount}.", 400);
         var length = FileLayout.CipherLength(file.Size, index);
         if (http.Request.ContentLength is { } declared && declared != length)
-            return TypedResults.Problem($"Chunk {index} must be {length} bytes, not {declared}.", statusCode: 400);
+            return Problems.Refused(RefusalCode.ChunkInvalid, $"Chunk {index} must be {length} bytes, not {declared}.", 400);
 
         try { await s.Blobs.WriteChunkAsync(roomId, fileId, index, http.Request.Body, length, ct); }
-        catch (InvalidDataException e) { return TypedResults.Problem(e.Message, statusCode: 400); }
+        catch (InvalidDataException e) { return Problems.Refused(RefusalCode.ChunkInvalid, e.Message, 400); }
 
         if (!await db.FileChunks.AnyAsync(c => c.FileId == fileId && c.Index == index, ct))
         {
@@ -107,7 +109,7 @@ public static class FilesApi
             return NoSuchFile();
         var received = await db.FileChunks.CountAsync(c => c.FileId == fileId, http.RequestAborted);
         if (received < file.ChunkCount)
-            return TypedResults.Problem($"{file.ChunkCount - received} of {file.ChunkCount} chunks are missing.", statusCode: 409);
+            return Problems.Refused(RefusalCode.FileIncomplete, $"{file.ChunkCount - received} of {file.ChunkCount} chunks are missing.", 409);
         file.Complete = true;
         await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.NoContent();
@@ -117,7 +119,7 @@ public static class FilesApi
         Services s)
     {
         if (await FindAsync(s.Db, roomId, fileId, http) is not { } file) return NoSuchFile();
-        if (!file.Complete) return TypedResults.Problem("The file is still being uploaded.", statusCode: 409);
+        if (!file.Complete) return Problems.Refused(RefusalCode.FileIncomplete, "The file is still being uploaded.", 409);
         // A fetch from the first byte is a download; later ranges are the same download resuming or seeking.
         if (http.Request.GetTypedHeaders().Range is not { } range || range.Ranges.Any(r => r.From == 0))
             await s.Activity.RecordDownloadAsync(roomId, MemberAuth.Caller(http).Id, file.Id, http.RequestAborted);
@@ -132,7 +134,7 @@ public static class FilesApi
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
         if (await db.Entries.AnyAsync(e => e.FileId == file.Id, ct))
-            return TypedResults.Problem("The file is in the room's files: delete its entry instead.", statusCode: 409);
+            return Problems.Refused(RefusalCode.FileInManager, "The file is in the room's files: delete its entry instead.", 409);
         await db.DeleteFileAsync(s.Blobs, roomId, file.Id, ct);
         return TypedResults.NoContent();
     }
@@ -143,8 +145,8 @@ public static class FilesApi
         return files.SingleOrDefaultAsync(f => f.Id == fileId && f.RoomId == roomId, http.RequestAborted);
     }
 
-    static ProblemHttpResult Refused(FilePolicy.Refusal refusal) =>
-        TypedResults.Problem(refusal.Message, statusCode: refusal.Status, title: refusal.Title);
+    static ProblemHttpResult Refused(FilePolicy.Refused refused) =>
+        Problems.Refused(refused.Code, refused.Message, refused.Status, refused.Title);
 
-    static ProblemHttpResult NoSuchFile() => TypedResults.Problem("No such file in this room.", statusCode: 404);
+    static ProblemHttpResult NoSuchFile() => Problems.Refused(RefusalCode.FileUnknown, "No such file in this room.", 404);
 }

@@ -1,11 +1,13 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
+using Parley.Protocol;
 using Parley.Server.Accounts;
 using Parley.Server.Chat;
 using Parley.Server.Cleanup;
 using Parley.Server.FileManager;
 using Parley.Server.Files;
 using Parley.Server.Keys;
+using Parley.Server.Realtime;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -29,6 +31,8 @@ public static class ParleyHost
         builder.Services.AddRateLimiter(limits =>
         {
             limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limits.OnRejected = (rejected, _) => new ValueTask(Problems.Refused(RefusalCode.RateLimited,
+                "Too many rooms created from this address: wait a minute.", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
             limits.AddPolicy(RoomsApi.CreationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RoomsPerMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -39,7 +43,10 @@ public static class ParleyHost
         builder.Services.AddScoped<RoomKeys>();
         builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
-        builder.Services.AddSingleton<RoomPresence>();
+        builder.Services.AddSingleton<IRoomConnections, InProcessRoomConnections>();
+        builder.Services.AddSingleton<RoomNotifier>();
+        builder.Services.AddSingleton<RoomAuthorization>();
+        builder.Services.AddSingleton<HubRefusals>();
         builder.Services.AddSingleton<EnvelopeRules>();
         builder.Services.AddSingleton<SnapshotPolicy>();
         builder.Services.AddSingleton<HubRateLimit>();
@@ -63,7 +70,10 @@ public static class ParleyHost
                 // Room for the largest envelope plus framing, so an oversize envelope gets a clear
                 // error from EnvelopeRules; far larger messages are cut off by SignalR itself.
                 hub.MaximumReceiveMessageSize = options.MaxEnvelopeBytes * 2L + 64 * 1024;
+                // Outermost first: refusals from the inner filters and the methods become HubExceptions.
+                hub.AddFilter<HubRefusals>();
                 hub.AddFilter<HubRateLimit>();
+                hub.AddFilter<RoomAuthorization>();
             })
             .AddMessagePackProtocol();
     }
@@ -83,7 +93,7 @@ public static class ParleyHost
         app.MapAccountsApi();
         app.MapRoomsApi();
         app.MapFilesApi();
-        app.MapHub<RoomHub>(Parley.Client.Protocol.HubNames.Path);
+        app.MapHub<RoomHub>(HubNames.Path);
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
         app.MapFallbackToFile("{*path:nonfile}", "index.html");
         app.MapFallback("/api/{**rest}", () => Results.NotFound());

@@ -1,29 +1,23 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.SignalR;
-using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 
 namespace Parley.Server.Keys;
 
 /// <summary>The shape checks the server makes on public keys and grants; it can check sizes and key types, never contents.</summary>
 public static class DeviceKeyRules
 {
-    public const int WrappedKeyBytes = DeviceIdentity.RsaBits / 8;
-    public const int SignatureBytes = 64;
-    public const int LinkProofBytes = 32;
-
     /// <summary>A new member's device must carry an RSA-3072 and a P-256 public key and a 32-byte link proof.</summary>
     public static void CheckNewMember(DeviceKeys? device, byte[]? linkProof)
     {
         if (device?.WrapKey is not { Length: > 0 and <= 1024 } wrap || device.SignKey is not { Length: > 0 and <= 256 } sign)
-            throw new HubException("Malformed device keys: a new member needs an RSA-OAEP 3072 key and an ECDSA P-256 key (SPKI).");
-        if (linkProof is not { Length: LinkProofBytes })
-            throw new HubException("Malformed device keys: a new member needs a 32-byte link proof.");
+            throw BadDevice;
+        if (linkProof is not { Length: Limits.LinkProofBytes })
+            throw new Refusal(RefusalCode.DeviceKeysMalformed, $"Malformed device keys: a new member needs a {Limits.LinkProofBytes}-byte link proof.");
         try
         {
             using var rsa = RSA.Create();
             rsa.ImportSubjectPublicKeyInfo(wrap, out var read);
-            if (read != wrap.Length || rsa.KeySize != DeviceIdentity.RsaBits) throw new CryptographicException();
+            if (read != wrap.Length || rsa.KeySize != Limits.RsaBits) throw new CryptographicException();
             using var ec = ECDsa.Create();
             ec.ImportSubjectPublicKeyInfo(sign, out read);
             if (read != sign.Length || ec.ExportParameters(false).Curve.Oid.Value != ECCurve.NamedCurves.nistP256.Oid.Value)
@@ -31,16 +25,20 @@ public static class DeviceKeyRules
         }
         catch (CryptographicException)
         {
-            throw new HubException("Malformed device keys: a new member needs an RSA-OAEP 3072 key and an ECDSA P-256 key (SPKI).");
+            throw BadDevice;
         }
     }
+
+    static Refusal BadDevice => new(RefusalCode.DeviceKeysMalformed,
+        $"Malformed device keys: a new member needs an RSA-OAEP {Limits.RsaBits} key and an ECDSA P-256 key (SPKI).");
 
     public static void CheckGrant(Grant? grant, string callerId)
     {
         if (grant is null || string.IsNullOrEmpty(grant.MemberId) || grant.MemberId.Length > 32)
-            throw new HubException("Malformed grant: it names no member.");
-        if (grant.GranterId != callerId) throw new HubException("Malformed grant: a grant must be signed by its caller.");
-        if (grant.WrappedKey is not { Length: WrappedKeyBytes } || grant.Signature is not { Length: SignatureBytes })
-            throw new HubException($"Malformed grant: a wrapped key is {WrappedKeyBytes} bytes and a signature {SignatureBytes}.");
+            throw new Refusal(RefusalCode.GrantMalformed, "Malformed grant: it names no member.");
+        if (grant.GranterId != callerId) throw new Refusal(RefusalCode.GrantMalformed, "Malformed grant: a grant must be signed by its caller.");
+        if (grant.WrappedKey is not { Length: Limits.WrappedKeyBytes } || grant.Signature is not { Length: Limits.SignatureBytes })
+            throw new Refusal(RefusalCode.GrantMalformed,
+                $"Malformed grant: a wrapped key is {Limits.WrappedKeyBytes} bytes and a signature {Limits.SignatureBytes}.");
     }
 }

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
+using Parley.Server.Realtime;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -12,10 +12,8 @@ namespace Parley.Server.Keys;
 /// unwrap a grant; what it enforces is who may grant which epoch to whom, and that a rotation
 /// leaves no current member without the new key.
 /// </summary>
-public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules rules, IHubContext<RoomHub> hub)
+public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier notifier)
 {
-    public const int MaxGrantsPerCall = 1000;
-
     /// <summary>What a joining member learns about keys.</summary>
     /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
     public sealed record JoinKeys(IReadOnlyList<Grant> Grants, IReadOnlyList<MemberKeys> Members, IReadOnlyList<string> KeyRequests,
@@ -41,26 +39,26 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
     public async Task RequestKeysAsync(string roomId, IEnumerable<MemberKeys> members, CancellationToken ct)
     {
         foreach (var member in members)
-            await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.KeyRequested, roomId, member, ct);
+            await notifier.Room(roomId).KeyRequested(roomId, member);
     }
 
     /// <returns>How many grants were newly stored (a (room, epoch, member) that has one keeps it).</returns>
     public async Task<int> GrantAsync(string roomId, string callerId, IReadOnlyList<Grant>? grants, CancellationToken ct)
     {
         if (grants is null || grants.Count == 0) return 0;
-        if (grants.Count > MaxGrantsPerCall) throw new HubException($"Too many grants: at most {MaxGrantsPerCall} per call.");
+        if (grants.Count > Limits.MaxGrantsPerCall) throw TooManyGrants;
         foreach (var g in grants) DeviceKeyRules.CheckGrant(g, callerId);
-        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
+        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw UnknownRoom;
 
         var held = (await db.Grants.Where(g => g.RoomId == roomId && g.MemberId == callerId).Select(g => g.Epoch).ToListAsync(ct)).ToHashSet();
         var current = await CurrentMemberIdsAsync(roomId, ct);
         foreach (var g in grants)
         {
-            if (g.Epoch < 0 || g.Epoch > room.Epoch) throw new HubException($"Malformed grant: the room has no epoch {g.Epoch}.");
+            if (g.Epoch < 0 || g.Epoch > room.Epoch) throw new Refusal(RefusalCode.GrantEpochUnheld, $"Malformed grant: the room has no epoch {g.Epoch}.");
             if (g.Epoch < room.Epoch && !room.HistoryVisible)
-                throw new HubException("History is hidden in this room: only the current epoch may be granted.");
-            if (!held.Contains(g.Epoch)) throw new HubException($"You hold no key of epoch {g.Epoch} to grant.");
-            if (!current.Contains(g.MemberId)) throw new HubException($"No such member in this room: {g.MemberId}.");
+                throw new Refusal(RefusalCode.HistoryHidden, "History is hidden in this room: only the current epoch may be granted.");
+            if (!held.Contains(g.Epoch)) throw new Refusal(RefusalCode.GrantEpochUnheld, $"You hold no key of epoch {g.Epoch} to grant.");
+            if (!current.Contains(g.MemberId)) throw NoSuchMember(g.MemberId);
         }
 
         var stored = new List<Grant>();
@@ -72,40 +70,43 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
             if (inserted == 1) stored.Add(g);
         }
         foreach (var forMember in stored.GroupBy(g => g.MemberId))
-            await SendToMemberAsync(roomId, forMember.Key, HubNames.KeysGranted, forMember.ToList(), ct);
+            await notifier.Member(roomId, forMember.Key).KeysGranted(roomId, forMember.ToList());
         return stored.Count;
     }
 
     public async Task RotateAsync(string roomId, string callerId, Rotation? rotation, CancellationToken ct)
     {
-        if (rotation?.Grants is null || rotation.RoomLink is null) throw new HubException("Malformed rotation: it needs grants and the room-link envelope.");
-        if (rotation.Grants.Count > MaxGrantsPerCall) throw new HubException($"Too many grants: at most {MaxGrantsPerCall} per call.");
-        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
+        if (rotation?.Grants is null || rotation.RoomLink is null) throw Malformed("it needs grants and the room-link envelope.");
+        if (rotation.Grants.Count > Limits.MaxGrantsPerCall) throw TooManyGrants;
+        var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw UnknownRoom;
         var next = room.Epoch + 1;
         if (rotation.Epoch != next)
-            throw new HubException($"Stale rotation: the room is at epoch {room.Epoch}, so the next is {next}, not {rotation.Epoch}.");
+            throw new Refusal(RefusalCode.RotationStale, $"Stale rotation: the room is at epoch {room.Epoch}, so the next is {next}, not {rotation.Epoch}.");
         if (room.Epoch < 0 ? room.CreatorId != callerId
             : !await db.Grants.AnyAsync(g => g.RoomId == roomId && g.Epoch == room.Epoch && g.MemberId == callerId, ct))
-            throw new HubException(room.Epoch < 0 ? "Only the room's creator can make its first key." : "Only a member holding the current key can rotate it.");
+            throw new Refusal(RefusalCode.RotationForbidden,
+                room.Epoch < 0 ? "Only the room's creator can make its first key." : "Only a member holding the current key can rotate it.");
         if (rotation.JoinVerifier is not null && (room.CreatorId != callerId || rotation.JoinVerifier.Length != 32))
-            throw new HubException(room.CreatorId != callerId ? "Only the room's creator can do that." : "Malformed rotation: a join verifier is 32 bytes.");
+            throw room.CreatorId != callerId
+                ? new Refusal(RefusalCode.NotCreator, "Only the room's creator can do that.")
+                : Malformed("a join verifier is 32 bytes.");
 
         CheckRoomEnvelope(rotation.RoomLink, next, "room-link");
         if (rotation.RoomMeta is not null) CheckRoomEnvelope(rotation.RoomMeta, next, "room-meta");
-        else if (room.MetaCiphertext is not null) throw new HubException("Malformed rotation: the room's name (room-meta) must be re-encrypted under the new key.");
+        else if (room.MetaCiphertext is not null) throw Malformed("the room's name (room-meta) must be re-encrypted under the new key.");
 
         var current = await CurrentMemberIdsAsync(roomId, ct);
         var grantees = new HashSet<string>();
         foreach (var g in rotation.Grants)
         {
             DeviceKeyRules.CheckGrant(g, callerId);
-            if (g.Epoch != next) throw new HubException($"Malformed rotation: every grant must be of epoch {next}.");
-            if (!grantees.Add(g.MemberId)) throw new HubException($"Malformed rotation: two grants for {g.MemberId}.");
-            if (!current.Contains(g.MemberId)) throw new HubException($"No such member in this room: {g.MemberId}.");
+            if (g.Epoch != next) throw Malformed($"every grant must be of epoch {next}.");
+            if (!grantees.Add(g.MemberId)) throw Malformed($"two grants for {g.MemberId}.");
+            if (!current.Contains(g.MemberId)) throw NoSuchMember(g.MemberId);
         }
         var required = (await KeyedAsync(roomId, room.Epoch, ct)).Where(current.Contains).Append(callerId);
         var missing = required.Where(id => !grantees.Contains(id)).Distinct().ToList();
-        if (missing.Count > 0) throw new HubException($"Rotation must grant every member: missing {string.Join(", ", missing)}.");
+        if (missing.Count > 0) throw new Refusal(RefusalCode.RotationIncomplete, $"Rotation must grant every member: missing {string.Join(", ", missing)}.");
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -120,7 +121,7 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
                 .SetProperty(x => x.MetaIv, meta == null ? room.MetaIv : meta.Iv)
                 .SetProperty(x => x.MetaCiphertext, meta == null ? room.MetaCiphertext : meta.Ciphertext)
                 .SetProperty(x => x.JoinVerifier, rotation.JoinVerifier ?? room.JoinVerifier), ct);
-            if (moved != 1) throw new HubException($"Stale rotation: another member moved the room past epoch {room.Epoch} first.");
+            if (moved != 1) throw new Refusal(RefusalCode.RotationStale, $"Stale rotation: another member moved the room past epoch {room.Epoch} first.");
             db.Grants.AddRange(rotation.Grants.Select(g => new GrantRow
             {
                 RoomId = roomId, Epoch = next, MemberId = g.MemberId, GranterId = callerId, WrappedKey = g.WrappedKey, Signature = g.Signature,
@@ -128,7 +129,7 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.KeyRotated, roomId, rotation with { JoinVerifier = null }, ct);
+        await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null });
         // Members the rotation did not cover (joined but never keyed) still need the new key.
         await RequestKeysAsync(roomId, (await DirectoryAsync(roomId, ct)).Where(m => !grantees.Contains(m.MemberId)), ct);
     }
@@ -136,14 +137,14 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
     void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
     {
         rules.CheckMeta(envelope, kind);
-        if (envelope.Epoch != epoch) throw new HubException($"Stale key epoch: the {kind} envelope must be of epoch {epoch}.");
+        if (envelope.Epoch != epoch) throw new Refusal(RefusalCode.EpochStale, $"Stale key epoch: the {kind} envelope must be of epoch {epoch}.");
     }
 
     /// <summary>A room-meta envelope for SetRoomMeta: of the current epoch, small.</summary>
     public async Task<Envelope> CheckMetaAsync(string roomId, Envelope? envelope, CancellationToken ct)
     {
         rules.Check(envelope);
-        if (RoomEpoch.Refusal(await RoomEpoch.CurrentAsync(db, roomId, ct), envelope!.Epoch) is { } refusal) throw new HubException(refusal);
+        if (RoomEpoch.Check(await RoomEpoch.CurrentAsync(db, roomId, ct), envelope!.Epoch) is { } refusal) throw refusal;
         CheckRoomEnvelope(envelope, envelope.Epoch, "room-meta");
         return envelope;
     }
@@ -164,6 +165,8 @@ public sealed class RoomKeys(ParleyDb db, RoomPresence presence, EnvelopeRules r
     async Task<HashSet<string>> KeyedAsync(string roomId, int epoch, CancellationToken ct) =>
         (await db.Grants.Where(g => g.RoomId == roomId && g.Epoch == epoch).Select(g => g.MemberId).ToListAsync(ct)).ToHashSet();
 
-    Task SendToMemberAsync(string roomId, string memberId, string method, object argument, CancellationToken ct) =>
-        hub.Clients.Clients(presence.Connections(roomId, memberId).Select(c => c.ConnectionId).ToList()).SendAsync(method, roomId, argument, ct);
+    static Refusal UnknownRoom => new(RefusalCode.RoomUnknown, "Unknown room.");
+    static Refusal TooManyGrants => new(RefusalCode.GrantsTooMany, $"Too many grants: at most {Limits.MaxGrantsPerCall} per call.");
+    static Refusal NoSuchMember(string memberId) => new(RefusalCode.MemberUnknown, $"No such member in this room: {memberId}.");
+    static Refusal Malformed(string why) => new(RefusalCode.RotationMalformed, "Malformed rotation: " + why);
 }

@@ -1,16 +1,19 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Crypto;
+using Parley.Protocol;
+using Parley.Server.Accounts;
+using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
 
 /// <summary>
-/// HTTP counterpart of the hub's membership check: a request under /api/rooms/{roomId}/… must carry
-/// `Authorization: ParleyMember {memberId}:{token}` of a member of that room. Anyone else gets 404,
-/// so a room's existence is not revealed to outsiders.
+/// HTTP counterpart of the hub's RoomAuthorization, the one filter on the room group: a request under
+/// /api/rooms/{roomId}/… must carry `Authorization: ParleyMember {memberId}:{token}` of a member of
+/// that room. Anyone else gets 404, so a room's existence is not revealed to outsiders. An endpoint's
+/// <see cref="RequiresAttribute"/> adds what the policy must let the member do.
 /// </summary>
-public sealed class MemberAuth(ParleyDb db) : IEndpointFilter
+public sealed class MemberAuth(ParleyDb db, AccessPolicy policy) : IEndpointFilter
 {
     const string Scheme = "ParleyMember ";
     const string ItemKey = "parley.member";
@@ -22,7 +25,12 @@ public sealed class MemberAuth(ParleyDb db) : IEndpointFilter
         var http = context.HttpContext;
         var member = await AuthenticateAsync(http.Request.RouteValues["roomId"] as string,
             http.Request.Headers.Authorization.ToString(), http.RequestAborted);
-        if (member is null) return TypedResults.Problem("No such room, or you are not a member of it.", statusCode: 404);
+        if (member is null) return Problems.Refused(RefusalCode.NotMember, "No such room, or you are not a member of it.", 404);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresAttribute>() is { } requires)
+        {
+            try { AccessPolicy.Require(policy.For(member), requires.Ability); }
+            catch (Refusal refused) { return Problems.Refused(refused.Code, refused.Message, StatusCodes.Status403Forbidden); }
+        }
         http.Items[ItemKey] = member;
         return await next(context);
     }
@@ -42,4 +50,11 @@ public sealed class MemberAuth(ParleyDb db) : IEndpointFilter
             ? member
             : null;
     }
+}
+
+public static class MemberAuthRoutes
+{
+    /// <summary>The routes under /api/rooms/{roomId} that only the room's members may call.</summary>
+    public static RouteGroupBuilder MapRoomMemberGroup(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/rooms/{roomId}").AddEndpointFilter<MemberAuth>();
 }

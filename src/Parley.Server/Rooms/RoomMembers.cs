@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.FileManager;
 using Parley.Server.Keys;
 using Parley.Server.Storage;
@@ -14,10 +13,22 @@ namespace Parley.Server.Rooms;
 /// </summary>
 public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock, RoomActivity activity)
 {
-    public const string Removed = "You were removed from this room.";
-    public const string Ended = "This session has ended.";
-    public const string Refused = "The creator did not let you in.";
-    public const string Departed = "You left this room.";
+    /// <summary>What a member shut out of a room is told, by why.</summary>
+    public static string Why(RefusalCode reason) => reason switch
+    {
+        RefusalCode.MemberRemoved => "You were removed from this room.",
+        RefusalCode.RoomEnded => "This session has ended.",
+        RefusalCode.JoinRefused => "The creator did not let you in.",
+        RefusalCode.MemberDeparted => "You left this room.",
+        _ => "You can no longer act in this room.",
+    };
+
+    static Refusal Shut(RefusalCode reason) => new(reason, Why(reason));
+
+    static Refusal UnknownRoom => new(RefusalCode.RoomUnknown, "Unknown room.");
+
+    public Task<string?> CreatorIdAsync(string roomId, CancellationToken ct) =>
+        db.Rooms.Where(r => r.Id == roomId).Select(r => r.CreatorId).SingleOrDefaultAsync(ct);
 
     /// <param name="LobbyRequest">Set when the member is in the lobby: known, but not let in yet.</param>
     public sealed record Admission(Room Room, string MemberId, byte[] MemberToken, JoinRequestInfo? LobbyRequest)
@@ -29,10 +40,10 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     public async Task<Admission> AdmitAsync(JoinRequest request, string clientAddress, CancellationToken cancellationToken)
     {
         if (request is null || string.IsNullOrEmpty(request.RoomId) || request.RoomId.Length > 32)
-            throw new HubException("Unknown room.");
+            throw UnknownRoom;
         var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
         if (room is null)
-            throw new HubException(await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Ended : "Unknown room.");
+            throw await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Shut(RefusalCode.RoomEnded) : UnknownRoom;
         var creatorsBrowser = IsCreatorToken(room, request.CreatorToken);
         // A resume needs no join key: the member token is the stronger proof, and the link may
         // have been renewed since this member joined.
@@ -41,10 +52,10 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         {
             if (request.JoinKey is not { Length: 32 } ||
                 !CryptographicOperations.FixedTimeEquals(SHA256.HashData(request.JoinKey), room.JoinVerifier))
-                throw new HubException("Invalid join key: this link does not open this room.");
+                throw new Refusal(RefusalCode.JoinKeyInvalid, "Invalid join key: this link does not open this room.");
             DeviceKeyRules.CheckNewMember(request.Device, request.LinkProof);
             if (await db.Members.AnyAsync(m => m.RoomId == room.Id && m.KickedAt != null && m.SignKey == request.Device!.SignKey, cancellationToken))
-                throw new HubException(Removed);
+                throw Shut(RefusalCode.MemberRemoved);
             // Members who already got in, and the creator's own browser, are not asked again.
             if (!creatorsBrowser) passwords.Check(room, request.Password, clientAddress);
             var waits = room.LobbyEnabled && !creatorsBrowser;
@@ -75,8 +86,8 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         // A member who left for good comes back, if at all, as a new member through the link.
         if (member is null || member.DepartedAt is not null ||
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
-        if (member.KickedAt is not null) throw new HubException(Removed);
-        if (member.Admission == MemberAdmission.Refused) throw new HubException(Refused);
+        if (member.KickedAt is not null) throw Shut(RefusalCode.MemberRemoved);
+        if (member.Admission == MemberAdmission.Refused) throw Shut(RefusalCode.JoinRefused);
         if (member.Admission == MemberAdmission.Waiting && request.Profile is { } profile)
         {
             SetProfile(member, profile);

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.SignalR;
+using Parley.Protocol;
 
 namespace Parley.Server.Rooms;
 
@@ -10,8 +10,8 @@ namespace Parley.Server.Rooms;
 /// </summary>
 public sealed class RoomPasswords : IDisposable
 {
-    public const int MinLength = 8;
-    public const int MaxLength = 128;
+    public const int MinLength = Limits.PasswordMinLength;
+    public const int MaxLength = Limits.PasswordMaxLength;
     public const int TriesPerWindow = 5;
     static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
@@ -27,19 +27,19 @@ public sealed class RoomPasswords : IDisposable
     {
         if (string.IsNullOrEmpty(password)) return null;
         if (password.Length is < MinLength or > MaxLength)
-            throw new HubException($"Invalid password: use {MinLength} to {MaxLength} characters.");
+            throw new Refusal(RefusalCode.PasswordInvalid, $"Invalid password: use {MinLength} to {MaxLength} characters.");
         return hasher.HashPassword(null!, password);
     }
 
-    /// <exception cref="HubException">When the password is missing, wrong, or guessed too often.</exception>
+    /// <exception cref="Refusal">When the password is missing, wrong, or guessed too often.</exception>
     public void Check(Room room, string? password, string clientAddress)
     {
         if (room.PasswordHash is null) return;
-        if (string.IsNullOrEmpty(password)) throw new HubException("This room needs a password.");
+        if (string.IsNullOrEmpty(password)) throw new Refusal(RefusalCode.PasswordRequired, "This room needs a password.");
         using var lease = tries.AttemptAcquire($"{room.Id}|{clientAddress}");
-        if (!lease.IsAcquired) throw new HubException("Too many password attempts: wait a few minutes.");
+        if (!lease.IsAcquired) throw new Refusal(RefusalCode.PasswordAttempts, "Too many password attempts: wait a few minutes.");
         if (password.Length > MaxLength || hasher.VerifyHashedPassword(null!, room.PasswordHash, password) == PasswordVerificationResult.Failed)
-            throw new HubException("Wrong room password.");
+            throw new Refusal(RefusalCode.PasswordWrong, "Wrong room password.");
     }
 
     public void Dispose() => tries.Dispose();

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Accounts;
 using Parley.Server.Storage;
 
@@ -30,7 +29,7 @@ public static class RoomsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
                 ["joinVerifier"] = ["A join verifier is the base64url SHA-256 of the join key (32 bytes)."],
-            });
+            }, extensions: new Dictionary<string, object?> { [RefusalCodes.ProblemExtension] = RefusalCode.ArgumentInvalid.Wire() });
 
         var creatorToken = RandomNumberGenerator.GetBytes(32);
         var room = new Room

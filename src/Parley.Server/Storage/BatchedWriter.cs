@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR;
+using Parley.Protocol;
 
 namespace Parley.Server.Storage;
 
@@ -16,7 +16,7 @@ public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundSer
     {
         public TItem Item { get; } = item;
         public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public void Refuse(string message) => Done.TrySetException(new HubException(message));
+        public void Refuse(Refusal refusal) => Done.TrySetException(refusal);
     }
 
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
@@ -45,14 +45,14 @@ public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundSer
                 catch (Exception e)
                 {
                     log.LogError(e, "Storing a batch of {Count} writes failed", batch.Count);
-                    foreach (var p in batch) p.Refuse("It could not be stored; send it again.");
+                    foreach (var p in batch) p.Refuse(new Refusal(RefusalCode.ServerUnavailable, "It could not be stored; send it again."));
                 }
             }
         }
         finally
         {
             // Nothing unacknowledged is lost: clients keep what was not acknowledged and send it again.
-            while (queue.Reader.TryRead(out var p)) p.Refuse("The server is shutting down.");
+            while (queue.Reader.TryRead(out var p)) p.Refuse(new Refusal(RefusalCode.ServerUnavailable, "The server is shutting down."));
         }
     }
 }

@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
@@ -28,7 +27,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
             var after = await db.Rooms.Where(r => r.Id == roomId).Select(r => new { r.SnapshotSeq, r.LatestSeq }).SingleAsync(ct);
             if (after.SnapshotSeq == (snapshot?.UpToSeq ?? snapshotSeq))
                 return new Catchup(snapshot, updates, more, after.LatestSeq);
-            if (attempt == 4) throw new HubException("The room is busy; join again.");
+            if (attempt == 4) throw new Refusal(RefusalCode.RoomBusy, "The room is busy; join again.");
         }
     }
 
@@ -36,7 +35,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
     {
         var snapshotSeq = await SnapshotSeqAsync(roomId, ct);
         if (afterSeq < snapshotSeq)
-            throw new HubException($"Invalid sequence: updates up to {snapshotSeq} were replaced by a snapshot; join again.");
+            throw new Refusal(RefusalCode.SequenceInvalid, $"Invalid sequence: updates up to {snapshotSeq} were replaced by a snapshot; join again.");
         var (updates, more) = await PageAsync(roomId, afterSeq, ct);
         return new UpdatePage(updates, more);
     }
@@ -46,10 +45,10 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
     public async Task StoreSnapshotAsync(string roomId, string senderId, long upToSeq, Envelope envelope, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new HubException("Unknown room.");
-        if (RoomEpoch.Refusal(room.Epoch, envelope.Epoch) is { } refusal) throw new HubException(refusal);
+        var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new Refusal(RefusalCode.RoomUnknown, "Unknown room.");
+        if (RoomEpoch.Check(room.Epoch, envelope.Epoch) is { } refusal) throw refusal;
         if (upToSeq < 1 || upToSeq > room.LatestSeq)
-            throw new HubException($"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
+            throw new Refusal(RefusalCode.SequenceInvalid, $"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
         if (upToSeq < room.SnapshotSeq) return;
 
         var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == roomId, ct);

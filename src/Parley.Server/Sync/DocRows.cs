@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Sync;

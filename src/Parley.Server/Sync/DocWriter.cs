@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Parley.Client.Protocol;
+using Parley.Protocol;
+using Parley.Server.Realtime;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Sync;
@@ -38,7 +39,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                 var accepted = new List<Pending>();
                 foreach (var p in room)
                 {
-                    if (RoomEpoch.Refusal(epoch, p.Item.Envelope.Epoch) is { } refusal) p.Refuse(refusal);
+                    if (RoomEpoch.Check(epoch, p.Item.Envelope.Epoch) is { } refusal) p.Refuse(refusal);
                     else accepted.Add(p);
                 }
                 if (accepted.Count == 0) continue;
@@ -53,7 +54,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (after is null)
                 {
-                    foreach (var p in accepted) p.Refuse("Stale key epoch: the room's key just changed.");
+                    foreach (var p in accepted) p.Refuse(new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed."));
                     continue;
                 }
 
@@ -81,8 +82,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         foreach (var (pending, update, due) in acknowledged)
         {
             pending.Done.TrySetResult(new PushResult(update.Seq, due));
-            await fanout.EnqueueAsync(RoomHub.GroupOf(pending.Item.RoomId), pending.Item.ConnectionId,
-                HubNames.DocUpdate, pending.Item.RoomId, update, ct);
+            await fanout.DocUpdateAsync(pending.Item.RoomId, pending.Item.ConnectionId, update, ct);
         }
     }
 }

@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Parley.Client.Crypto;
-using Parley.Client.Protocol;
+using Parley.Protocol;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.Sync;
@@ -13,27 +11,25 @@ public sealed class EnvelopeRules(IOptions<ParleyOptions> options)
 
     public void CheckChat(Envelope? envelope) => Check(envelope, options.Value.MaxChatBytes);
 
-    /// <summary>Largest ciphertext of the small envelopes that describe something (room-link, room-meta, file-meta).</summary>
-    public const int MaxMetaBytes = 4096;
-
     public void CheckMeta(Envelope? envelope, string kind)
     {
         Check(envelope);
-        if (envelope!.Ciphertext.Length > MaxMetaBytes)
-            throw new HubException($"Envelope too large: a {kind} envelope is at most {MaxMetaBytes} bytes.");
+        if (envelope!.Ciphertext.Length > Limits.MaxMetaBytes)
+            throw new Refusal(RefusalCode.EnvelopeTooLarge, $"Envelope too large: a {kind} envelope is at most {Limits.MaxMetaBytes} bytes.");
     }
 
     static void Check(Envelope? envelope, int limit)
     {
-        if (envelope is null) throw new HubException("Malformed envelope: missing.");
-        if (envelope.Iv is not { Length: EnvelopeCipher.IvBytes })
-            throw new HubException($"Malformed envelope: the IV must be {EnvelopeCipher.IvBytes} bytes.");
-        if (envelope.Ciphertext is null || envelope.Ciphertext.Length < EnvelopeCipher.TagBytes)
-            throw new HubException("Malformed envelope: the ciphertext is shorter than its authentication tag.");
-        if (envelope.Epoch < 0) throw new HubException("Malformed envelope: negative epoch.");
+        if (envelope is null) throw Malformed("missing.");
+        if (envelope.Iv is not { Length: Limits.IvBytes }) throw Malformed($"the IV must be {Limits.IvBytes} bytes.");
+        if (envelope.Ciphertext is null || envelope.Ciphertext.Length < Limits.TagBytes)
+            throw Malformed("the ciphertext is shorter than its authentication tag.");
+        if (envelope.Epoch < 0) throw Malformed("negative epoch.");
         if (envelope.Ciphertext.Length > limit)
-            throw new HubException($"Envelope too large: {envelope.Ciphertext.Length} bytes, the limit is {limit}.");
+            throw new Refusal(RefusalCode.EnvelopeTooLarge, $"Envelope too large: {envelope.Ciphertext.Length} bytes, the limit is {limit}.");
     }
+
+    static Refusal Malformed(string why) => new(RefusalCode.EnvelopeMalformed, "Malformed envelope: " + why);
 }
 
 /// <summary>When a client should upload a fresh snapshot, so joiners never replay a long log.</summary>

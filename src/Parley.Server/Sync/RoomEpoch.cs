@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Parley.Protocol;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Sync;
@@ -11,9 +12,9 @@ public static class RoomEpoch
         db.Rooms.Where(r => r.Id == roomId).Select(r => (int?)r.Epoch).SingleOrDefaultAsync(ct);
 
     /// <returns>Why an envelope of <paramref name="envelopeEpoch"/> is refused, or null when it is current.</returns>
-    public static string? Refusal(int? roomEpoch, int envelopeEpoch) =>
-        roomEpoch is null ? "Unknown room."
-        : roomEpoch < 0 ? "Stale key epoch: the room has no key yet; its creator makes the first one."
-        : envelopeEpoch != roomEpoch ? $"Stale key epoch: {envelopeEpoch}, the room is at {roomEpoch}."
+    public static Refusal? Check(int? roomEpoch, int envelopeEpoch) =>
+        roomEpoch is null ? new(RefusalCode.RoomUnknown, "Unknown room.")
+        : roomEpoch < 0 ? new(RefusalCode.EpochStale, "Stale key epoch: the room has no key yet; its creator makes the first one.")
+        : envelopeEpoch != roomEpoch ? new(RefusalCode.EpochStale, $"Stale key epoch: {envelopeEpoch}, the room is at {roomEpoch}.")
         : null;
 }

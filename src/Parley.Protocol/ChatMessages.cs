@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Parley.Client.Protocol;
+namespace Parley.Protocol;
 
 [MessagePackObject]
 public sealed record StoredChat(

@@ -1,9 +1,10 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Parley.Protocol;
 using Parley.Server.Hosting;
 
-namespace Parley.Server.Sync;
+namespace Parley.Server.Realtime;
 
 /// <summary>Caps hub calls per connection, so one client cannot flood a room or the database.</summary>
 public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
@@ -24,7 +25,7 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
             });
         }
         using var lease = ((RateLimiter)limiter!).AttemptAcquire();
-        if (!lease.IsAcquired) throw new HubException("Too many requests: slow down.");
+        if (!lease.IsAcquired) throw new Refusal(RefusalCode.RateLimited, "Too many requests: slow down.");
         return await next(invocation);
     }
 

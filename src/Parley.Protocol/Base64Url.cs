@@ -1,4 +1,4 @@
-namespace Parley.Client.Crypto;
+namespace Parley.Protocol;
 
 /// <summary>Unpadded base64url, as used in links and in the HTTP API.</summary>
 public static class Base64Url

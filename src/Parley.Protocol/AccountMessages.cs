@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using MessagePack;
 
-namespace Parley.Client.Protocol;
+namespace Parley.Protocol;
 
 // Accounts and the proof-of-work captcha (docs/protocol.md, "Accounts" and "Captcha"): JSON over
 // HTTP, except MemberAbilities, which also travels in JoinResult over the hub.

@@ -1,10 +1,10 @@
-namespace Parley.Client.Crypto;
+namespace Parley.Protocol;
 
 /// <summary>How a file is cut into encrypted chunks (docs/protocol.md, "Files"). Shared by server and clients.</summary>
 public static class FileLayout
 {
-    public const int ChunkBytes = 1024 * 1024;
-    public const int TagBytes = EnvelopeCipher.TagBytes;
+    public const int ChunkBytes = Limits.FileChunkBytes;
+    public const int TagBytes = Limits.TagBytes;
 
     /// <summary>An empty file is one empty chunk, so every file has a last chunk to authenticate.</summary>
     public static int ChunkCount(long size, int chunkBytes = ChunkBytes) =>

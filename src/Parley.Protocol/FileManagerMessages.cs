@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using MessagePack;
 
-namespace Parley.Client.Protocol;
+namespace Parley.Protocol;
 
 // The room's file manager (docs/protocol.md, "File manager"). The server sees ids, sizes, times
 // and who did what; names, folders, types and file keys travel only inside the `meta` envelope.

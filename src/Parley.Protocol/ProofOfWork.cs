@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Parley.Client.Accounts;
+namespace Parley.Protocol;
 
 /// <summary>
 /// The captcha's proof of work (docs/protocol.md, "Captcha"): a nonce such that

@@ -1,0 +1,40 @@
+using Parley.Protocol;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// The state of live connections: who is online in a room, whose access was revoked, and closing a
+/// member's connections. <see cref="InProcessRoomConnections"/> keeps it in this process; a
+/// scale-out implementation keeps it where every node sees it. Revocation never reaches into
+/// another connection: its member's next call meets <see cref="Revocation"/> in the hub filter.
+/// </summary>
+public interface IRoomConnections
+{
+    /// <summary>A connection opened on this node; <paramref name="abort"/> ends it.</summary>
+    void Opened(string connectionId, Action abort);
+
+    void Closed(string connectionId);
+
+    /// <returns>True when this is the member's first live connection in the room (announce it).</returns>
+    bool Connect(string roomId, string memberId, string connectionId);
+
+    /// <returns>True when that was the member's last live connection in the room (announce it).</returns>
+    bool Disconnect(string roomId, string memberId, string connectionId);
+
+    /// <summary>Members with a live connection in the room.</summary>
+    IReadOnlyList<string> Online(string roomId);
+
+    IReadOnlyList<string> ConnectionsOf(string roomId, string memberId);
+
+    /// <summary>Refuses every later call of the member (or, when null, of everyone) in the room with <paramref name="reason"/>.</summary>
+    void Revoke(string roomId, string? memberId, RefusalCode reason);
+
+    /// <returns>Why the member may no longer act in the room, or null when it may.</returns>
+    RefusalCode? Revocation(string roomId, string memberId);
+
+    /// <summary>
+    /// Takes the member's (or everyone's) connections out of the room without announcing it and
+    /// closes them a moment later, once the notice of why has reached their screens.
+    /// </summary>
+    Task CloseAsync(string roomId, string? memberId, CancellationToken ct);
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Parley.Protocol;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>Connection state of one server process: every connection of a room is on this node.</summary>
+public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> hub, ILogger<InProcessRoomConnections> log)
+    : IRoomConnections
+{
+    // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
+    static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>Room → member → its connection ids.</summary>
+    readonly Dictionary<string, Dictionary<string, HashSet<string>>> rooms = new();
+    readonly ConcurrentDictionary<string, Action> aborts = new();
+    readonly ConcurrentDictionary<(string RoomId, string MemberId), RefusalCode> revokedMembers = new();
+    readonly ConcurrentDictionary<string, RefusalCode> revokedRooms = new();
+
+    public void Opened(string connectionId, Action abort) => aborts[connectionId] = abort;
+
+    public void Closed(string connectionId) => aborts.TryRemove(connectionId, out _);
+
+    public bool Connect(string roomId, string memberId, string connectionId)
+    {
+        lock (rooms)
+        {
+            if (!rooms.TryGetValue(roomId, out var members)) rooms[roomId] = members = new();
+            if (!members.TryGetValue(memberId, out var connections)) members[memberId] = connections = new();
+            connections.Add(connectionId);
+            return connections.Count == 1;
+        }
+    }
+
+    public bool Disconnect(string roomId, string memberId, string connectionId)
+    {
+        lock (rooms)
+        {
+            if (!rooms.TryGetValue(roomId, out var members) || !members.TryGetValue(memberId, out var connections)) return false;
+            if (!connections.Remove(connectionId) || connections.Count > 0) return false;
+            members.Remove(memberId);
+            if (members.Count == 0) rooms.Remove(roomId);
+            return true;
+        }
+    }
+
+    public IReadOnlyList<string> Online(string roomId)
+    {
+        lock (rooms) return rooms.TryGetValue(roomId, out var members) ? members.Keys.ToList() : [];
+    }
+
+    public IReadOnlyList<string> ConnectionsOf(string roomId, string memberId)
+    {
+        lock (rooms) return rooms.TryGetValue(roomId, out var members) && members.TryGetValue(memberId, out var c) ? c.ToList() : [];
+    }
+
+    public void Revoke(string roomId, string? memberId, RefusalCode reason)
+    {
+        if (memberId is null) revokedRooms[roomId] = reason;
+        else revokedMembers[(roomId, memberId)] = reason;
+    }
+
+    public RefusalCode? Revocation(string roomId, string memberId) =>
+        revokedRooms.TryGetValue(roomId, out var ended) ? ended
+        : revokedMembers.TryGetValue((roomId, memberId), out var reason) ? reason
+        : null;
+
+    public async Task CloseAsync(string roomId, string? memberId, CancellationToken ct)
+    {
+        List<string> closing;
+        lock (rooms)
+        {
+            if (!rooms.TryGetValue(roomId, out var members)) return;
+            closing = members.Where(m => memberId is null || m.Key == memberId).SelectMany(m => m.Value).ToList();
+            if (memberId is null) rooms.Remove(roomId);
+            else members.Remove(memberId);
+        }
+        await Task.WhenAll(closing.Select(c => hub.Groups.RemoveFromGroupAsync(c, RoomGroups.Of(roomId), ct)));
+        _ = Task.Delay(CloseAfter, CancellationToken.None).ContinueWith(_ =>
+        {
+            foreach (var c in closing)
+                if (aborts.TryGetValue(c, out var abort)) abort();
+            log.LogDebug("Closed {Count} connection(s) shut out of room {RoomId}", closing.Count, roomId);
+        }, TaskScheduler.Default);
+    }
+}

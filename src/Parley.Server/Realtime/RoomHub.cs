@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.SignalR;
+using Parley.Protocol;
+using Parley.Server.Accounts;
+using Parley.Server.Keys;
+using Parley.Server.Rooms;
+using Parley.Server.Sync;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Real-time entry point. <see cref="RoomAuthorization"/> has authorized each call by its attribute
+/// before it runs; a method hands the work to one feature service and returns. Envelopes pass
+/// through unread. The partial files beside this one are the other features' methods.
+/// </summary>
+public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules rules) : Hub<IRoomClient>
+{
+    /// <summary>The caller's member id in the call's room, as the authorization filter resolved it.</summary>
+    internal string MemberId { get; set; } = "";
+
+    CancellationToken Aborted => Context.ConnectionAborted;
+
+    [Anyone]
+    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys, MemberAccounts accounts)
+    {
+        if (request?.Profile is not null) rules.CheckChat(request.Profile);
+        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var admission = await members.AdmitAsync(request!, address, Aborted);
+        var abilities = await accounts.JoinedAsync(admission.MemberId, Context.User, Aborted);
+        var room = admission.Room;
+        if (admission.Waiting) return await WaitInLobbyAsync(admission);
+
+        // Join the group before reading the log, so no update falls between the two.
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroups.Of(room.Id), Aborted);
+        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted);
+
+        var joined = JoinedRooms.Of(Context);
+        var alreadyHere = joined.TryGetValue(room.Id, out var previous);
+        joined[room.Id] = admission.MemberId;
+        if (!alreadyHere || previous != admission.MemberId)
+        {
+            if (alreadyHere) await LeaveAsync(room.Id, previous!);
+            if (connections.Connect(room.Id, admission.MemberId, Context.ConnectionId))
+                await Clients.OthersInGroup(RoomGroups.Of(room.Id)).MemberJoined(room.Id, admission.MemberId);
+        }
+
+        var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Aborted) : [];
+        var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Aborted);
+        // A joiner without the current key asks for it; the join's own figures say so, no second look needed.
+        await keys.RequestKeysAsync(room.Id, joinKeys.Members.Where(m => m.MemberId == admission.MemberId && joinKeys.KeyRequests.Contains(m.MemberId)),
+            Aborted);
+        return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
+            catchup.Snapshot, catchup.Updates, catchup.More, connections.Online(room.Id), room.CreatorId,
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
+            joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
+            EnvelopeOf(room.LinkEpoch, room.LinkIv, room.LinkCiphertext), EnvelopeOf(room.MetaEpoch, room.MetaIv, room.MetaCiphertext),
+            joinKeys.Granters) { Abilities = abilities };
+    }
+
+    static Envelope? EnvelopeOf(int? epoch, byte[]? iv, byte[]? ciphertext) =>
+        epoch is { } e && iv is not null && ciphertext is not null ? new Envelope(e, iv, ciphertext) : null;
+
+    /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
+    async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission)
+    {
+        var room = admission.Room;
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroups.Waiting(room.Id, admission.MemberId), Aborted);
+        if (room.CreatorId is not null)
+            await Clients.Clients(connections.ConnectionsOf(room.Id, room.CreatorId)).JoinRequested(room.Id, admission.LobbyRequest!);
+        return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, 0, null, [], false, [], room.CreatorId,
+            room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, [], [], [], [], false, room.HistoryVisible, null, null, []);
+    }
+
+    public override Task OnConnectedAsync()
+    {
+        connections.Opened(Context.ConnectionId, Context.Abort);
+        return base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        foreach (var (roomId, memberId) in JoinedRooms.Of(Context)) await LeaveAsync(roomId, memberId);
+        connections.Closed(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    async Task LeaveAsync(string roomId, string memberId)
+    {
+        if (connections.Disconnect(roomId, memberId, Context.ConnectionId))
+            await Clients.Group(RoomGroups.Of(roomId)).MemberLeft(roomId, memberId);
+    }
+}
