@@ -54,7 +54,7 @@ public static class FilesApi
         if (s.Policy.Check(member, request.Size) is { } refused) return Refused(refused);
         var file = new FileRow
         {
-            Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
+            Id = Ids.New(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
             ChunkCount = FileLayout.ChunkCount(request.Size), CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         if (await s.Policy.StoreAsync(file, http.RequestAborted) is { } refusal) return Refused(refusal);

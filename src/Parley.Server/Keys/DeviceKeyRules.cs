@@ -37,7 +37,7 @@ public static class DeviceKeyRules
 
     public static void CheckGrant(Grant? grant, string callerId)
     {
-        if (grant is null || string.IsNullOrEmpty(grant.MemberId) || grant.MemberId.Length > 32)
+        if (grant is null || !Storage.Ids.IsWellFormed(grant.MemberId))
             throw new HubException("Malformed grant: it names no member.");
         if (grant.GranterId != callerId) throw new HubException("Malformed grant: a grant must be signed by its caller.");
         if (grant.WrappedKey is not { Length: WrappedKeyBytes } || grant.Signature is not { Length: SignatureBytes })

@@ -65,8 +65,7 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, RoomPresence pres
         await RequireCreatorAsync(roomId, callerId, ct);
         if (!(await accounts.AbilitiesAsync(callerId, ct)).NameRoom) throw new HubException(AccessPolicy.SignInToNameRoom);
         var meta = await keys.CheckMetaAsync(roomId, envelope, ct);
-        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r
-            .SetProperty(x => x.MetaEpoch, meta.Epoch).SetProperty(x => x.MetaIv, meta.Iv).SetProperty(x => x.MetaCiphertext, meta.Ciphertext), ct);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.Meta, StoredEnvelope.From(meta)), ct);
         await hub.Clients.Group(RoomHub.GroupOf(roomId)).SendAsync(HubNames.RoomMetaChanged, roomId, meta, ct);
     }
 

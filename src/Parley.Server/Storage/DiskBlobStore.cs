@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.Storage;
 
 /// <summary>Chunks as files under {DataDirectory}/blobs/{roomId}/{fileId}/{index}.</summary>
-public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
+public sealed class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
 {
     readonly string root = Path.Combine(options.Value.DataPath(environment), "blobs");
 
@@ -64,8 +63,5 @@ public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebH
         index >= 0 ? Path.Combine(RoomFolder(roomId), Checked(fileId), index.ToString()) : throw new ArgumentOutOfRangeException(nameof(index));
 
     // Ids are made by the server, but a path is built from them: refuse anything that is not one.
-    static string Checked(string id) => IdShape().IsMatch(id) ? id : throw new ArgumentException($"Not an id: {id}");
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{22}$")]
-    private static partial Regex IdShape();
+    static string Checked(string id) => Ids.IsWellFormed(id) ? id : throw new ArgumentException($"Not an id: {id}");
 }

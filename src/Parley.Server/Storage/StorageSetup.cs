@@ -25,6 +25,10 @@ public static class StorageSetup
         Directory.CreateDirectory(options.DataPath(app.Environment));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        var unknown = (await db.Database.GetAppliedMigrationsAsync()).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException($"The database was made by a pre-release Parley ({string.Join(", ", unknown)}), " +
+                "which this version cannot upgrade: delete the data folder (see docs/configuration.md).");
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
     }
