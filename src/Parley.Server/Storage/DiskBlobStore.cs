@@ -12,13 +12,12 @@ public sealed class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvir
         CancellationToken ct)
     {
         var path = ChunkPath(roomId, fileId, index);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!);
         // Written aside and renamed into place: a reader never sees half a chunk, a crash leaves none.
         var staged = new StagedFile(path + "." + Guid.NewGuid().ToString("N") + ".part", path);
         try
         {
-            await using var file = new FileStream(staged.Partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920,
-                FileOptions.Asynchronous);
+            await using var file = new FileStream(staged.Partial, PrivateFiles.NewFile(FileOptions.Asynchronous));
             var buffer = new byte[81920];
             long total = 0;
             int read;
