@@ -17,8 +17,9 @@ public static class AccountSetup
 
         // Cookies, antiforgery tokens and captcha challenges are sealed with these keys: kept on
         // disk, a restart signs nobody out.
-        services.AddDataProtection().SetApplicationName("Parley")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataPath(builder.Environment), "keys")));
+        var keys = Path.Combine(options.DataPath(builder.Environment), "keys");
+        PrivateFiles.CreateFolder(keys); // the key files are 0600, their folder would not be
+        services.AddDataProtection().SetApplicationName("Parley").PersistKeysToFileSystem(new DirectoryInfo(keys));
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Protocol;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
@@ -16,11 +17,9 @@ public sealed class ChatMessageRow
     public required string ClientMessageId { get; init; }
 
     public DateTime SentAt { get; init; }
-    public int Epoch { get; init; }
-    public required byte[] Iv { get; init; }
-    public required byte[] Ciphertext { get; init; }
+    public required StoredEnvelope Envelope { get; init; }
 
-    public StoredChat ToWire() => new(Seq, SenderId, ClientMessageId, UnixMillis(SentAt), new Envelope(Epoch, Iv, Ciphertext));
+    public StoredChat ToWire() => new(Seq, SenderId, ClientMessageId, UnixMillis(SentAt), Envelope.ToWire());
 
     public ChatAck ToAck() => new(Seq, UnixMillis(SentAt));
 
@@ -32,9 +31,10 @@ sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessageRow>
     public void Configure(EntityTypeBuilder<ChatMessageRow> message)
     {
         message.HasKey(m => new { m.RoomId, m.Seq });
-        message.Property(m => m.RoomId).HasMaxLength(32);
-        message.Property(m => m.SenderId).HasMaxLength(32);
+        message.Property(m => m.RoomId).HasMaxLength(Ids.Length);
+        message.Property(m => m.SenderId).HasMaxLength(Ids.Length);
         message.Property(m => m.ClientMessageId).HasMaxLength(64);
+        message.ComplexProperty(m => m.Envelope, envelope => envelope.HasEnvelopeColumns());
         message.HasIndex(m => new { m.RoomId, m.SenderId, m.ClientMessageId }).IsUnique();
         message.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
     }

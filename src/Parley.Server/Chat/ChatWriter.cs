@@ -89,6 +89,6 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
     static ChatMessageRow NewRow(Message m, DateTime now) => new()
     {
         RoomId = m.RoomId, SenderId = m.SenderId, ClientMessageId = m.ClientMessageId, SentAt = now,
-        Epoch = m.Envelope.Epoch, Iv = m.Envelope.Iv, Ciphertext = m.Envelope.Ciphertext,
+        Envelope = StoredEnvelope.From(m.Envelope),
     };
 }

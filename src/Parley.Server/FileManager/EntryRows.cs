@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Protocol;
 using Parley.Server.Files;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.FileManager;
 
@@ -29,12 +30,10 @@ public sealed class EntryRow
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 
-    public int MetaEpoch { get; set; }
-    public required byte[] MetaIv { get; set; }
-    public required byte[] MetaCiphertext { get; set; }
+    public required StoredEnvelope Meta { get; set; }
 
     public Entry ToWire() => new(EntryId, FileId, Version, Size, UploaderId, UpdatedBy, UnixMillis(CreatedAt), UnixMillis(UpdatedAt),
-        new Envelope(MetaEpoch, MetaIv, MetaCiphertext));
+        Meta.ToWire());
 
     public static long UnixMillis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
 }
@@ -59,12 +58,13 @@ sealed class FileManagerConfiguration : IEntityTypeConfiguration<EntryRow>, IEnt
     {
         entry.ToTable("Entries");
         entry.HasKey(e => new { e.RoomId, e.EntryId });
-        entry.Property(e => e.RoomId).HasMaxLength(32);
-        entry.Property(e => e.EntryId).HasMaxLength(32);
-        entry.Property(e => e.FileId).HasMaxLength(32);
-        entry.Property(e => e.UploaderId).HasMaxLength(32);
-        entry.Property(e => e.UpdatedBy).HasMaxLength(32);
+        entry.Property(e => e.RoomId).HasMaxLength(Ids.Length);
+        entry.Property(e => e.EntryId).HasMaxLength(Ids.Length);
+        entry.Property(e => e.FileId).HasMaxLength(Ids.Length);
+        entry.Property(e => e.UploaderId).HasMaxLength(Ids.Length);
+        entry.Property(e => e.UpdatedBy).HasMaxLength(Ids.Length);
         entry.Property(e => e.Version).IsConcurrencyToken();
+        entry.ComplexProperty(e => e.Meta, meta => meta.HasEnvelopeColumns("Meta"));
         // One entry per upload: deleting or replacing an entry deletes its blob, which nothing else may hold.
         entry.HasIndex(e => e.FileId).IsUnique();
         entry.HasOne<Room>().WithMany().HasForeignKey(e => e.RoomId).OnDelete(DeleteBehavior.Cascade);
@@ -76,11 +76,11 @@ sealed class FileManagerConfiguration : IEntityTypeConfiguration<EntryRow>, IEnt
     {
         activity.ToTable("Activity");
         activity.HasKey(a => new { a.RoomId, a.Seq });
-        activity.Property(a => a.RoomId).HasMaxLength(32);
-        activity.Property(a => a.MemberId).HasMaxLength(32);
+        activity.Property(a => a.RoomId).HasMaxLength(Ids.Length);
+        activity.Property(a => a.MemberId).HasMaxLength(Ids.Length);
         activity.Property(a => a.Action).HasMaxLength(16);
-        activity.Property(a => a.EntryId).HasMaxLength(32);
-        activity.Property(a => a.FileId).HasMaxLength(32);
+        activity.Property(a => a.EntryId).HasMaxLength(Ids.Length);
+        activity.Property(a => a.FileId).HasMaxLength(Ids.Length);
         activity.HasOne<Room>().WithMany().HasForeignKey(a => a.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -47,9 +47,9 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
                 if (write.ExpectedVersion != 0) throw new Refusal(RefusalCode.EntryStale, $"Stale entry: a new entry has no version yet, so expectedVersion is 0, not {write.ExpectedVersion}.");
                 row = new EntryRow
                 {
-                    RoomId = roomId, EntryId = Rooms.RoomsApi.NewId(), FileId = file?.Id, Version = 1, Size = file?.Size ?? 0,
+                    RoomId = roomId, EntryId = Ids.New(), FileId = file?.Id, Version = 1, Size = file?.Size ?? 0,
                     UploaderId = callerId, UpdatedBy = callerId, CreatedAt = now, UpdatedAt = now,
-                    MetaEpoch = write.Meta.Epoch, MetaIv = write.Meta.Iv, MetaCiphertext = write.Meta.Ciphertext,
+                    Meta = StoredEnvelope.From(write.Meta),
                 };
                 db.Entries.Add(row);
                 action = file is null ? ActivityAction.Folder : ActivityAction.Uploaded;
@@ -69,9 +69,9 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
                 // Meta alone moving to a newer key epoch is the re-seal after a rotation, not news:
                 // the entry keeps its time and the log stays quiet. The sealer becomes updatedBy,
                 // since the meta's associated data names it.
-                var resealed = file is null && write.Meta.Epoch > row.MetaEpoch;
+                var resealed = file is null && write.Meta.Epoch > row.Meta.Epoch;
                 (row.UpdatedBy, row.UpdatedAt) = (callerId, resealed ? row.UpdatedAt : now);
-                (row.MetaEpoch, row.MetaIv, row.MetaCiphertext) = (write.Meta.Epoch, write.Meta.Iv, write.Meta.Ciphertext);
+                row.Meta = StoredEnvelope.From(write.Meta);
                 action = resealed ? null : file is null ? ActivityAction.Renamed : ActivityAction.Updated;
             }
             try { await db.SaveChangesAsync(ct); }
@@ -94,7 +94,7 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
     {
         if (entryIds is null || entryIds.Count is < 1 or > Limits.MaxEntryDeletes)
             throw new Refusal(RefusalCode.EntryIdsInvalid, $"Invalid entry ids: between 1 and {Limits.MaxEntryDeletes} per call.");
-        var ids = entryIds.OfType<string>().Where(id => id.Length <= 32).Distinct().ToList();
+        var ids = entryIds.OfType<string>().Where(Ids.IsWellFormed).Distinct().ToList();
 
         List<EntryRow> gone;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))

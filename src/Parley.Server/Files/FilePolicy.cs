@@ -41,8 +41,8 @@ public sealed class FilePolicy(IOptions<ParleyOptions> options, ParleyDb db)
         // One statement sums the room's uploads and inserts, so uploads started at the same moment
         // cannot together pass the room's limit.
         var stored = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO "Files" ("Id", "RoomId", "UploaderId", "Size", "ChunkCount", "Complete", "CreatedAt")
-            SELECT {file.Id}, {file.RoomId}, {file.UploaderId}, {file.Size}, {file.ChunkCount}, {file.Complete}, {file.CreatedAt}
+            INSERT INTO "Files" ("Id", "RoomId", "UploaderId", "Size", "ChunkCount", "Complete", "CreatedAt", "Released")
+            SELECT {file.Id}, {file.RoomId}, {file.UploaderId}, {file.Size}, {file.ChunkCount}, {file.Complete}, {file.CreatedAt}, {file.Released}
             WHERE (SELECT COALESCE(SUM("Size"), 0) FROM "Files" WHERE "RoomId" = {file.RoomId}) + {file.Size} <= {MaxRoomBytes}
             """, ct);
         if (stored == 1) return null;

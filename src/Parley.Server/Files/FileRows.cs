@@ -38,9 +38,9 @@ sealed class FileRowConfiguration : IEntityTypeConfiguration<FileRow>, IEntityTy
 {
     public void Configure(EntityTypeBuilder<FileRow> file)
     {
-        file.Property(f => f.Id).HasMaxLength(32);
-        file.Property(f => f.RoomId).HasMaxLength(32);
-        file.Property(f => f.UploaderId).HasMaxLength(32);
+        file.Property(f => f.Id).HasMaxLength(Ids.Length);
+        file.Property(f => f.RoomId).HasMaxLength(Ids.Length);
+        file.Property(f => f.UploaderId).HasMaxLength(Ids.Length);
         file.HasIndex(f => f.RoomId);
         file.HasOne<Room>().WithMany().HasForeignKey(f => f.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -48,7 +48,7 @@ sealed class FileRowConfiguration : IEntityTypeConfiguration<FileRow>, IEntityTy
     public void Configure(EntityTypeBuilder<FileChunkRow> chunk)
     {
         chunk.HasKey(c => new { c.FileId, c.Index });
-        chunk.Property(c => c.FileId).HasMaxLength(32);
+        chunk.Property(c => c.FileId).HasMaxLength(Ids.Length);
         chunk.HasOne<FileRow>().WithMany().HasForeignKey(c => c.FileId).OnDelete(DeleteBehavior.Cascade);
     }
 }

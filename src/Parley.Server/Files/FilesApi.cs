@@ -56,7 +56,7 @@ public static class FilesApi
         if (s.Policy.Check(request.Size) is { } refused) return Refused(refused);
         var file = new FileRow
         {
-            Id = RoomsApi.NewId(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
+            Id = Ids.New(), RoomId = roomId, UploaderId = member.Id, Size = request.Size,
             ChunkCount = FileLayout.ChunkCount(request.Size), CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         if (await s.Policy.StoreAsync(file, http.RequestAborted) is { } refusal) return Refused(refusal);
@@ -82,37 +82,58 @@ public static class FilesApi
         var (db, ct) = (s.Db, http.RequestAborted);
         if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
-        if (file.Complete) return Problems.Refused(RefusalCode.FileComplete, "The file is complete; it can no longer change.", 409);
+        if (file.Complete) return FileComplete(); // spares streaming a doomed chunk; LandChunkAsync is what decides
         if (index < 0 || index >= file.ChunkCount)
             return Problems.Refused(RefusalCode.ChunkInvalid, $"Chunk {index} does not exist: the file has {file.ChunkCount}.", 400);
         var length = FileLayout.CipherLength(file.Size, index);
         if (http.Request.ContentLength is { } declared && declared != length)
             return Problems.Refused(RefusalCode.ChunkInvalid, $"Chunk {index} must be {length} bytes, not {declared}.", 400);
 
-        try { await s.Blobs.WriteChunkAsync(roomId, fileId, index, http.Request.Body, length, ct); }
+        IStagedChunk staged;
+        try { staged = await s.Blobs.StageChunkAsync(roomId, fileId, index, http.Request.Body, length, ct); }
         catch (InvalidDataException e) { return Problems.Refused(RefusalCode.ChunkInvalid, e.Message, 400); }
+        await using (staged)
+            return await LandChunkAsync(db, file, index, staged, ct) is { } refused ? refused : TypedResults.NoContent();
+    }
 
-        if (!await db.FileChunks.AnyAsync(c => c.FileId == fileId && c.Index == index, ct))
+    // A complete file never changes. Streaming a chunk takes as long as the client likes, so a
+    // check before it proves nothing; what holds is this: a chunk lands (is placed over any earlier
+    // copy and gets its row) only inside a transaction whose first statement updates the file's row
+    // where it is still incomplete, and Complete flips the flag with one update of that same row,
+    // which also counts the chunk rows. The database serializes two writes of one row (SQLite's
+    // write lock; a row lock on a server database), so every chunk lands, and is counted, wholly
+    // before the completion, or finds the file complete, is refused and discarded unplaced. A chunk
+    // still streaming when Complete runs cannot land later.
+    static async Task<ProblemHttpResult?> LandChunkAsync(ParleyDb db, FileRow file, int index, IStagedChunk staged,
+        CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var open = await db.Files.Where(f => f.Id == file.Id && !f.Complete)
+            .ExecuteUpdateAsync(f => f.SetProperty(x => x.Complete, false), ct);
+        if (open == 0) return await db.Files.AnyAsync(f => f.Id == file.Id, ct) ? FileComplete() : NoSuchFile();
+        await staged.PlaceAsync(ct);
+        if (!await db.FileChunks.AnyAsync(c => c.FileId == file.Id && c.Index == index, ct))
         {
-            db.FileChunks.Add(new FileChunkRow { FileId = fileId, Index = index });
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException) { /* the same chunk, stored twice at once: both copies are identical */ }
+            db.FileChunks.Add(new FileChunkRow { FileId = file.Id, Index = index });
+            await db.SaveChangesAsync(ct);
         }
-        return TypedResults.NoContent();
+        await tx.CommitAsync(ct);
+        return null;
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Complete(string roomId, string fileId, HttpContext http,
         Services s)
     {
-        var db = s.Db;
-        if (await FindAsync(db, roomId, fileId, http, tracked: true) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
+        var (db, ct) = (s.Db, http.RequestAborted);
+        if (await FindAsync(db, roomId, fileId, http) is not { } file || file.UploaderId != MemberAuth.Caller(http).Id)
             return NoSuchFile();
-        var received = await db.FileChunks.CountAsync(c => c.FileId == fileId, http.RequestAborted);
-        if (received < file.ChunkCount)
-            return Problems.Refused(RefusalCode.FileIncomplete, $"{file.ChunkCount - received} of {file.ChunkCount} chunks are missing.", 409);
-        file.Complete = true;
-        await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.NoContent();
+        // One statement, so no chunk lands between the count and the flag (see LandChunkAsync).
+        var completed = await db.Files
+            .Where(f => f.Id == file.Id && !f.Complete && db.FileChunks.Count(c => c.FileId == f.Id) >= f.ChunkCount)
+            .ExecuteUpdateAsync(f => f.SetProperty(x => x.Complete, true), ct);
+        if (completed == 1 || await db.Files.AnyAsync(f => f.Id == file.Id && f.Complete, ct)) return TypedResults.NoContent();
+        var received = await db.FileChunks.CountAsync(c => c.FileId == fileId, ct);
+        return Problems.Refused(RefusalCode.FileIncomplete, $"{file.ChunkCount - received} of {file.ChunkCount} chunks are missing.", 409);
     }
 
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Content(string roomId, string fileId, HttpContext http,
@@ -139,14 +160,13 @@ public static class FilesApi
         return TypedResults.NoContent();
     }
 
-    static Task<FileRow?> FindAsync(ParleyDb db, string roomId, string fileId, HttpContext http, bool tracked = false)
-    {
-        var files = tracked ? db.Files : db.Files.AsNoTracking();
-        return files.SingleOrDefaultAsync(f => f.Id == fileId && f.RoomId == roomId, http.RequestAborted);
-    }
+    static Task<FileRow?> FindAsync(ParleyDb db, string roomId, string fileId, HttpContext http) =>
+        db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId && f.RoomId == roomId, http.RequestAborted);
 
     static ProblemHttpResult Refused(FilePolicy.Refused refused) =>
         Problems.Refused(refused.Code, refused.Message, refused.Status, refused.Title);
+
+    static ProblemHttpResult FileComplete() => Problems.Refused(RefusalCode.FileComplete, "The file is complete; it can no longer change.", 409);
 
     static ProblemHttpResult NoSuchFile() => Problems.Refused(RefusalCode.FileUnknown, "No such file in this room.", 404);
 }

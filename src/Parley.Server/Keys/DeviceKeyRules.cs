@@ -34,7 +34,7 @@ public static class DeviceKeyRules
 
     public static void CheckGrant(Grant? grant, string callerId)
     {
-        if (grant is null || string.IsNullOrEmpty(grant.MemberId) || grant.MemberId.Length > 32)
+        if (grant is null || !Storage.Ids.IsWellFormed(grant.MemberId))
             throw new Refusal(RefusalCode.GrantMalformed, "Malformed grant: it names no member.");
         if (grant.GranterId != callerId) throw new Refusal(RefusalCode.GrantMalformed, "Malformed grant: a grant must be signed by its caller.");
         if (grant.WrappedKey is not { Length: Limits.WrappedKeyBytes } || grant.Signature is not { Length: Limits.SignatureBytes })

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Protocol;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Keys;
 
@@ -24,9 +25,9 @@ sealed class GrantConfiguration : IEntityTypeConfiguration<GrantRow>
     {
         grant.ToTable("Grants");
         grant.HasKey(g => new { g.RoomId, g.Epoch, g.MemberId });
-        grant.Property(g => g.RoomId).HasMaxLength(32);
-        grant.Property(g => g.MemberId).HasMaxLength(32);
-        grant.Property(g => g.GranterId).HasMaxLength(32);
+        grant.Property(g => g.RoomId).HasMaxLength(Ids.Length);
+        grant.Property(g => g.MemberId).HasMaxLength(Ids.Length);
+        grant.Property(g => g.GranterId).HasMaxLength(Ids.Length);
         grant.HasOne<Room>().WithMany().HasForeignKey(g => g.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -93,7 +93,7 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
 
         CheckRoomEnvelope(rotation.RoomLink, next, "room-link");
         if (rotation.RoomMeta is not null) CheckRoomEnvelope(rotation.RoomMeta, next, "room-meta");
-        else if (room.MetaCiphertext is not null) throw Malformed("the room's name (room-meta) must be re-encrypted under the new key.");
+        else if (room.Meta is not null) throw Malformed("the room's name (room-meta) must be re-encrypted under the new key.");
 
         var current = await CurrentMemberIdsAsync(roomId, ct);
         var grantees = new HashSet<string>();
@@ -110,16 +110,12 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var meta = rotation.RoomMeta;
+            var (link, meta) = (StoredEnvelope.From(rotation.RoomLink), rotation.RoomMeta is { } m ? StoredEnvelope.From(m) : room.Meta);
             var moved = await db.Rooms.Where(r => r.Id == roomId && r.Epoch == room.Epoch).ExecuteUpdateAsync(r => r
                 .SetProperty(x => x.Epoch, next)
                 .SetProperty(x => x.RotationDue, false)
-                .SetProperty(x => x.LinkEpoch, next)
-                .SetProperty(x => x.LinkIv, rotation.RoomLink.Iv)
-                .SetProperty(x => x.LinkCiphertext, rotation.RoomLink.Ciphertext)
-                .SetProperty(x => x.MetaEpoch, meta == null ? room.MetaEpoch : next)
-                .SetProperty(x => x.MetaIv, meta == null ? room.MetaIv : meta.Iv)
-                .SetProperty(x => x.MetaCiphertext, meta == null ? room.MetaCiphertext : meta.Ciphertext)
+                .SetProperty(x => x.Link, link)
+                .SetProperty(x => x.Meta, meta)
                 .SetProperty(x => x.JoinVerifier, rotation.JoinVerifier ?? room.JoinVerifier), ct);
             if (moved != 1) throw new Refusal(RefusalCode.RotationStale, $"Stale rotation: another member moved the room past epoch {room.Epoch} first.");
             db.Grants.AddRange(rotation.Grants.Select(g => new GrantRow

@@ -52,12 +52,10 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
             catchup.Snapshot, catchup.Updates, catchup.More, connections.Online(room.Id), room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
             joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
-            EnvelopeOf(room.LinkEpoch, room.LinkIv, room.LinkCiphertext), EnvelopeOf(room.MetaEpoch, room.MetaIv, room.MetaCiphertext),
+            room.Link?.ToWire(), room.Meta?.ToWire(),
             joinKeys.Granters) { Abilities = abilities };
     }
 
-    static Envelope? EnvelopeOf(int? epoch, byte[]? iv, byte[]? ciphertext) =>
-        epoch is { } e && iv is not null && ciphertext is not null ? new Envelope(e, iv, ciphertext) : null;
 
     /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
     async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission)

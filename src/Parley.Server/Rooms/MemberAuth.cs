@@ -39,7 +39,7 @@ public sealed class MemberAuth(ParleyDb db, AccessPolicy policy) : IEndpointFilt
     {
         if (roomId is null || !header.StartsWith(Scheme, StringComparison.Ordinal)) return null;
         var parts = header[Scheme.Length..].Split(':');
-        if (parts is not [{ Length: > 0 and <= 32 } memberId, { Length: > 0 and <= 64 } tokenText]) return null;
+        if (parts is not [var memberId, { Length: > 0 and <= 64 } tokenText] || !Ids.IsWellFormed(memberId)) return null;
         byte[] token;
         try { token = Base64Url.Decode(tokenText); }
         catch (FormatException) { return null; }

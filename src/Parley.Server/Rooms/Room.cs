@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
 
@@ -35,14 +36,10 @@ public sealed class Room
     public bool RotationDue { get; set; }
 
     /// <summary>The current link secret, encrypted under the current epoch (kind room-link).</summary>
-    public int? LinkEpoch { get; set; }
-    public byte[]? LinkIv { get; set; }
-    public byte[]? LinkCiphertext { get; set; }
+    public StoredEnvelope? Link { get; set; }
 
     /// <summary>The room's custom name, encrypted (kind room-meta); null when it has none.</summary>
-    public int? MetaEpoch { get; set; }
-    public byte[]? MetaIv { get; set; }
-    public byte[]? MetaCiphertext { get; set; }
+    public StoredEnvelope? Meta { get; set; }
 
     /// <summary>Highest doc-update sequence number handed out.</summary>
     public long LatestSeq { get; set; }
@@ -70,9 +67,7 @@ public sealed class Member
     public MemberAdmission Admission { get; set; }
 
     /// <summary>The joiner's encrypted name and colour (kind member-profile), relayed to the creator unread.</summary>
-    public int? ProfileEpoch { get; set; }
-    public byte[]? ProfileIv { get; set; }
-    public byte[]? ProfileCiphertext { get; set; }
+    public StoredEnvelope? Profile { get; set; }
 
     /// <summary>Set when the creator removed this member; the row stays so the ban holds.</summary>
     public DateTime? KickedAt { get; set; }
@@ -112,19 +107,22 @@ sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConf
 {
     public void Configure(EntityTypeBuilder<Room> room)
     {
-        room.Property(r => r.Id).HasMaxLength(32);
-        room.Property(r => r.CreatorId).HasMaxLength(32);
+        room.Property(r => r.Id).HasMaxLength(Ids.Length);
+        room.Property(r => r.CreatorId).HasMaxLength(Ids.Length);
+        room.ComplexProperty(r => r.Link, link => link.HasEnvelopeColumns("Link"));
+        room.ComplexProperty(r => r.Meta, meta => meta.HasEnvelopeColumns("Meta"));
     }
 
     public void Configure(EntityTypeBuilder<EndedRoom> ended)
     {
-        ended.Property(r => r.Id).HasMaxLength(32);
+        ended.Property(r => r.Id).HasMaxLength(Ids.Length);
     }
 
     public void Configure(EntityTypeBuilder<Member> member)
     {
-        member.Property(m => m.Id).HasMaxLength(32);
-        member.Property(m => m.RoomId).HasMaxLength(32);
+        member.Property(m => m.Id).HasMaxLength(Ids.Length);
+        member.Property(m => m.RoomId).HasMaxLength(Ids.Length);
+        member.ComplexProperty(m => m.Profile, profile => profile.HasEnvelopeColumns("Profile"));
         member.HasIndex(m => m.RoomId);
         member.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -53,8 +53,7 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, IRoomConnections 
     public async Task SetMetaAsync(string roomId, Envelope? envelope, CancellationToken ct)
     {
         var meta = await keys.CheckMetaAsync(roomId, envelope, ct);
-        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r
-            .SetProperty(x => x.MetaEpoch, meta.Epoch).SetProperty(x => x.MetaIv, meta.Iv).SetProperty(x => x.MetaCiphertext, meta.Ciphertext), ct);
+        await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.Meta, StoredEnvelope.From(meta)), ct);
         await notifier.Room(roomId).RoomMetaChanged(roomId, meta);
     }
 

@@ -39,7 +39,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     /// <param name="clientAddress">Where the caller connects from, to slow down password guessing.</param>
     public async Task<Admission> AdmitAsync(JoinRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        if (request is null || string.IsNullOrEmpty(request.RoomId) || request.RoomId.Length > 32)
+        if (request is null || !Ids.IsWellFormed(request.RoomId))
             throw UnknownRoom;
         var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
         if (room is null)
@@ -77,11 +77,11 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             .OrderBy(m => m.JoinedAt).ToListAsync(ct)).Select(RequestOf).ToList();
 
     public static JoinRequestInfo RequestOf(Member m) => new(m.Id,
-        m is { ProfileEpoch: { } epoch, ProfileIv: { } iv, ProfileCiphertext: { } ciphertext } ? new Envelope(epoch, iv, ciphertext) : null);
+        m.Profile?.ToWire());
 
     async Task<Admission?> ResumeAsync(Room room, JoinRequest request, CancellationToken ct)
     {
-        if (request is not { MemberId: { Length: <= 32 } memberId, MemberToken: { Length: 32 } token }) return null;
+        if (request is not { MemberId: { } memberId, MemberToken: { Length: 32 } token } || !Ids.IsWellFormed(memberId)) return null;
         var member = await db.Members.SingleOrDefaultAsync(m => m.Id == memberId && m.RoomId == room.Id, ct);
         // A member who left for good comes back, if at all, as a new member through the link.
         if (member is null || member.DepartedAt is not null ||
@@ -101,7 +101,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         var token = RandomNumberGenerator.GetBytes(32);
         var member = new Member
         {
-            Id = RoomsApi.NewId(),
+            Id = Ids.New(),
             RoomId = room.Id,
             TokenHash = SHA256.HashData(token),
             JoinedAt = clock.GetUtcNow().UtcDateTime,
@@ -119,7 +119,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
     }
 
     static void SetProfile(Member member, Envelope profile) =>
-        (member.ProfileEpoch, member.ProfileIv, member.ProfileCiphertext) = (profile.Epoch, profile.Iv, profile.Ciphertext);
+        member.Profile = StoredEnvelope.From(profile);
 
     static bool IsCreatorToken(Room room, byte[]? token) =>
         token is { Length: 32 } && room.CreatorTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), hash);

@@ -34,7 +34,7 @@ public static class RoomsApi
         var creatorToken = RandomNumberGenerator.GetBytes(32);
         var room = new Room
         {
-            Id = NewId(),
+            Id = Ids.New(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             JoinVerifier = verifier,
             Epoch = -1,
@@ -44,9 +44,6 @@ public static class RoomsApi
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/r/{room.Id}", new CreateRoomResponse(room.Id, Base64Url.Encode(creatorToken)));
     }
-
-    /// <summary>128 random bits: room and member ids are unguessable as well as unique.</summary>
-    public static string NewId() => Base64Url.Encode(RandomNumberGenerator.GetBytes(16));
 
     static bool TryDecodeVerifier(string? text, out byte[] verifier)
     {

@@ -1,42 +1,40 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.Storage;
 
 /// <summary>Chunks as files under {DataDirectory}/blobs/{roomId}/{fileId}/{index}.</summary>
-public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
+public sealed class DiskBlobStore(IOptions<ParleyOptions> options, IWebHostEnvironment environment) : IBlobStore
 {
     readonly string root = Path.Combine(options.Value.DataPath(environment), "blobs");
 
-    public async Task WriteChunkAsync(string roomId, string fileId, int index, Stream content, long length, CancellationToken ct)
+    public async Task<IStagedChunk> StageChunkAsync(string roomId, string fileId, int index, Stream content, long length,
+        CancellationToken ct)
     {
         var path = ChunkPath(roomId, fileId, index);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateFiles.CreateFolder(Path.GetDirectoryName(path)!);
         // Written aside and renamed into place: a reader never sees half a chunk, a crash leaves none.
-        var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        var staged = new StagedFile(path + "." + Guid.NewGuid().ToString("N") + ".part", path);
         try
         {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920,
-                             FileOptions.Asynchronous))
+            await using var file = new FileStream(staged.Partial, PrivateFiles.NewFile(FileOptions.Asynchronous));
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct)) > 0)
             {
-                var buffer = new byte[81920];
-                long total = 0;
-                int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                {
-                    total += read;
-                    if (total > length) throw new InvalidDataException($"The chunk is longer than {length} bytes.");
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
-                if (total != length) throw new InvalidDataException($"The chunk is {total} bytes; {length} were expected.");
-                file.Flush(flushToDisk: true);
+                total += read;
+                if (total > length) throw new InvalidDataException($"The chunk is longer than {length} bytes.");
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
             }
-            File.Move(partial, path, overwrite: true);
+            if (total != length) throw new InvalidDataException($"The chunk is {total} bytes; {length} were expected.");
+            file.Flush(flushToDisk: true);
+            return staged;
         }
-        finally
+        catch
         {
-            if (File.Exists(partial)) File.Delete(partial);
+            await staged.DisposeAsync();
+            throw;
         }
     }
 
@@ -63,9 +61,23 @@ public sealed partial class DiskBlobStore(IOptions<ParleyOptions> options, IWebH
     string ChunkPath(string roomId, string fileId, int index) =>
         index >= 0 ? Path.Combine(RoomFolder(roomId), Checked(fileId), index.ToString()) : throw new ArgumentOutOfRangeException(nameof(index));
 
-    // Ids are made by the server, but a path is built from them: refuse anything that is not one.
-    static string Checked(string id) => IdShape().IsMatch(id) ? id : throw new ArgumentException($"Not an id: {id}");
+    sealed class StagedFile(string partial, string path) : IStagedChunk
+    {
+        public string Partial => partial;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{22}$")]
-    private static partial Regex IdShape();
+        public Task PlaceAsync(CancellationToken ct)
+        {
+            File.Move(partial, path, overwrite: true);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (File.Exists(partial)) File.Delete(partial);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    // Ids are made by the server, but a path is built from them: refuse anything that is not one.
+    static string Checked(string id) => Ids.IsWellFormed(id) ? id : throw new ArgumentException($"Not an id: {id}");
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Parley.Server.Hosting;
@@ -22,11 +23,32 @@ public static class StorageSetup
     public static async Task MigrateParleyStorageAsync(this WebApplication app)
     {
         var options = app.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
-        Directory.CreateDirectory(options.DataPath(app.Environment));
+        var dataDirectory = options.DataPath(app.Environment);
+        PrivateFiles.CreateFolder(dataDirectory);
+        PrivateFiles.Restrict(dataDirectory);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        PrepareDatabaseFile(db.Database.GetDbConnection().ConnectionString);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync()).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException($"The database was made by a pre-release Parley ({string.Join(", ", unknown)}), " +
+                "which this version cannot upgrade: delete the data folder (see docs/configuration.md).");
         await db.Database.MigrateAsync();
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    }
+
+    /// <summary>
+    /// SQLite makes a missing database file 0644 and gives its -wal, -shm and journal files the
+    /// database file's mode, so the file is made (empty, which SQLite takes as a new database) as 0600
+    /// before SQLite first opens it; files of an older run are made private as well.
+    /// </summary>
+    static void PrepareDatabaseFile(string connectionString)
+    {
+        var source = new SqliteConnectionStringBuilder(connectionString);
+        if (source.Mode == SqliteOpenMode.Memory || source.DataSource is "" or ":memory:") return;
+        var path = Path.GetFullPath(source.DataSource);
+        if (!File.Exists(path)) new FileStream(path, PrivateFiles.NewFile()).Dispose();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" }) PrivateFiles.Restrict(file);
     }
 
     /// <summary>

@@ -54,17 +54,17 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
         var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == roomId, ct);
         // The same coverage under a newer key (the fresh snapshot after a rotation) replaces the old
         // one, so joiners who never held the old key can still read the code.
-        if (upToSeq == room.SnapshotSeq && (row is null || row.Epoch >= envelope.Epoch)) return;
+        if (upToSeq == room.SnapshotSeq && (row is null || row.Envelope.Epoch >= envelope.Epoch)) return;
+        var stored = StoredEnvelope.From(envelope);
         if (row is null)
-            db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = roomId, SenderId = senderId, Iv = [], Ciphertext = [] });
-        (row.UpToSeq, row.SenderId, row.Epoch, row.Iv, row.Ciphertext, row.CreatedAt) =
-            (upToSeq, senderId, envelope.Epoch, envelope.Iv, envelope.Ciphertext, clock.GetUtcNow().UtcDateTime);
+            db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = roomId, SenderId = senderId, Envelope = stored });
+        (row.UpToSeq, row.SenderId, row.Envelope, row.CreatedAt) = (upToSeq, senderId, stored, clock.GetUtcNow().UtcDateTime);
 
         await db.DocUpdates.Where(u => u.RoomId == roomId && u.Seq <= upToSeq).ExecuteDeleteAsync(ct);
         var rest = db.DocUpdates.Where(u => u.RoomId == roomId);
         room.SnapshotSeq = upToSeq;
         room.UpdatesSinceSnapshot = await rest.CountAsync(ct);
-        room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Ciphertext.Length, ct);
+        room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Envelope.Ciphertext.Length, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Parley.Protocol;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Sync;
 
@@ -11,12 +12,10 @@ public sealed class DocUpdateRow
     public required string RoomId { get; init; }
     public long Seq { get; init; }
     public required string SenderId { get; init; }
-    public int Epoch { get; init; }
-    public required byte[] Iv { get; init; }
-    public required byte[] Ciphertext { get; init; }
+    public required StoredEnvelope Envelope { get; init; }
     public DateTime CreatedAt { get; init; }
 
-    public StoredUpdate ToWire() => new(Seq, SenderId, new Envelope(Epoch, Iv, Ciphertext));
+    public StoredUpdate ToWire() => new(Seq, SenderId, Envelope.ToWire());
 }
 
 /// <summary>The room's newest encrypted snapshot; it replaces every update up to UpToSeq.</summary>
@@ -25,12 +24,10 @@ public sealed class DocSnapshotRow
     public required string RoomId { get; init; }
     public long UpToSeq { get; set; }
     public required string SenderId { get; set; }
-    public int Epoch { get; set; }
-    public required byte[] Iv { get; set; }
-    public required byte[] Ciphertext { get; set; }
+    public required StoredEnvelope Envelope { get; set; }
     public DateTime CreatedAt { get; set; }
 
-    public StoredSnapshot ToWire() => new(UpToSeq, SenderId, new Envelope(Epoch, Iv, Ciphertext));
+    public StoredSnapshot ToWire() => new(UpToSeq, SenderId, Envelope.ToWire());
 }
 
 sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEntityTypeConfiguration<DocSnapshotRow>
@@ -38,16 +35,18 @@ sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEnti
     public void Configure(EntityTypeBuilder<DocUpdateRow> update)
     {
         update.HasKey(u => new { u.RoomId, u.Seq });
-        update.Property(u => u.RoomId).HasMaxLength(32);
-        update.Property(u => u.SenderId).HasMaxLength(32);
+        update.Property(u => u.RoomId).HasMaxLength(Ids.Length);
+        update.Property(u => u.SenderId).HasMaxLength(Ids.Length);
+        update.ComplexProperty(u => u.Envelope, envelope => envelope.HasEnvelopeColumns());
         update.HasOne<Room>().WithMany().HasForeignKey(u => u.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<DocSnapshotRow> snapshot)
     {
         snapshot.HasKey(s => s.RoomId);
-        snapshot.Property(s => s.RoomId).HasMaxLength(32);
-        snapshot.Property(s => s.SenderId).HasMaxLength(32);
+        snapshot.Property(s => s.RoomId).HasMaxLength(Ids.Length);
+        snapshot.Property(s => s.SenderId).HasMaxLength(Ids.Length);
+        snapshot.ComplexProperty(s => s.Envelope, envelope => envelope.HasEnvelopeColumns());
         snapshot.HasOne<Room>().WithOne().HasForeignKey<DocSnapshotRow>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

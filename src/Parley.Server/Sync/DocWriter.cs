@@ -64,8 +64,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     var (roomId, sender, _, envelope) = p.Item;
                     var row = new DocUpdateRow
                     {
-                        RoomId = roomId, Seq = ++seq, SenderId = sender, Epoch = envelope.Epoch,
-                        Iv = envelope.Iv, Ciphertext = envelope.Ciphertext, CreatedAt = now,
+                        RoomId = roomId, Seq = ++seq, SenderId = sender, Envelope = StoredEnvelope.From(envelope), CreatedAt = now,
                     };
                     db.DocUpdates.Add(row);
                     acknowledged.Add((p, row.ToWire(), false));
