@@ -91,7 +91,7 @@ export class RoomProtection {
     this.isProtected.set(isProtected);
   }
 
-  /** Creator only: a password of 8–128 characters protects the room, null removes it. Rejects with the server's error. */
+  /** Creator only: a password of LIMITS.passwordMinLength to passwordMaxLength characters protects the room, null removes it. Rejects with the server's error. */
   async set(password: string | null): Promise<void> {
     await this.options.transport.setRoomPassword(this.options.roomId, password);
     // Applied now rather than on the echo, like a kick, so the creator's own lock follows at once.

@@ -23,7 +23,7 @@ export interface LocalEditsOptions {
  * This browser's own edits on their way to the room: batched for a moment, merged, pushed one at a
  * time, and kept as plaintext until the server acknowledges them, so that nothing typed is lost to
  * a dropped connection, a refusal, or a key rotation. Each try is sealed afresh under the current
- * key: after `Stale key epoch` the edit waits for the new key and goes out under it.
+ * key: after an `epoch-stale` refusal the edit waits for the new key and goes out under it.
  */
 export class LocalEdits {
   private batch: Uint8Array[] = [];

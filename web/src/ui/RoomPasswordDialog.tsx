@@ -5,7 +5,7 @@ import { useModal } from './ConfirmDialog';
 
 export interface RoomPasswordDialogProps {
   isProtected: boolean;
-  /** Sets the password, or removes it (null). The dialog closes once it resolves; a rejection shows the server's words. */
+  /** Sets the password, or removes it (null). The dialog closes once it resolves; a rejection shows the words for its refusal code. */
   onSave: (password: string | null) => Promise<void>;
   onClose: () => void;
 }

@@ -1,4 +1,4 @@
-import { HubConnectionBuilder, LogLevel, type HubConnection, type IRetryPolicy } from '@microsoft/signalr';
+import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection, type IRetryPolicy } from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import {
   HubEvent,
@@ -28,8 +28,9 @@ import {
 } from './protocol';
 import { ConnectionError, type ConnectionState, type RoomTransport, type TransportEvents } from './transport';
 
-// Every answer the server sends to a failed call names the call "on the server" (a refusal adds
-// "HubException: <code>: <text>"); anything else is the client library giving up on the connection.
+// The server's answer to a failed call names it "on the server" (a refusal adds "HubException:
+// <code>: <text>"). The client library's own failures (not connected, connection closed before the
+// answer) are plain Errors too, so the connection's state tells them apart from the rest.
 const FROM_SERVER = /on the server|HubException: /;
 
 const MAX_DELAY_MS = 5000;
@@ -239,7 +240,8 @@ export class HubTransport implements RoomTransport {
     try {
       return await this.connection.invoke(method, ...args);
     } catch (error) {
-      if (error instanceof Error && FROM_SERVER.test(error.message)) throw error;
+      const fromServer = error instanceof Error && FROM_SERVER.test(error.message);
+      if (fromServer || this.connection.state === HubConnectionState.Connected) throw error;
       throw new ConnectionError(error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
