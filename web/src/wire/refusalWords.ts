@@ -1,6 +1,7 @@
 // What the browser tells a person for each refusal code. The server's own text is English and may
 // carry details (an epoch, a size); these sentences are the client's, so a translation replaces
 // this table and nothing else. A code missing here (one a newer server added) shows the server's text.
+import { LIMITS } from './limits';
 import { refusalOf, type RefusalCode } from './refusals';
 
 export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
@@ -19,7 +20,7 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'sign-in-to-name-room': 'Sign in to name the room.',
   'password-required': 'This room needs a password.',
   'password-wrong': 'Wrong room password.',
-  'password-invalid': 'A room password has 8 to 128 characters.',
+  'password-invalid': `A room password has ${LIMITS.passwordMinLength} to ${LIMITS.passwordMaxLength} characters.`,
   'password-attempts': 'Too many password attempts: wait a few minutes.',
   'rate-limited': 'Too many requests: slow down.',
   'argument-invalid': 'The server could not read the request.',
@@ -32,7 +33,7 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'entry-malformed': 'The server could not read the change to the files.',
   'entry-stale': 'Someone changed it meanwhile; look again and retry.',
   'entry-unknown': 'It is no longer in the room.',
-  'entry-ids-invalid': 'Choose between 1 and 1000 items at a time.',
+  'entry-ids-invalid': `Choose between 1 and ${LIMITS.maxEntryDeletes} items at a time.`,
   'file-unusable': 'The upload cannot be used: it is not complete, or another entry holds it.',
   'member-unknown': 'No such member in this room.',
   'creator-cannot-leave': 'The creator cannot leave; terminate the session instead.',
@@ -56,7 +57,7 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'room-quota-exceeded': "The room's storage is full.",
   'antiforgery-invalid': 'The page is out of date: reload it and try again.',
   'captcha-invalid': 'The human check failed or expired: try again.',
-  'user-name-invalid': 'A user name has 3 to 32 characters.',
+  'user-name-invalid': `A user name has ${LIMITS.userNameMinLength} to ${LIMITS.userNameMaxLength} characters.`,
   'user-name-taken': 'That user name is taken: choose another.',
   // 'account-password-invalid' shows the server's text: it names the rules the password broke.
   'sign-in-failed': 'Wrong user name or password.',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits';
 import { errorText, REFUSAL_WORDS } from './refusalWords';
+import { hubRefusal } from './testing/hubRefusal';
 import { hubMessage, parseHubMessage, problemCodeOf, REFUSAL_CODES, refusalCodeOf, refusalOf } from './refusals';
 
 // The catalog both sides check themselves against (Parley.Protocol does the same in C#).
@@ -53,6 +54,14 @@ describe('reading a refusal from an error', () => {
     expect(refusalCodeOf(new Error("An unexpected error occurred invoking 'Kick' on the server."))).toBeNull();
     expect(errorText(wrapped('no-such-code: A newer server said this.'))).toBe('no-such-code: A newer server said this.');
     expect(errorText('Connection lost')).toBe('Connection lost');
+  });
+
+  it('reads the refusals of the in-memory fakes as it reads the server\'s', () => {
+    const fake = hubRefusal('DecideJoin', 'not-waiting', 'Not waiting: nobody by that id is waiting to join.');
+    expect(fake.message).toBe(
+      "An unexpected error occurred invoking 'DecideJoin' on the server. HubException: not-waiting: Not waiting: nobody by that id is waiting to join.",
+    );
+    expect(refusalOf(fake)).toEqual({ code: 'not-waiting', text: 'Not waiting: nobody by that id is waiting to join.' });
   });
 
   it('reads the code extension of a ProblemDetails body, null when absent or unknown', () => {
