@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createRoom } from '../rooms/createRoom';
+import { memoryMemberStore } from '../rooms/memberStore';
 import { SIGN_IN_TO_SHARE_FILES, readAbilities } from './abilities';
 import { AccountClient, AccountError, ANTIFORGERY_HEADER } from './accountClient';
 import { solveCaptcha } from './captcha';
-import { createRoom } from '../rooms/createRoom';
-import { memoryMemberStore } from '../sync/memberStore';
 
 interface Sent {
   url: string;
@@ -143,9 +143,9 @@ describe('captcha and abilities from the server', () => {
     await expect(solveCaptcha(broken.fetch, async () => '0')).rejects.toThrow(/Malformed captcha/);
   });
 
-  it('reads abilities, letting everything through for servers older than the policy', () => {
+  it('reads abilities, granting nothing an answer leaves out', () => {
     expect(readAbilities({ shareFiles: true, protectRoom: false })).toEqual({ shareFiles: true, protectRoom: false, nameRoom: false });
-    expect(readAbilities(undefined)).toEqual({ shareFiles: true, protectRoom: true, nameRoom: true });
+    expect(readAbilities(undefined)).toEqual({ shareFiles: false, protectRoom: false, nameRoom: false });
     expect(() => readAbilities('all')).toThrow(/Malformed/);
     expect(SIGN_IN_TO_SHARE_FILES).toBe('Sign in to share files');
   });

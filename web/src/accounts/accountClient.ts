@@ -1,8 +1,10 @@
 // Accounts over HTTP (docs/protocol.md, "Accounts"): who this browser is signed in as, and
 // register, sign in and sign out. The account cookie is HttpOnly; what the page holds is the
 // antiforgery token, which every POST sends back so that no other site can post as this browser.
-import { Value } from '../sync/value';
-import { GUEST, readAbilities, type Abilities } from './abilities';
+import { Value } from '../state/value';
+import { REFUSAL_WORDS } from '../wire/refusalWords';
+import { problemCodeOf, type RefusalCode } from '../wire/refusals';
+import { readAbilities, type Abilities } from './abilities';
 import { solveCaptcha, solveInWorker, type CaptchaSolution, type Solver, type SolveProgress } from './captcha';
 
 export const ANTIFORGERY_HEADER = 'X-Parley-Antiforgery';
@@ -24,6 +26,8 @@ export class AccountError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The ProblemDetails `code`; null when the answer carried none this client knows. */
+    readonly code: RefusalCode | null = null,
   ) {
     super(message);
     this.name = 'AccountError';
@@ -39,21 +43,33 @@ export function readAccountState(value: unknown): AccountState {
   return {
     signedIn,
     userName: signedIn ? (m.userName as string) : null,
-    abilities: m.abilities == null ? GUEST : readAbilities(m.abilities),
+    abilities: readAbilities(m.abilities),
     antiforgeryToken: m.antiforgeryToken,
   };
 }
 
-/** The server's own words from a ProblemDetails answer, else a plain description of the status. */
-export async function problemText(response: Response, fallback: string): Promise<string> {
+/** A refused request's words and code: the client's sentence for a known ProblemDetails code, else the server's own words, else the status. */
+export async function readProblem(response: Response, fallback: string): Promise<{ text: string; code: RefusalCode | null }> {
+  let problem: { detail?: unknown; title?: unknown } = {};
   try {
-    const problem = (await response.json()) as { detail?: unknown; title?: unknown };
-    if (typeof problem.detail === 'string' && problem.detail) return problem.detail;
-    if (typeof problem.title === 'string' && problem.title) return problem.title;
+    problem = ((await response.json()) ?? {}) as typeof problem;
   } catch {
     // not JSON: the fallback says enough
   }
-  return `${fallback} (HTTP ${response.status}).`;
+  const code = problemCodeOf(problem);
+  const known = code && REFUSAL_WORDS[code];
+  if (known) return { text: known, code };
+  if (typeof problem.detail === 'string' && problem.detail) return { text: problem.detail, code };
+  if (typeof problem.title === 'string' && problem.title) return { text: problem.title, code };
+  return { text: `${fallback} (HTTP ${response.status}).`, code };
+}
+
+/** The words of a refused request (see readProblem). */
+export const problemText = async (response: Response, fallback: string) => (await readProblem(response, fallback)).text;
+
+async function refused(response: Response, fallback: string): Promise<AccountError> {
+  const { text, code } = await readProblem(response, fallback);
+  return new AccountError(text, response.status, code);
 }
 
 export interface AccountClientOptions {
@@ -85,7 +101,7 @@ export class AccountClient {
   /** GET /api/account: who this browser is, and a fresh antiforgery token. */
   async refresh(): Promise<AccountState> {
     const response = await this.fetch('/api/account', { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new AccountError(await problemText(response, 'Could not reach the server'), response.status);
+    if (!response.ok) throw await refused(response, 'Could not reach the server');
     return this.keep(await response.json());
   }
 
@@ -118,7 +134,7 @@ export class AccountClient {
       headers: { 'content-type': 'application/json', [ANTIFORGERY_HEADER]: antiforgeryToken },
       body: JSON.stringify(body),
     });
-    if (!response.ok) throw new AccountError(await problemText(response, 'The server refused'), response.status);
+    if (!response.ok) throw await refused(response, 'The server refused');
     // Each change of user comes with a token made for the new one.
     return this.keep(await response.json());
   }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_JOIN_KEY } from '../sync/testing/devices';
-import { FakeRelay } from '../sync/testing/fakeRelay';
-import { member, ROOM, stopMembers } from '../sync/testing/keyedRoom';
-import { until } from '../sync/testing/waiting';
+import { member, ROOM, stopMembers } from '../chat/testing/keyedRoom';
+import { TEST_JOIN_KEY } from '../wire/testing/devices';
+import { FakeRelay } from '../wire/testing/fakeRelay';
+import { until } from '../wire/testing/waiting';
 import { GUEST } from './abilities';
 
 afterEach(stopMembers);

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { importRoomKey, RoomKeyRing } from '../crypto';
-import { memoryMemberStore } from '../sync/memberStore';
-import type { StoredChat } from '../sync/protocol';
+import { memoryMemberStore } from '../rooms/memberStore';
 import { RoomSync } from '../sync/roomSync';
-import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
+import type { StoredChat } from '../wire/protocol';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
+import { sleep, until } from '../wire/testing/waiting';
 import { ChatSync, type ChatProblem, type ChatSyncOptions } from './chatSync';
 import { encodeMessageBody } from './messageBody';
-import { sleep, until } from '../sync/testing/waiting';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../sync/testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
@@ -145,7 +145,7 @@ describe('ChatSync', () => {
     const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const ann = await member(relay.connect(), 'Ann', { maxAttempts: 2, sendTimeoutMs: 30 });
     relay.refuseChats = 1;
-    relay.refuseChatsWith = 'Envelope too large: 70000 bytes';
+    relay.refuseChatsWith = { code: 'envelope-too-large', text: 'Envelope too large: 70000 bytes, the limit is 65536.' };
     ann.chat.send('x'.repeat(10));
     await until(() => statuses(ann.chat)[0] === 'failed', 'the refusal');
     expect(ann.chat.messages.get()[0].failure).toBe('Too long to send');

@@ -1,10 +1,12 @@
 import type { RoomKeyRing } from '../crypto';
-import type { StoredChat } from '../sync/protocol';
-import type { Membership } from '../sync/memberStore';
+import type { PendingAttachment } from '../files/attachment';
+import type { Membership } from '../rooms/memberStore';
+import { Value } from '../state/value';
 import { SeqTracker } from '../sync/seqTracker';
-import type { RoomTransport } from '../sync/transport';
-import { Value } from '../sync/value';
-import { ChatTimeline, type ChatItem, type PendingAttachment } from './chatTimeline';
+import { LIMITS } from '../wire/limits';
+import type { StoredChat } from '../wire/protocol';
+import type { RoomTransport } from '../wire/transport';
+import { ChatTimeline, type ChatItem } from './chatTimeline';
 import { decodeMessageBody, encodeMessageBody, type Author, type MessageBody } from './messageBody';
 import { Outbox } from './outbox';
 import { TypingPeople, TypingSignal } from './typing';
@@ -33,7 +35,7 @@ export interface ChatSyncOptions {
   typingExpireMs?: number;
 }
 
-const SINCE_LIMIT = 100;
+const SINCE_LIMIT = LIMITS.chatMaxPage;
 const HIDDEN = Symbol('hidden');
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

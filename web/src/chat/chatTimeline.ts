@@ -1,16 +1,8 @@
-import type { Transfer } from '../files/transfer';
-import { Value } from '../sync/value';
-import type { Attachment, Author, MessageBody } from './messageBody';
+import type { PendingAttachment } from '../files/attachment';
+import { Value } from '../state/value';
+import type { Author, MessageBody } from './messageBody';
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
-
-/** An attachment on its way up. `upload()` is idempotent and resumes after a failure. */
-export interface PendingAttachment extends Transfer {
-  readonly id: string;
-  readonly type: string;
-  /** Resolves to the descriptor once uploaded, or null if the person cancelled it. */
-  upload(): Promise<Attachment | null>;
-}
 
 /** One message as the UI shows it. Objects are replaced, never changed, so React can compare them. */
 export interface ChatItem {

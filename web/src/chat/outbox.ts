@@ -1,8 +1,10 @@
 import { toBase64Url } from '../crypto';
-import type { ChatAck, Envelope } from '../sync/protocol';
-import type { Membership } from '../sync/memberStore';
-import { itemKey, type ChatItem, type PendingAttachment, type StoredMessage } from './chatTimeline';
-import type { Attachment, Author, MessageBody } from './messageBody';
+import type { Attachment, PendingAttachment } from '../files/attachment';
+import type { Membership } from '../rooms/memberStore';
+import type { ChatAck, Envelope } from '../wire/protocol';
+import { refusalCodeOf, type RefusalCode } from '../wire/refusals';
+import { itemKey, type ChatItem, type StoredMessage } from './chatTimeline';
+import type { Author, MessageBody } from './messageBody';
 
 export interface OutboxOptions {
   /** Encrypts under the room's current key. */
@@ -43,14 +45,17 @@ interface Entry {
 }
 
 // Retrying cannot make these succeed; the person has to change the message.
-const PERMANENT = /Envelope too large|Malformed envelope/;
-// Not the message's fault: the room moved to a new key. The plaintext is kept, so it is sealed again.
-const STALE = /Stale key epoch/;
+const PERMANENT: ReadonlySet<RefusalCode | null> = new Set(['envelope-too-large', 'envelope-malformed']);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function failureText(message: string): string {
-  if (/Envelope too large/.test(message)) return 'Too long to send';
-  if (/Timed out/.test(message)) return 'The server did not answer';
+/** The server did not answer in time: the try is abandoned here, whatever became of it there. */
+class SendTimeout extends Error {
+  override name = 'SendTimeout';
+}
+
+function failureText(error: unknown): string {
+  if (refusalCodeOf(error) === 'envelope-too-large') return 'Too long to send';
+  if (error instanceof SendTimeout) return 'The server did not answer';
   return 'Not sent';
 }
 
@@ -172,15 +177,16 @@ export class Outbox {
       if (!this.entries.includes(entry)) return true; // a catch-up showed it stored meanwhile
       // The connection went: not the message's fault. The loop goes on only if a new join is already up.
       if (me !== this.options.membership()) return true;
-      const message = messageOf(error);
-      if (STALE.test(message) && entry.envelope) {
+      const code = refusalCodeOf(error);
+      // Not the message's fault: the room moved to a new key. The plaintext is kept, so it is sealed again.
+      if (code === 'epoch-stale' && entry.envelope) {
         entry.staleEpoch = entry.envelope.epoch;
         entry.envelope = null;
         return keyEpoch() > entry.staleEpoch; // already here: go on at once; otherwise flush() runs when it comes
       }
-      this.options.report(message);
-      if (PERMANENT.test(message) || ++entry.attempts >= (this.options.maxAttempts ?? 3)) {
-        entry.failed = failureText(message);
+      this.options.report(messageOf(error));
+      if (PERMANENT.has(code) || ++entry.attempts >= (this.options.maxAttempts ?? 3)) {
+        entry.failed = failureText(error);
         this.changed(entry);
         return true;
       }
@@ -201,7 +207,7 @@ export class Outbox {
   private withTimeout<T>(work: Promise<T>): Promise<T> {
     const ms = this.options.sendTimeoutMs ?? 15_000;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
+      const timer = setTimeout(() => reject(new SendTimeout(`Timed out after ${ms} ms`)), ms);
       work.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   }

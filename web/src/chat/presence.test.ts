@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { importRoomKey, RoomKeyRing } from '../crypto';
-import { memoryMemberStore } from '../sync/memberStore';
+import { memoryMemberStore } from '../rooms/memberStore';
 import { RoomSync } from '../sync/roomSync';
-import { FakeRelay, type FakeTransport } from '../sync/testing/fakeRelay';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
+import { until } from '../wire/testing/waiting';
 import { ChatSync } from './chatSync';
 import { memberList, Presence } from './presence';
-import { until } from '../sync/testing/waiting';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../sync/testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 

@@ -1,6 +1,6 @@
 import { isProfile } from '../rooms/identity';
+import { Value } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
-import { Value } from '../sync/value';
 import type { ChatSync } from './chatSync';
 import type { Author } from './messageBody';
 

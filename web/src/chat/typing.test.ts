@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeMessageBody, encodeMessageBody, safeFileName } from './messageBody';
+import { safeFileName } from '../files/attachment';
+import { decodeMessageBody, encodeMessageBody } from './messageBody';
 import { TypingPeople, TypingSignal, typingText } from './typing';
 
 afterEach(() => vi.useRealTimers());

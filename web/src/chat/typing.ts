@@ -1,4 +1,4 @@
-import { Value } from '../sync/value';
+import { Value } from '../state/value';
 
 /** docs/protocol.md: at most one `true` every 2 s while typing; receivers expire a `true` after 5 s. */
 export const TYPING_REPEAT_MS = 2000;

@@ -1,6 +1,6 @@
 import { CHUNK_TAG_BYTES, FileChunkDecryptor, importFileKey, type FileKey } from '../crypto';
-import type { Attachment } from '../chat/messageBody';
-import { Value } from '../sync/value';
+import { Value } from '../state/value';
+import type { Attachment } from './attachment';
 import type { FileApi } from './fileApi';
 import { CancelledError, isAbort, type Transfer, type TransferProgress, type TransferState } from './transfer';
 

@@ -1,8 +1,10 @@
 // The file endpoints of docs/protocol.md ("Files"), as seen from the browser. Every body the
 // server sends is checked here, so the uploader and downloader can trust their types.
 import { toBase64Url } from '../crypto';
-import type { MemberCredentials, Membership } from '../sync/memberStore';
-import type { Value } from '../sync/value';
+import type { MemberCredentials, Membership } from '../rooms/memberStore';
+import type { Value } from '../state/value';
+import { REFUSAL_WORDS } from '../wire/refusalWords';
+import { problemCodeOf, type RefusalCode } from '../wire/refusals';
 
 export interface Limits {
   maxFileBytes: number;
@@ -27,6 +29,8 @@ export class FileApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The ProblemDetails `code`; null when the answer carried none this client knows. */
+    readonly code: RefusalCode | null = null,
   ) {
     super(message);
     this.name = 'FileApiError';
@@ -106,7 +110,7 @@ export class FileApi {
       xhr.onload = () =>
         xhr.status >= 200 && xhr.status < 300
           ? resolve()
-          : reject(new FileApiError(problemFrom(xhr.responseText) ?? `The server answered ${xhr.status}`, xhr.status));
+          : reject(refusedWith(xhr.responseText, xhr.status));
       xhr.onerror = () => reject(new TypeError('Network error'));
       xhr.onabort = () => reject(new DOMException('Aborted', 'AbortError'));
       signal?.addEventListener('abort', () => xhr.abort(), { once: true });
@@ -157,7 +161,7 @@ export class FileApi {
       signal,
       credentials: 'omit',
     });
-    if (!response.ok) throw new FileApiError(problemFrom(await response.text()) ?? `The server answered ${response.status}`, response.status);
+    if (!response.ok) throw refusedWith(await response.text(), response.status);
     return response;
   }
 
@@ -178,14 +182,18 @@ function readCreated(m: Raw): CreatedFile {
   return { fileId: id(m.fileId), chunkBytes, chunkCount: count(m.chunkCount, 'chunkCount') };
 }
 
-/** The ProblemDetails text of an error body, if it has one: enough to say what went wrong. */
-function problemFrom(body: string): string | null {
+/** The error for a refused request: the client's words for its ProblemDetails code, else the server's title and detail. */
+function refusedWith(body: string, status: number): FileApiError {
+  let problem: unknown = null;
   try {
-    const problem = JSON.parse(body) as Raw;
-    return [problem.title, problem.detail].filter((t) => typeof t === 'string' && t).join(': ') || null;
+    problem = JSON.parse(body);
   } catch {
-    return null;
+    // not JSON: the status says enough
   }
+  const code = problemCodeOf(problem);
+  const raw = (typeof problem === 'object' && problem !== null ? problem : {}) as Raw;
+  const text = [raw.title, raw.detail].filter((t) => typeof t === 'string' && t).join(': ') || `The server answered ${status}`;
+  return new FileApiError((code && REFUSAL_WORDS[code]) ?? text, status, code);
 }
 
 /**

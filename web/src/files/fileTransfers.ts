@@ -1,5 +1,5 @@
 import { SIGN_IN_TO_SHARE_FILES } from '../accounts/abilities';
-import type { Attachment } from '../chat/messageBody';
+import type { Attachment } from './attachment';
 import { DownloadTask } from './downloader';
 import type { FileApi, Limits } from './fileApi';
 import { makeThumbnail } from './media';

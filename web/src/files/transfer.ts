@@ -1,4 +1,4 @@
-import type { Value } from '../sync/value';
+import type { Value } from '../state/value';
 
 export type TransferState = 'waiting' | 'running' | 'done' | 'failed' | 'cancelled';
 

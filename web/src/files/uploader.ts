@@ -1,8 +1,6 @@
 import { chunkCountFor, chunkPlainLength, encryptFileChunk, newFileKey, toBase64Url, type FileKey } from '../crypto';
-import type { PendingAttachment } from '../chat/chatTimeline';
-import type { Attachment, Thumbnail } from '../chat/messageBody';
-import { safeFileName } from '../chat/messageBody';
-import { Value } from '../sync/value';
+import { Value } from '../state/value';
+import { safeFileName, type Attachment, type PendingAttachment, type Thumbnail } from './attachment';
 import { FileApiError, isRetryable, type FileApi, type Limits } from './fileApi';
 import { CancelledError, formatBytes, isAbort, type TransferProgress, type TransferState } from './transfer';
 
@@ -139,8 +137,8 @@ export class UploadTask implements PendingAttachment {
     try {
       await api.complete(this.fileId, signal);
     } catch (error) {
-      // 409: a chunk went missing after all (e.g. a reply that lied); the next try resumes from `received`.
-      if (error instanceof FileApiError && error.status === 409) throw new Error('The server is missing part of the file; try again');
+      // A chunk went missing after all (e.g. a reply that lied); the next try resumes from `received`.
+      if (error instanceof FileApiError && error.code === 'file-incomplete') throw new Error('The server is missing part of the file; try again');
       throw error;
     }
     this.setDone();
@@ -191,7 +189,7 @@ export class UploadTask implements PendingAttachment {
         await this.options.api.putChunk(this.fileId!, index, sealed, signal, onProgress);
         break;
       } catch (error) {
-        if (error instanceof FileApiError && error.status === 409) break; // already complete: nothing to add
+        if (error instanceof FileApiError && error.code === 'file-complete') break; // already complete: nothing to add
         this.bump(-partial);
         partial = 0;
         if (isAbort(error) || signal.aborted) throw new CancelledError();

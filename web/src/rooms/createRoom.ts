@@ -1,6 +1,6 @@
 import { problemText, type RoomCreationProof } from '../accounts/accountClient';
 import { deriveRoomSecrets, fromBase64Url, joinVerifierText, randomLinkSecret, toBase64Url } from '../crypto';
-import { defaultMemberStore, type MemberStore } from '../sync/memberStore';
+import { defaultMemberStore, type MemberStore } from './memberStore';
 
 export interface CreatedRoom {
   roomId: string;

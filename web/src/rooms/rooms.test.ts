@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveRoomSecrets, fromBase64Url, joinVerifierText, toBase64Url } from '../crypto';
-import { memoryMemberStore } from '../sync/memberStore';
 import { createRoom } from './createRoom';
 import { isProfile, localProfile } from './identity';
 import { invitePathFrom, parseRoomLocation } from './links';
+import { memoryMemberStore } from './memberStore';
 import { defaultRoomName, roomDisplayName } from './roomName';
 
 const secret = toBase64Url(new Uint8Array(32).fill(5));

@@ -5,7 +5,7 @@ import {
   removeAwarenessStates,
   type Awareness,
 } from 'y-protocols/awareness';
-import { Value } from './value';
+import { Value } from '../state/value';
 
 /** Origin of awareness changes that came from another member, so they are not echoed back. */
 export class RemoteAwareness {

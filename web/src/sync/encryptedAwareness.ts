@@ -1,8 +1,8 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type { RoomKeyRing } from '../crypto';
+import type { Envelope } from '../wire/protocol';
+import type { RoomTransport } from '../wire/transport';
 import { AwarenessRelay } from './awarenessRelay';
-import type { Envelope } from './protocol';
-import type { RoomTransport } from './transport';
 
 export interface EncryptedAwarenessOptions {
   roomId: string;

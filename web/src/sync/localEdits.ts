@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
-import { hubErrorText, type Envelope, type PushResult } from './protocol';
+import { type Envelope, type PushResult } from '../wire/protocol';
+import { errorText } from '../wire/refusalWords';
+import { refusalCodeOf } from '../wire/refusals';
 import { REMOTE } from './storedUpdates';
 
 export interface LocalEditsOptions {
@@ -21,7 +23,7 @@ export interface LocalEditsOptions {
  * This browser's own edits on their way to the room: batched for a moment, merged, pushed one at a
  * time, and kept as plaintext until the server acknowledges them, so that nothing typed is lost to
  * a dropped connection, a refusal, or a key rotation. Each try is sealed afresh under the current
- * key: after `Stale key epoch` the edit waits for the new key and goes out under it.
+ * key: after an `epoch-stale` refusal the edit waits for the new key and goes out under it.
  */
 export class LocalEdits {
   private batch: Uint8Array[] = [];
@@ -108,13 +110,12 @@ export class LocalEdits {
   /** Still pending either way. While connected it was refused, not lost: retry, backing off, or wait for the new key. */
   private refused(error: unknown, envelope: Envelope | null): void {
     if (this.stopped || !this.options.canPush()) return;
-    const message = hubErrorText(error);
-    if (envelope && /^Stale key epoch/.test(message)) {
+    if (envelope && refusalCodeOf(error) === 'epoch-stale') {
       // Not a failure: the room moved to a new key. The plaintext is still here, so the next try reseals it.
       this.staleEpoch = envelope.epoch;
       return;
     }
-    this.options.report(message);
+    this.options.report(errorText(error));
     const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** this.failures++);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.push(), delay);

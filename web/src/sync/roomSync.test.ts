@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { importRoomKey, RoomKeyRing, type Envelope } from '../crypto';
-import { memoryMemberStore } from './memberStore';
+import { memoryMemberStore } from '../rooms/memberStore';
+import { REFUSAL_WORDS } from '../wire/refusalWords';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { RoomSync, type RoomSyncOptions, type SyncProblem } from './roomSync';
-import { FakeRelay, type FakeTransport } from './testing/fakeRelay';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from './testing/devices';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const KEY_BYTES = new Uint8Array(32).fill(9);
@@ -283,7 +284,7 @@ describe('RoomSync', () => {
     const relay = new FakeRelay(ROOM, new Uint8Array(32), { preKeyed: true });
     const { sync } = await client(relay.connect());
     await until(() => sync.status.get() === 'failed', 'failure');
-    expect(sync.failure.get()).toMatch(/Invalid join key/);
+    expect(sync.failure.get()).toBe(REFUSAL_WORDS['join-key-invalid']);
   });
 
   it('follows `more` through every page when catching up', async () => {

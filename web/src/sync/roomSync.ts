@@ -1,21 +1,23 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DeviceIdentity, EnvelopeKind, RoomKeyRing } from '../crypto';
+import { listsOtherDevice } from '../keys/memberDirectory';
+import { RoomKeys } from '../keys/roomKeys';
 import type { LocalProfile } from '../rooms/identity';
+import { defaultMemberStore, type MemberStore, type Membership } from '../rooms/memberStore';
+import { CLOSED_CODE, closedBy, isFatalJoinRefusal, RoomAccess, type RoomClosed } from '../rooms/roomAccess';
+import { RoomLink } from '../rooms/roomLink';
+import { RoomLobby } from '../rooms/roomLobby';
+import { RoomProtection } from '../rooms/roomProtection';
+import { Value } from '../state/value';
+import type { Envelope, JoinResult } from '../wire/protocol';
+import { errorText, REFUSAL_WORDS } from '../wire/refusalWords';
+import { refusalCodeOf } from '../wire/refusals';
+import type { ConnectionState, RoomTransport } from '../wire/transport';
 import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
 import { LocalEdits, settledWithin } from './localEdits';
-import { listsOtherDevice } from './memberDirectory';
-import { defaultMemberStore, type MemberStore, type Membership } from './memberStore';
-import type { Envelope, JoinResult } from './protocol';
-import { CLOSED_TEXT, closedBy, isFatalJoinError, RoomAccess, type RoomClosed } from './roomAccess';
-import { RoomKeys } from './roomKeys';
-import { RoomLink } from './roomLink';
-import { RoomLobby } from './roomLobby';
-import { RoomProtection } from './roomProtection';
 import { StoredUpdates } from './storedUpdates';
-import type { ConnectionState, RoomTransport } from './transport';
-import { Value } from './value';
 
 export type SyncStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 
@@ -58,7 +60,7 @@ export class RoomSync {
   readonly meta = this.doc.getMap<unknown>('meta');
   readonly awareness = new Awareness(this.doc);
   readonly status = new Value<SyncStatus>('connecting');
-  /** Why the status is 'failed'. */
+  /** Why the status is 'failed', in words for the person. */
   readonly failure = new Value<string | null>(null);
   readonly onlineCount: Value<number>;
   /** Member ids online in the room, this browser included. */
@@ -216,7 +218,7 @@ export class RoomSync {
     this.edits.drop();
     this.roomKeys.destroy();
     this.membership.set(null);
-    this.failure.set(CLOSED_TEXT[reason]);
+    this.failure.set(REFUSAL_WORDS[CLOSED_CODE[reason]] ?? reason);
     this.status.set('failed'); // onConnection ignores reconnects from now on
   };
 
@@ -280,12 +282,12 @@ export class RoomSync {
   private joinFailed(error: unknown, session: number): void {
     // A password refusal is no failure: the person is asked, and no retry goes out until they answer.
     if (session !== this.session || this.protection.refusedJoin(error)) return;
-    const message = messageOf(error);
-    this.report('join-failed', message);
-    if (isFatalJoinError(message)) {
-      this.failure.set(message);
+    this.report('join-failed', messageOf(error));
+    const code = refusalCodeOf(error);
+    if (isFatalJoinRefusal(code)) {
+      this.failure.set(errorText(error));
       this.status.set('failed');
-      const reason = closedBy(message);
+      const reason = closedBy(code);
       if (reason) this.access.close(reason);
     } else if (this.options.transport.state === 'connected') {
       // The connection is up but the join failed (server hiccup): try again. A dropped

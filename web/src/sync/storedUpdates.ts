@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { RoomKeyRing } from '../crypto';
-import type { StoredSnapshot, StoredUpdate, UpdatePage } from './protocol';
+import type { StoredSnapshot, StoredUpdate, UpdatePage } from '../wire/protocol';
 import { SeqTracker } from './seqTracker';
 
 /** Origin of changes that came from the room; only changes with another origin are pushed. */

@@ -1,6 +1,6 @@
 import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
 import { account, type AccountState } from '../accounts/accountClient';
-import { useValue } from './hooks';
+import { useValue } from '../state/value';
 import { navigate } from './navigation';
 
 const RETURN_KEY = 'parley.returnTo';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { hubErrorText } from '../sync/protocol';
+import { errorText } from '../wire/refusalWords';
 
 export interface ConfirmDialogProps {
   /** The dialog's accessible name, e.g. "Remove Ann?". */
@@ -45,7 +45,7 @@ export function ConfirmDialog({ title, confirmLabel, children, onConfirm, onClos
       await onConfirm();
       dialog.current?.close(); // fires 'close', which calls onClose
     } catch (e) {
-      setError(hubErrorText(e));
+      setError(errorText(e));
       setBusy(false);
     }
   }

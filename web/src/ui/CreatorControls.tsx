@@ -1,10 +1,10 @@
 import { useId, useState } from 'react';
 import { SIGN_IN_TO_PROTECT_ROOM } from '../accounts/abilities';
-import { AccountLink } from './AccountBar';
+import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
+import { errorText } from '../wire/refusalWords';
+import { AccountLink } from './AccountBar';
 import { ConfirmDialog } from './ConfirmDialog';
-import { useValue } from './hooks';
-import { hubErrorText } from '../sync/protocol';
 import { RoomPasswordDialog } from './RoomPasswordDialog';
 
 /** The creator's "Terminate session" button and its confirmation; nothing for anyone else. */
@@ -94,7 +94,7 @@ export function LobbyButton({ sync, onDone }: { sync: RoomSync; onDone: (text: s
       await sync.lobby.set(!on);
       onDone(on ? 'Lobby off: new guests come straight in' : 'Lobby on: new guests wait for you');
     } catch (error) {
-      onDone(hubErrorText(error));
+      onDone(errorText(error));
     } finally {
       setBusy(false);
     }

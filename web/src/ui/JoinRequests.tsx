@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
-import { hubErrorText } from '../sync/protocol';
-import type { JoinRequestEntry } from '../sync/roomLobby';
+import type { JoinRequestEntry } from '../rooms/roomLobby';
+import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
-import { useValue } from './hooks';
+import { errorText } from '../wire/refusalWords';
 
 /** The creator's list of people waiting in the lobby, each with Admit and Refuse; nothing for anyone else, or while nobody waits. */
 export function JoinRequests({ sync }: { sync: RoomSync }) {
@@ -19,7 +19,7 @@ export function JoinRequests({ sync }: { sync: RoomSync }) {
     try {
       await sync.lobby.decide(memberId, admit);
     } catch (e) {
-      setError(hubErrorText(e));
+      setError(errorText(e));
     } finally {
       setDeciding((now) => new Set([...now].filter((m) => m !== memberId)));
     }

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { account } from '../accounts/accountClient';
 import { createRoom } from '../rooms/createRoom';
 import { invitePathFrom, roomPath } from '../rooms/links';
-import { defaultMemberStore } from '../sync/memberStore';
+import { defaultMemberStore } from '../rooms/memberStore';
 import { AccountBar } from './AccountBar';
 import { CHECKING_HUMAN } from './AccountPages';
 import { navigate } from './navigation';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { PasswordPrompt } from '../sync/roomProtection';
+import type { PasswordPrompt } from '../rooms/roomProtection';
 
 export interface PasswordPageProps {
   prompt: PasswordPrompt;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useValue } from './hooks';
+import { useValue } from '../state/value';
 import type { RoomSession } from './useRoomSession';
 
 const NOTICE_MS = 10_000;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { RoomClosed } from '../sync/roomAccess';
+import type { RoomClosed } from '../rooms/roomAccess';
 import { navigate } from './navigation';
 
 const PAGES: Record<RoomClosed, { title: string; text: string }> = {

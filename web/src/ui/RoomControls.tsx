@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { inviteLink } from '../rooms/links';
-import { hubErrorText } from '../sync/protocol';
-import { ROOM_NAME_MAX, roomNameProblem } from '../sync/roomEnvelopes';
+import { ROOM_NAME_MAX, roomNameProblem } from '../rooms/roomEnvelopes';
+import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
+import { errorText } from '../wire/refusalWords';
 import { ConfirmDialog } from './ConfirmDialog';
-import { useValue } from './hooks';
 
 /** The invite link as it stands now: it follows renewals. */
 export const currentInviteLink = (sync: RoomSync, roomId: string) => inviteLink(location.origin, roomId, sync.link.text.get());
@@ -55,7 +55,7 @@ export function HistoryVisibleSetting({ sync, onDone }: { sync: RoomSync; onDone
       await sync.roomKeys.setHistoryVisible(next);
       onDone(next ? 'New members will see earlier code and chat' : 'New members will see only what comes after they join');
     } catch (error) {
-      onDone(hubErrorText(error));
+      onDone(errorText(error));
     } finally {
       setBusy(false);
     }
@@ -111,7 +111,7 @@ export function RenameRoomForm({ name, canName, onSave }: RenameRoomFormProps) {
     try {
       await onSave(draft);
     } catch (e) {
-      setError(hubErrorText(e));
+      setError(errorText(e));
     } finally {
       setBusy(false);
     }

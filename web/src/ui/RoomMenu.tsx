@@ -1,12 +1,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { MemberPresence } from '../chat/presence';
+import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
 import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
-import { filesPath } from './files/filesRoute';
-import { useValue } from './hooks';
 import { MembersSection } from './MembersPanel';
-import { navigate } from './navigation';
 import { HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
+import { filesPath } from './files/filesRoute';
+import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
 
 /** The room's hamburger menu, wired to the session: who is here, the files, and the creator's settings or "Leave room". */

@@ -1,17 +1,18 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
-import { ChatPane } from './chat/ChatPane';
-import { FilesPage } from './files/FilesPage';
-import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
+import { useValue } from '../state/value';
+import { CodeEditor } from './CodeEditor';
 import { JoinRequests } from './JoinRequests';
 import { KeyWaitPage, WaitingPage } from './LobbyPages';
 import { PasswordPage } from './PasswordPage';
+import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
-import { CodeEditor } from './CodeEditor';
-import { useAwayStatus, useMediaQuery, usePreventFileNavigation, useValue } from './hooks';
-import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { TopBar } from './TopBar';
+import { ChatPane } from './chat/ChatPane';
+import { FilesPage } from './files/FilesPage';
+import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
+import { useAwayStatus, useMediaQuery, usePreventFileNavigation } from './hooks';
 import { useRoomSession, type RoomSession } from './useRoomSession';
 
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
@@ -40,11 +41,6 @@ function IncompleteLink() {
     </main>
   );
 }
-
-const FAILURES: [RegExp, string][] = [
-  [/Unknown room/, 'This room does not exist. It may have ended.'],
-  [/Invalid join key/, "This link does not open this room: part of it may be missing, or the room's creator has renewed it. Ask for a current link."],
-];
 
 function Room({ roomId, linkSecret, view }: { roomId: string; linkSecret: Uint8Array; view: 'room' | 'files' }) {
   const { session, failure } = useRoomSession(roomId, linkSecret);
@@ -93,11 +89,11 @@ function OpenOrClosed({ session, view }: { session: RoomSession; view: 'room' | 
 
 function RoomLayout({ session }: { session: RoomSession }) {
   const { sync } = session;
-  const failure = useValue(sync.failure);
+  // Already in words for the person: the client's sentence for the refusal's code (wire/refusalWords.ts).
+  const message = useValue(sync.failure);
   const keyless = useValue(sync.roomKeys.waiting);
   const roomName = useRoomName(session);
   const narrow = useMediaQuery('(max-width: 699px)');
-  const message = failure && (FAILURES.find(([pattern]) => pattern.test(failure))?.[1] ?? failure);
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();
   return (

@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { hubErrorText } from '../sync/protocol';
-import { newPasswordProblem, PASSWORD_MIN_LENGTH } from '../sync/roomProtection';
+import { newPasswordProblem, PASSWORD_MIN_LENGTH } from '../rooms/roomProtection';
+import { errorText } from '../wire/refusalWords';
 import { useModal } from './ConfirmDialog';
 
 export interface RoomPasswordDialogProps {
   isProtected: boolean;
-  /** Sets the password, or removes it (null). The dialog closes once it resolves; a rejection shows the server's words. */
+  /** Sets the password, or removes it (null). The dialog closes once it resolves; a rejection shows the words for its refusal code. */
   onSave: (password: string | null) => Promise<void>;
   onClose: () => void;
 }
@@ -33,7 +33,7 @@ export function RoomPasswordDialog({ isProtected, onSave, onClose }: RoomPasswor
       await onSave(next);
       dialog.current?.close(); // fires 'close', which calls onClose
     } catch (e) {
-      setError(hubErrorText(e));
+      setError(errorText(e));
       setBusy(false);
     }
   }

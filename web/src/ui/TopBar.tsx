@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useValue } from '../state/value';
 import type { SyncStatus } from '../sync/roomSync';
 import { AccountBar } from './AccountBar';
-import { useSharedLanguage, useValue } from './hooks';
-import { languageOptions } from './monaco';
-import { navigate } from './navigation';
 import { ProtectionLock } from './PasswordPage';
 import { currentInviteLink } from './RoomControls';
 import { RoomMenu } from './RoomMenu';
+import { useSharedLanguage } from './hooks';
+import { languageOptions } from './monaco';
+import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
 
 const STATUS_TEXT: Record<SyncStatus, string> = {

@@ -1,12 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import type { Value } from '../sync/value';
-
-export function useValue<T>(value: Value<T>): T {
-  // The same snapshot when rendering to markup, so components render in tests without a DOM.
-  return useSyncExternalStore(value.subscribe, value.get, value.get);
-}
 
 export const DEFAULT_LANGUAGE = 'plaintext';
 

@@ -3,13 +3,13 @@ import { ChatSync } from '../chat/chatSync';
 import { Presence } from '../chat/presence';
 import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
-import { FileManager } from '../files/manager/fileManager';
 import { FileTransfers } from '../files/fileTransfers';
+import { FileManager } from '../files/manager/fileManager';
 import { localProfile } from '../rooms/identity';
+import { defaultMemberStore } from '../rooms/memberStore';
 import { defaultRoomName } from '../rooms/roomName';
-import { HubTransport } from '../sync/hubTransport';
-import { defaultMemberStore } from '../sync/memberStore';
 import { RoomSync } from '../sync/roomSync';
+import { HubTransport } from '../wire/hubTransport';
 
 export interface RoomSession {
   roomId: string;

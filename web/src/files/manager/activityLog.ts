@@ -1,7 +1,8 @@
 // The room's activity log (creator only): the server records who did what and when, never a name;
 // names come from the entries' meta as this browser reads them now.
-import { hubErrorText, type ActivityEvent, type ActivityPage } from '../../sync/protocol';
-import { Value } from '../../sync/value';
+import { Value } from '../../state/value';
+import { type ActivityEvent, type ActivityPage } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
 import type { RoomEntry } from './fileTree';
 import { pathLabel } from './names';
 
@@ -80,7 +81,7 @@ export class ActivityLog {
       this.more.set(page.more);
       this.error.set(null);
     } catch (error) {
-      this.error.set(`Could not load the activity log: ${hubErrorText(error)}`);
+      this.error.set(`Could not load the activity log: ${errorText(error)}`);
     } finally {
       this.loading.set(false);
     }

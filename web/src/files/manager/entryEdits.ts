@@ -1,8 +1,9 @@
 // Renames, moves, new folders and deletes, planned against the tree before anything is sent. A
 // rename or move rewrites the paths in the metas of every entry it touches (meta-only PutEntry):
 // folders are only paths, so moving a folder moves each entry inside it.
-import type { Entry } from '../../sync/protocol';
-import { hubErrorText } from '../../sync/protocol';
+import { LIMITS } from '../../wire/limits';
+import type { Entry } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
 import type { FileMeta } from './fileMeta';
 import { entriesUnder, findFolder, topmost, type FolderNode, type RoomEntry, type TreeNode } from './fileTree';
 import { folderLabel, isWithin, nameProblem, pathLabel } from './names';
@@ -74,7 +75,7 @@ export async function applyChanges(write: MetaWrite, changes: readonly PathChang
       try {
         await write(c.meta, { entryId: entry.entryId, fileId: null, expectedVersion: entry.version });
       } catch (error) {
-        failed.push(`${pathLabel(c.item.meta?.path ?? [])}: ${hubErrorText(error)}`);
+        failed.push(`${pathLabel(c.item.meta?.path ?? [])}: ${errorText(error)}`);
       }
     }
   };
@@ -94,10 +95,10 @@ export function planDelete(nodes: readonly TreeNode[]): DeletePlan {
   return { entryIds: [...ids], labels: picked.map(nodeLabel) };
 }
 
-/** Deletes in batches the server takes (at most 1000 ids a call); resolves to how many went. */
+/** Deletes in batches the server takes (at most LIMITS.maxEntryDeletes ids a call); resolves to how many went. */
 export async function deleteAll(deleteEntries: (ids: string[]) => Promise<number>, entryIds: readonly string[]): Promise<number> {
   let gone = 0;
-  for (let at = 0; at < entryIds.length; at += 1000) gone += await deleteEntries(entryIds.slice(at, at + 1000));
+  for (let at = 0; at < entryIds.length; at += LIMITS.maxEntryDeletes) gone += await deleteEntries(entryIds.slice(at, at + LIMITS.maxEntryDeletes));
   return gone;
 }
 

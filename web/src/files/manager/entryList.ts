@@ -1,8 +1,10 @@
 import type { RoomKeyRing } from '../../crypto';
-import type { Membership } from '../../sync/memberStore';
-import { hubErrorText, type Entry } from '../../sync/protocol';
-import type { RoomTransport } from '../../sync/transport';
-import { Value } from '../../sync/value';
+import type { Membership } from '../../rooms/memberStore';
+import { Value } from '../../state/value';
+import { LIMITS } from '../../wire/limits';
+import { type Entry } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
+import type { RoomTransport } from '../../wire/transport';
 import { openFileMeta } from './fileMeta';
 import type { RoomEntry } from './fileTree';
 
@@ -111,7 +113,7 @@ export class EntryList {
       const listed: Entry[] = [];
       let after: string | null = null;
       for (;;) {
-        const page = await transport.listEntries(roomId, after, this.options.pageSize ?? 1000);
+        const page = await transport.listEntries(roomId, after, this.options.pageSize ?? LIMITS.entriesMaxPage);
         listed.push(...page.entries);
         if (!page.more || page.entries.length === 0) break;
         after = page.entries[page.entries.length - 1].entryId;
@@ -127,7 +129,7 @@ export class EntryList {
       this.loaded.set(true);
       this.publish();
     } catch (error) {
-      if (generation === this.generation) this.error.set(`Could not load the room's files: ${hubErrorText(error)}`);
+      if (generation === this.generation) this.error.set(`Could not load the room's files: ${errorText(error)}`);
     }
   }
 

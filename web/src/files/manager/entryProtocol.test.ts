@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readActivityPage, readCount, readEntries, readEntry, readEntryPage } from '../../sync/protocol';
+import { readActivityPage, readCount, readEntries, readEntry, readEntryPage } from '../../wire/protocol';
 
 const meta = { epoch: 1, iv: new Uint8Array(12), ciphertext: new Uint8Array(40) };
 const raw = { entryId: 'e1', fileId: 'f1', version: 2, size: 3_000_000_000n, uploader: 'm1', updatedBy: 'm2', createdAt: 1_700_000_000_000n, updatedAt: 1_700_000_001_000, meta };

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUEST } from '../../accounts/abilities';
-import { TEST_JOIN_KEY } from '../../sync/testing/devices';
-import { FakeRelay } from '../../sync/testing/fakeRelay';
-import { keyedMember, ROOM, stopMembers, type Member } from '../../sync/testing/keyedRoom';
-import { until } from '../../sync/testing/waiting';
+import { keyedMember, ROOM, stopMembers, type Member } from '../../chat/testing/keyedRoom';
 import { newRoomKey, RoomKeyRing } from '../../crypto';
+import { TEST_JOIN_KEY } from '../../wire/testing/devices';
+import { FakeRelay } from '../../wire/testing/fakeRelay';
+import { until } from '../../wire/testing/waiting';
 import { DownloadTask } from '../downloader';
 import { FileApi } from '../fileApi';
 import { FakeFileServer } from '../testing/fakeFileServer';

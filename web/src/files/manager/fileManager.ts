@@ -1,10 +1,12 @@
 import type { Abilities } from '../../accounts/abilities';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import type { RoomKeyRing } from '../../crypto';
-import type { Membership } from '../../sync/memberStore';
-import { hubErrorText, type Entry, type Rotation } from '../../sync/protocol';
-import type { RoomTransport } from '../../sync/transport';
-import { Value } from '../../sync/value';
+import type { Membership } from '../../rooms/memberStore';
+import { Value } from '../../state/value';
+import { LIMITS } from '../../wire/limits';
+import { type Entry, type Rotation } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
+import type { RoomTransport } from '../../wire/transport';
 import { DownloadTask } from '../downloader';
 import type { FileApi, FileApiOptions } from '../fileApi';
 import { saveDownload } from '../save';
@@ -184,7 +186,7 @@ export class FileManager {
       await until(membership);
       const entries: Entry[] = [];
       for (let after: string | null = null; ; ) {
-        const page = await transport.listEntries(roomId, after, 1000);
+        const page = await transport.listEntries(roomId, after, LIMITS.entriesMaxPage);
         entries.push(...page.entries);
         if (!page.more || page.entries.length === 0) break;
         after = page.entries[page.entries.length - 1].entryId;
@@ -192,7 +194,7 @@ export class FileManager {
       const result = await resealEntries({ roomId, keys, entries, write: this.write });
       if (result.failed.length > 0) this.report(`Could not re-seal ${result.failed.length} entries: ${result.failed.join('; ')}`);
     });
-    this.resealing = run.catch((error: unknown) => this.report(`Could not re-seal the file list: ${hubErrorText(error)}`));
+    this.resealing = run.catch((error: unknown) => this.report(`Could not re-seal the file list: ${errorText(error)}`));
     return this.resealing;
   }
 
@@ -219,7 +221,7 @@ export class FileManager {
       const usage = await (this.options.usage ?? (() => fetchUsage(this.options.apiOptions)))();
       return { ...usage };
     } catch {
-      // Unknown usage (an older server, a network moment): the per-file limit still comes from /api/limits.
+      // Unknown usage (a network moment): the per-file limit still comes from /api/limits.
       const limits = await this.options.api.limits().catch(() => null);
       return limits && { maxFileBytes: limits.maxFileBytes, maxRoomBytes: null, usedBytes: null };
     }

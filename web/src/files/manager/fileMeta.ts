@@ -3,6 +3,7 @@
 // under the room key with the writing member as sender, so the server cannot move a name from one
 // member's entry to another's or replay it into another room or kind.
 import { fromBase64Url, type Envelope, type RoomKeyRing } from '../../crypto';
+import { LIMITS } from '../../wire/limits';
 import { nameProblem, safePath } from './names';
 
 export interface FileMeta {
@@ -16,9 +17,9 @@ export interface FileMeta {
   key: string | null;
 }
 
-/** The server refuses larger meta envelopes; the ciphertext carries a 16-byte tag. */
-export const MAX_META_BYTES = 4096;
-const TAG_BYTES = 16;
+/** The server refuses larger meta envelopes; the ciphertext carries a tag. */
+export const MAX_META_BYTES = LIMITS.maxMetaBytes;
+const TAG_BYTES = LIMITS.tagBytes;
 const MAX_DEPTH = 64;
 const KEY = /^[A-Za-z0-9_-]{43}$/;
 const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i;

@@ -1,7 +1,7 @@
 // The tree of files and folders, built in the browser from the decrypted paths (the server only
 // ever sees a flat list of opaque entries). Folders that only appear in paths exist implicitly;
 // folder entries make empty folders exist too.
-import type { Entry } from '../../sync/protocol';
+import type { Entry } from '../../wire/protocol';
 import type { FileMeta } from './fileMeta';
 import { pathKey } from './names';
 

@@ -2,9 +2,11 @@
 // re-seals every one under the new epoch (meta only), so that members who hold only the new key
 // (joined later, history hidden) can read the tree (docs/protocol.md, "File manager").
 import type { RoomKeyRing } from '../../crypto';
-import { hubErrorText, type Entry, type Rotation } from '../../sync/protocol';
-import { openFileMeta, type FileMeta } from './fileMeta';
+import { type Entry, type Rotation } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
+import { refusalCodeOf } from '../../wire/refusals';
 import type { MetaWrite } from './entryEdits';
+import { openFileMeta, type FileMeta } from './fileMeta';
 
 export interface ResealResult {
   resealed: number;
@@ -19,7 +21,7 @@ export const rotatedBy = (rotation: Rotation, memberId: string | null) =>
 
 /**
  * Re-seals every entry whose meta is older than the ring's current epoch. An entry someone else
- * changed meanwhile (`Stale entry`) was written under the new key by them: nothing to do.
+ * changed meanwhile (`entry-stale`) was written under the new key by them: nothing to do.
  */
 export async function resealEntries(options: {
   roomId: string;
@@ -45,8 +47,7 @@ export async function resealEntries(options: {
         await write(meta, { entryId: entry.entryId, fileId: null, expectedVersion: entry.version });
         result.resealed++;
       } catch (error) {
-        const text = hubErrorText(error);
-        if (!/^Stale entry/.test(text)) result.failed.push(`${entry.entryId}: ${text}`);
+        if (refusalCodeOf(error) !== 'entry-stale') result.failed.push(`${entry.entryId}: ${errorText(error)}`);
       }
     }
   };

@@ -79,8 +79,6 @@ export class UniqueNames {
 /** A path as a map key: segments cannot hold `/`, but names from others are not trusted to obey. */
 export const pathKey = (path: readonly string[]) => JSON.stringify(path);
 
-export const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s, i) => s === b[i]);
-
 /** Whether `path` is `folder` itself or lies inside it. */
 export const isWithin = (path: readonly string[], folder: readonly string[]) =>
   path.length >= folder.length && folder.every((s, i) => s === path[i]);

@@ -1,6 +1,8 @@
-import type { Entry } from '../../sync/protocol';
-import { hubErrorText } from '../../sync/protocol';
-import { Value } from '../../sync/value';
+import { Value } from '../../state/value';
+import type { Entry } from '../../wire/protocol';
+import { errorText } from '../../wire/refusalWords';
+import { refusalCodeOf, type RefusalCode } from '../../wire/refusals';
+import { ConnectionError } from '../../wire/transport';
 import { isRetryable, type FileApi } from '../fileApi';
 import { isAbort, type Transfer, type TransferProgress, type TransferState } from '../transfer';
 import { UploadTask, type UploadOptions } from '../uploader';
@@ -22,9 +24,11 @@ export interface Replaces {
   version: number;
 }
 
+/** Refusals that pass by themselves: the caller was too quick, or its connection has not joined the room again yet. */
+const PASSING: ReadonlySet<RefusalCode | null> = new Set(['rate-limited', 'not-member']);
+
 /** Failures worth another try by themselves: the network, the server, or the hub connection had a moment. */
-export const isPassing = (error: unknown) =>
-  isRetryable(error) || /connection|Not joined|Invocation canceled|Too many requests/i.test(hubErrorText(error));
+export const isPassing = (error: unknown) => isRetryable(error) || error instanceof ConnectionError || PASSING.has(refusalCodeOf(error));
 
 /**
  * One file of a batch: its encrypted upload (resumable, see UploadTask), then the PutEntry that
@@ -73,7 +77,7 @@ export class FileUpload implements Transfer {
     } catch (error) {
       if (this.state.get() === 'cancelled' || isAbort(error)) return void this.state.set('cancelled');
       this.passing = isPassing(error);
-      this.error.set(hubErrorText(error));
+      this.error.set(errorText(error));
       this.state.set('failed');
     }
   }
@@ -86,7 +90,7 @@ export class FileUpload implements Transfer {
 
   /** A replacement someone else beat: the new blob is no use to anyone, so it goes. */
   private refused(error: unknown, fileId: string): never {
-    if (/^Stale entry/.test(hubErrorText(error))) {
+    if (refusalCodeOf(error) === 'entry-stale') {
       void this.writer.api.remove(fileId).catch(() => {});
       this.task.cancel();
       throw new Error(`Someone else changed ${this.name} meanwhile; nothing was replaced.`);
@@ -168,7 +172,7 @@ export class UploadBatch {
         await this.writer.write(folderMeta(this.plan.folders[this.foldersMade]), { entryId: null, fileId: null, expectedVersion: 0 });
       }
     } catch (error) {
-      this.error.set(`Could not make the folder ${pathLabel(this.plan.folders[this.foldersMade])}: ${hubErrorText(error)}`);
+      this.error.set(`Could not make the folder ${pathLabel(this.plan.folders[this.foldersMade])}: ${errorText(error)}`);
       this.state.set('failed');
       if (isPassing(error)) this.later(() => this.run(), 1);
       return;

@@ -3,7 +3,7 @@
 // the archive streams to disk (File System Access API) or to a browser download through our service
 // worker (streamDownload.ts). Memory holds about one chunk per step, whatever the zip's size.
 import { makeZip } from 'client-zip';
-import { Value } from '../../sync/value';
+import { Value } from '../../state/value';
 import { DownloadTask } from '../downloader';
 import type { FileApi } from '../fileApi';
 import { saveStream } from '../streamDownload';

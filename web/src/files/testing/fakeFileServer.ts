@@ -2,6 +2,7 @@
 // `fetch` that stores opaque chunks, checks their lengths and the member header, and lets a test
 // fail, hold or count requests.
 import { CHUNK_TAG_BYTES, chunkCountFor, chunkPlainLength } from '../../crypto';
+import type { RefusalCode } from '../../wire/refusals';
 
 interface StoredFile {
   size: number;
@@ -16,6 +17,8 @@ export interface Call {
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+/** A refusal as the server sends it: ProblemDetails with the `code` extension. */
+const problem = (status: number, code: RefusalCode, title: string, detail: string) => json(status, { status, title, detail, code });
 
 export class FakeFileServer {
   readonly files = new Map<string, StoredFile>();
@@ -68,7 +71,7 @@ export class FakeFileServer {
   }
 
   private create({ size }: { size: number }): Response {
-    if (size > this.maxFileBytes) return json(413, { title: 'File too large', detail: `The limit is ${this.maxFileBytes} bytes.` });
+    if (size > this.maxFileBytes) return problem(413, 'file-too-large', 'File too large', `The limit is ${this.maxFileBytes} bytes.`);
     const fileId = `file${this.nextId++}`;
     this.files.set(fileId, { size, chunks: new Map(), complete: false });
     return json(201, { fileId, chunkBytes: this.chunkBytes, chunkCount: chunkCountFor(size, this.chunkBytes) });
@@ -89,8 +92,8 @@ export class FakeFileServer {
       const fate = this.failPut(index);
       if (fate === 'network') throw new TypeError('Failed to fetch');
       if (fate !== null) return new Response(null, { status: fate });
-      if (file.complete) return new Response(null, { status: 409 });
-      if (body.length !== chunkPlainLength(file.size, index, this.chunkBytes) + CHUNK_TAG_BYTES) return new Response(null, { status: 400 });
+      if (file.complete) return problem(409, 'file-complete', 'Complete', 'The file is complete; it can no longer change.');
+      if (body.length !== chunkPlainLength(file.size, index, this.chunkBytes) + CHUNK_TAG_BYTES) return problem(400, 'chunk-invalid', 'Invalid chunk', 'The chunk does not match the file.');
       file.chunks.set(index, new Uint8Array(body));
       return new Response(null, { status: 204 });
     } finally {
@@ -100,13 +103,13 @@ export class FakeFileServer {
 
   private complete(file: StoredFile): Response {
     const missing = chunkCountFor(file.size, this.chunkBytes) - file.chunks.size;
-    if (missing > 0) return json(409, { title: 'Incomplete', detail: `${missing} chunks are missing.` });
+    if (missing > 0) return problem(409, 'file-incomplete', 'Incomplete', `${missing} chunks are missing.`);
     file.complete = true;
     return new Response(null, { status: 204 });
   }
 
   private content(file: StoredFile): Response {
-    if (!file.complete) return new Response(null, { status: 409 });
+    if (!file.complete) return problem(409, 'file-incomplete', 'Incomplete', 'The file is still being uploaded.');
     const id = [...this.files.entries()].find(([, f]) => f === file)![0];
     const bytes = this.stored(id);
     const piece = this.contentPiece;

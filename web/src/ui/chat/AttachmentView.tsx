@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Attachment } from '../../chat/messageBody';
+import type { Attachment } from '../../files/attachment';
 import type { DownloadTask } from '../../files/downloader';
 import type { FileTransfers } from '../../files/fileTransfers';
 import { AUTO_PREVIEW_BYTES, MAX_PREVIEW_BYTES, mediaKind } from '../../files/media';

@@ -1,7 +1,7 @@
 import { useState, type DragEvent } from 'react';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import { typingText } from '../../chat/typing';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
 import type { RoomSession } from '../useRoomSession';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';

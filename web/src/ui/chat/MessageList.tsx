@@ -1,9 +1,9 @@
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import type { ChatItem, ChatSync } from '../../chat/chatSync';
 import type { FileTransfers } from '../../files/fileTransfers';
-import { useValue } from '../hooks';
-import { dayKey, dayLabel } from './format';
+import { useValue } from '../../state/value';
 import { MessageItem, type MessageActions } from './MessageItem';
+import { dayKey, dayLabel } from './format';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;

@@ -1,6 +1,6 @@
 import type { Transfer } from '../../files/transfer';
 import { formatBytes } from '../../files/transfer';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
 
 /** A progress bar with its own accessible name ("Uploading report.pdf") and a Cancel button. */
 export function TransferBar({ transfer, verb }: { transfer: Transfer; verb: 'Uploading' | 'Downloading' | 'Loading' }) {

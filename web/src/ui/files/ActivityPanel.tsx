@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { describeActivity, type ActivityNames } from '../../files/manager/activityLog';
-import type { ActivityEvent } from '../../sync/protocol';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
+import type { ActivityEvent } from '../../wire/protocol';
 import type { RoomSession } from '../useRoomSession';
 import { formatDateTime, isoTime, memberName } from './format';
 

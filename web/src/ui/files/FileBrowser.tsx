@@ -5,15 +5,15 @@ import { allNodes, buildTree, folderKey, folderPaths, sortTree, visibleRows, typ
 import { folderLabel } from '../../files/manager/names';
 import { dropEntries, pickedFromInput, walkDropped } from '../../files/manager/pickedFiles';
 import type { UploadRequest } from '../../files/manager/uploadPlan';
-import { hubErrorText } from '../../sync/protocol';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
+import { errorText } from '../../wire/refusalWords';
 import type { RoomSession } from '../useRoomSession';
 import { DeleteDialog } from './DeleteDialog';
 import { FileTable } from './FileTable';
 import { FileToolbar } from './FileToolbar';
-import { memberName } from './format';
 import { NameDialog } from './NameDialog';
 import { TransferPanel } from './TransferPanel';
+import { memberName } from './format';
 
 type Dialog = { kind: 'new-folder' } | { kind: 'rename'; node: TreeNode } | { kind: 'delete'; nodes: TreeNode[] };
 interface Message {
@@ -65,7 +65,7 @@ export function FileBrowser({ session, roomName }: { session: RoomSession; roomN
     const entries = dropEntries(event.dataTransfer); // must be read before the handler returns
     const files = [...event.dataTransfer.files];
     const dropped = entries ? walkDropped(entries) : Promise.resolve({ files: pickedFromInput(files), folders: [] });
-    dropped.then(upload, (error: unknown) => fail(`Could not read what was dropped: ${hubErrorText(error)}`));
+    dropped.then(upload, (error: unknown) => fail(`Could not read what was dropped: ${errorText(error)}`));
   }
 
   function download(targets: TreeNode[], name: string) {
@@ -80,7 +80,7 @@ export function FileBrowser({ session, roomName }: { session: RoomSession; roomN
       say(`Moved ${picked.length === 1 ? nodeLabel(picked[0]) : `${picked.length} items`} to ${folderLabel(to)}.`);
       setSelected(new Set());
     } catch (error) {
-      fail(hubErrorText(error));
+      fail(errorText(error));
     }
   }
 

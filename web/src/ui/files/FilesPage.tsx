@@ -2,7 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { SyncStatus } from '../../sync/roomSync';
 import { roomPath } from '../../rooms/links';
 import { useAwayStatus, usePreventFileNavigation } from '../hooks';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
 import { JoinRequests } from '../JoinRequests';
 import { navigate } from '../navigation';
 import type { RoomSession } from '../useRoomSession';

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { nameProblem } from '../../files/manager/names';
-import { hubErrorText } from '../../sync/protocol';
+import { errorText } from '../../wire/refusalWords';
 import { useModal } from '../ConfirmDialog';
 
 export interface NameDialogProps {
@@ -34,7 +34,7 @@ export function NameDialog({ title, label, initial, submitLabel, onSubmit, onClo
       await onSubmit(name.trim());
       dialog.current?.close(); // fires 'close', which calls onClose
     } catch (e) {
-      setError(hubErrorText(e));
+      setError(errorText(e));
       setBusy(false);
     }
   }

@@ -2,7 +2,7 @@ import type { FileManager } from '../../files/manager/fileManager';
 import type { FileUpload, UploadBatch } from '../../files/manager/uploadBatch';
 import { ZipDownload } from '../../files/manager/zipDownload';
 import { formatBytes, type Transfer, type TransferState } from '../../files/transfer';
-import { useValue } from '../hooks';
+import { useValue } from '../../state/value';
 
 /** A React key for a transfer object: stable while it is listed, whatever goes before it. */
 const keys = new WeakMap<object, number>();

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { parseRoomLocation } from '../../rooms/links';
-import { defaultMemberStore } from '../../sync/memberStore';
+import { defaultMemberStore } from '../../rooms/memberStore';
 
 // `/rooms/{roomId}/files`: the room's Files page, in the same app and the same room session as the
 // editor. Its address has no link secret: the room page's one is used (kept in memory while the

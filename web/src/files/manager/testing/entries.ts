@@ -1,5 +1,5 @@
 // Entries with their metas already read, for tests of the tree, plans and zips.
-import type { Entry } from '../../../sync/protocol';
+import type { Entry } from '../../../wire/protocol';
 import type { RoomEntry } from '../fileTree';
 
 let next = 1;

@@ -1,0 +1,53 @@
+// The hub's method and event names: they must match the server's exactly (docs/protocol.md).
+
+/** Hub methods, client to server. */
+export const HubMethod = {
+  joinRoom: 'JoinRoom',
+  fetchUpdates: 'FetchUpdates',
+  pushDocUpdate: 'PushDocUpdate',
+  pushSnapshot: 'PushSnapshot',
+  pushAwareness: 'PushAwareness',
+  sendChat: 'SendChat',
+  chatHistory: 'ChatHistory',
+  chatSince: 'ChatSince',
+  setTyping: 'SetTyping',
+  kick: 'Kick',
+  terminate: 'Terminate',
+  setRoomPassword: 'SetRoomPassword',
+  setLobby: 'SetLobby',
+  decideJoin: 'DecideJoin',
+  grantKeys: 'GrantKeys',
+  rotateKey: 'RotateKey',
+  setRoomMeta: 'SetRoomMeta',
+  setHistoryVisible: 'SetHistoryVisible',
+  leaveRoom: 'LeaveRoom',
+  listEntries: 'ListEntries',
+  putEntry: 'PutEntry',
+  deleteEntries: 'DeleteEntries',
+  activityLog: 'ActivityLog',
+} as const;
+
+/** Hub events, server to client. */
+export const HubEvent = {
+  docUpdate: 'DocUpdate',
+  awareness: 'Awareness',
+  memberJoined: 'MemberJoined',
+  memberLeft: 'MemberLeft',
+  chat: 'Chat',
+  typing: 'Typing',
+  memberKicked: 'MemberKicked',
+  terminated: 'Terminated',
+  roomProtectionChanged: 'RoomProtectionChanged',
+  lobbyChanged: 'LobbyChanged',
+  joinRequested: 'JoinRequested',
+  joinDecided: 'JoinDecided',
+  keyRequested: 'KeyRequested',
+  keysGranted: 'KeysGranted',
+  keyRotated: 'KeyRotated',
+  rotationNeeded: 'RotationNeeded',
+  roomMetaChanged: 'RoomMetaChanged',
+  historyVisibilityChanged: 'HistoryVisibilityChanged',
+  memberDeparted: 'MemberDeparted',
+  entriesChanged: 'EntriesChanged',
+  entriesDeleted: 'EntriesDeleted',
+} as const;
