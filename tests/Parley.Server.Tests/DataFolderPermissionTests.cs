@@ -2,6 +2,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
