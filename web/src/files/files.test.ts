@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encryptFileChunk, FILE_CHUNK_BYTES, importFileKey, newFileKey } from '../crypto';
 import { decryptStream, DownloadTask } from './downloader';
 import { FileApi } from './fileApi';
@@ -103,13 +103,11 @@ describe('uploads', () => {
     server.putGate = new Promise(() => {});
     const task = upload(api, bytes(16 * 5));
     const result = task.upload();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(server.inFlightPuts).toBe(3);
+    await vi.waitFor(() => expect(server.inFlightPuts).toBe(3));
     task.cancel();
     await expect(result).resolves.toBeNull();
     expect(task.state.get()).toBe('cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(server.calls.some((c) => c.method === 'DELETE')).toBe(true);
+    await vi.waitFor(() => expect(server.calls.some((c) => c.method === 'DELETE')).toBe(true));
     expect(server.files.size).toBe(0);
     await expect(task.upload()).resolves.toBeNull();
   });

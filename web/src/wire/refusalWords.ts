@@ -8,6 +8,7 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'room-unknown': 'This room does not exist. It may have ended.',
   'room-ended': 'This session has ended.',
   'room-busy': 'The room is busy; try again.',
+  'server-unavailable': 'The server could not store this just now; it will be sent again.',
   'join-key-invalid':
     "This link does not open this room: part of it may be missing, or the room's creator has renewed it. Ask for a current link.",
   'member-removed': 'You were removed from this room.',

@@ -60,6 +60,7 @@ export const REFUSAL_CODES = [
   'account-password-invalid',
   'sign-in-failed',
   'account-locked',
+  'server-unavailable',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

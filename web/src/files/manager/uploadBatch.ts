@@ -25,7 +25,7 @@ export interface Replaces {
 }
 
 /** Refusals that pass by themselves: the caller was too quick, or its connection has not joined the room again yet. */
-const PASSING: ReadonlySet<RefusalCode | null> = new Set(['rate-limited', 'not-member']);
+const PASSING: ReadonlySet<RefusalCode | null> = new Set(['rate-limited', 'not-member', 'server-unavailable']);
 
 /** Failures worth another try by themselves: the network, the server, or the hub connection had a moment. */
 export const isPassing = (error: unknown) => isRetryable(error) || error instanceof ConnectionError || PASSING.has(refusalCodeOf(error));
