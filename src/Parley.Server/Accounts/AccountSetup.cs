@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Parley.Client.Protocol;
 using Parley.Server.Hosting;
@@ -15,10 +14,8 @@ public static class AccountSetup
         services.AddOptions<CaptchaOptions>().BindConfiguration(CaptchaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section);
 
-        // Cookies, antiforgery tokens and captcha challenges are sealed with these keys: kept on
-        // disk, a restart signs nobody out.
-        services.AddDataProtection().SetApplicationName("Parley")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataPath(builder.Environment), "keys")));
+        // Cookies, antiforgery tokens and captcha challenges are sealed with Data Protection keys
+        // kept in the database (Hosting/DataProtectionSetup.cs).
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>
