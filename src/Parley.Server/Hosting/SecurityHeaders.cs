@@ -9,15 +9,18 @@ public static class SecurityHeaders
 {
     /// <summary>
     /// Same-origin only. <c>'self'</c> also covers the hub's same-origin WebSocket (CSP Level 3).
-    /// Monaco writes <c>style</c> attributes and <c>&lt;style&gt;</c> elements of its own (cursors,
-    /// decorations, theme colours), so inline styles stay allowed; inline scripts and eval do not.
-    /// Decrypted previews are <c>blob:</c> URLs; the favicon is a <c>data:</c> SVG.
+    /// Monaco writes <c>style</c> attributes and <c>&lt;style&gt;</c> elements of its own (theme
+    /// colours, decorations) and has no nonce hook, as do the remote cursor styles; with
+    /// <c>style-src-attr</c> alone the session test sees them blocked. So inline styles stay allowed;
+    /// inline scripts and eval do not.
+    /// Decrypted previews are <c>blob:</c> URLs; the favicon is a <c>data:</c> SVG. A streamed
+    /// download opens a hidden same-origin frame that Parley's service worker answers.
     /// </summary>
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; worker-src 'self'; connect-src 'self'; " +
         "img-src 'self' blob: data:; media-src 'self' blob:; font-src 'self' data:; " +
         "style-src 'self' 'unsafe-inline'; " +
-        "frame-ancestors 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; manifest-src 'self'";
+        "frame-ancestors 'none'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; manifest-src 'self'";
 
     /// <summary>Powerful features Parley never uses; a page that cannot ask for them cannot be tricked into it.</summary>
     public const string PermissionsPolicy =
