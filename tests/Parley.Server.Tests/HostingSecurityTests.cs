@@ -123,6 +123,18 @@ public partial class HostingSecurityTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Without_a_listed_proxy_a_claim_of_https_is_not_believed()
+    {
+        using var http = fixture.Server.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "parley.example.org";
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
     public async Task Liveness_and_readiness_name_their_checks()
     {
         using var http = fixture.Server.CreateHttpClient();

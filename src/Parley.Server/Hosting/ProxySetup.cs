@@ -55,7 +55,10 @@ public static class ProxySetup
     /// </summary>
     public static void UseParleyProxies(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // Not added at all without a listed proxy: the middleware believes every sender when both
+        // of its lists are empty.
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>().Value.Any)
+            app.UseForwardedHeaders();
         // HSTS only on HTTPS requests to a real host name (never localhost), as UseHsts decides.
         app.UseHsts();
     }
