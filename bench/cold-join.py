@@ -16,15 +16,12 @@ room = json.load(urllib.request.urlopen(request))['roomId']
 
 work = tempfile.mkdtemp(prefix='parley-cold-join-')
 netlog = os.path.join(work, 'net.json')
-try:
-    subprocess.run(['/usr/bin/chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+subprocess.run(['/usr/bin/chromium', '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
                     '--disable-background-networking', '--disable-component-update', f'--user-data-dir={work}/profile',
                     f'--log-net-log={netlog}', '--virtual-time-budget=15000', '--dump-dom',
                     f'{base}/r/{room}#bench-secret'], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=120)
-    log = json.load(open(netlog))
-finally:
-    pass
+               timeout=120)
+log = json.load(open(netlog))
 
 types = {v: k for k, v in log['constants']['logEventTypes'].items()}
 wire = decoded = 0
