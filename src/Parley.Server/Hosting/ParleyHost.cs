@@ -84,6 +84,7 @@ public static class ParleyHost
         app.LogKeyProtection();
         app.UseParleyProxies();
         app.UseSecurityHeaders();
+        app.UseCachePolicy();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -91,8 +92,8 @@ public static class ParleyHost
         app.UseRateLimiter();
 
         app.MapParleyHealthChecks();
-        // The web client as built: Brotli/gzip variants made at build time, ETags, and the cache
-        // lifetimes set in the project file (a year for Vite's hashed assets/, revalidate the rest).
+        // The web client as built: Brotli and gzip variants made at build time, chosen by
+        // Accept-Encoding, with ETags (CachePolicy gives Vite's hashed assets/ a year).
         app.MapStaticAssets();
         app.MapAccountsApi();
         app.MapRoomsApi();

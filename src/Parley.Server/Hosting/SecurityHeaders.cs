@@ -42,25 +42,8 @@ public static class SecurityHeaders
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             headers["Permissions-Policy"] = PermissionsPolicy;
             headers.XFrameOptions = "DENY";
-            // Rooms, files and accounts change with every request and are nobody else's to keep.
-            if (IsUncacheable(context.Request.Path)) headers.CacheControl = "no-store";
-            else if (IsHashedAsset(context)) headers.CacheControl = "public, max-age=31536000, immutable";
             return Task.CompletedTask;
         });
         return next(context);
     });
-
-    /// <summary>
-    /// Vite names everything under assets/ by a hash of its content (web/vite.config.ts), so such a
-    /// name never changes meaning: browsers may keep it a year without asking. MapStaticAssets only
-    /// knows its own fingerprints and would have every load revalidate; index.html and the
-    /// download service worker keep fixed names and MapStaticAssets' no-cache.
-    /// </summary>
-    static bool IsHashedAsset(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/assets")
-        && context.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status304NotModified or StatusCodes.Status206PartialContent;
-
-    static bool IsUncacheable(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments(Parley.Client.Protocol.HubNames.Path)
-        || path.StartsWithSegments("/healthz");
 }
