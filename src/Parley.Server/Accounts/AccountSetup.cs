@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Parley.Protocol;
 using Parley.Server.Hosting;
@@ -15,11 +14,8 @@ public static class AccountSetup
         services.AddOptions<CaptchaOptions>().BindConfiguration(CaptchaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section);
 
-        // Cookies, antiforgery tokens and captcha challenges are sealed with these keys: kept on
-        // disk, a restart signs nobody out.
-        var keys = Path.Combine(options.DataPath(builder.Environment), "keys");
-        PrivateFiles.CreateFolder(keys); // the key files are 0600, their folder would not be
-        services.AddDataProtection().SetApplicationName("Parley").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // Cookies, antiforgery tokens and captcha challenges are sealed with Data Protection keys
+        // kept in the database (Hosting/DataProtectionSetup.cs).
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>

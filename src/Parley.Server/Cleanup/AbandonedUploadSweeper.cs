@@ -30,7 +30,7 @@ public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobSto
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var abandoned = await db.Files.AsNoTracking().Where(f => (!f.Complete && f.CreatedAt < cutoff) || f.Released)
-            .Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
+            .OrderBy(f => f.CreatedAt).Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
         foreach (var file in abandoned) await db.DeleteFileAsync(blobs, file.RoomId, file.Id, ct);
         if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned or released uploads", abandoned.Count);
         return abandoned.Count;

@@ -23,11 +23,21 @@ public static class ParleyHost
             .ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
 
+        // A build (dotnet run, the tests) keeps the compressed assets under obj/ and lists them in a
+        // manifest that only Development reads by default; read it in every environment. A
+        // published app has its assets in wwwroot and no such manifest, and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
+        // With a build's manifest MapStaticAssets would watch wwwroot for edits and re-encode changed
+        // files on the fly, uncompressed and mislabelled (it also misreads sub-second file times as
+        // changes). The web client changes only by a rebuild, which writes a new manifest.
+        builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+        builder.AddParleyProxies();
         builder.AddParleyStorage();
+        builder.AddParleyDataProtection();
         builder.AddParleyAccounts(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
+        builder.AddParleyHealthChecks();
         builder.Services.AddRateLimiter(limits =>
         {
             limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -81,21 +91,30 @@ public static class ParleyHost
     public static async Task UseParleyAsync(this WebApplication app)
     {
         await app.MigrateParleyStorageAsync();
+        app.LogKeyProtection();
+        app.UseParleyProxies();
+        app.UseSecurityHeaders();
+        app.UseCachePolicy();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapHealthChecks("/healthz");
+        app.MapParleyHealthChecks();
+        // The web client as built: Brotli and gzip variants made at build time, chosen by
+        // Accept-Encoding, with ETags (CachePolicy gives Vite's hashed assets/ a year).
+        app.MapStaticAssets();
         app.MapAccountsApi();
         app.MapRoomsApi();
         app.MapFilesApi();
         app.MapHub<RoomHub>(HubNames.Path);
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
-        app.MapFallbackToFile("{*path:nonfile}", "index.html");
+        app.MapFallbackToFile("{*path:nonfile}", "index.html", new StaticFileOptions
+        {
+            // The page names the current hashed bundles: always ask whether it changed.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
         app.MapFallback("/api/{**rest}", () => Results.NotFound());
         // Streamed downloads are answered by the browser's own service worker; one that reaches the server has no page to show.
         app.MapFallback("/__parley-download/{**rest}", () => Results.NotFound());

@@ -13,6 +13,9 @@ public sealed class ParleyOptions
     /// <summary>The data folder as a full path; a relative one is under the content root.</summary>
     public string DataPath(IHostEnvironment environment) => Path.GetFullPath(DataDirectory, environment.ContentRootPath);
 
+    /// <summary>Readiness fails when the data folder's disk has less free space than this.</summary>
+    [Range(0, long.MaxValue)] public long MinFreeDiskBytes { get; set; } = 512L * 1024 * 1024;
+
     /// <summary>Largest envelope ciphertext accepted, in bytes.</summary>
     [Range(1024, 64 * 1024 * 1024)] public int MaxEnvelopeBytes { get; set; } = 1024 * 1024;
 

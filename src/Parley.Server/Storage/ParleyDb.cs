@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Parley.Server.Accounts;
@@ -8,8 +9,10 @@ using Parley.Server.Sync;
 
 namespace Parley.Server.Storage;
 
-public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbContext<ParleyUser>(options)
+public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbContext<ParleyUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Data Protection's keys (cookies, antiforgery, captcha), shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Room> Rooms => Set<Room>();
     public DbSet<Member> Members => Set<Member>();
     public DbSet<EndedRoom> EndedRooms => Set<EndedRoom>();

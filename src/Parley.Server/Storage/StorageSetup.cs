@@ -11,13 +11,16 @@ public static class StorageSetup
     public static void AddParleyStorage(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
-        var dataDirectory = options.DataPath(builder.Environment);
-        var connectionString = builder.Configuration.GetConnectionString("Parley")
-            ?? $"Data Source={Path.Combine(dataDirectory, "parley.db")};Pooling=True";
+        var connectionString = ConnectionString(builder.Configuration, options, builder.Environment);
         builder.Services.AddDbContextPool<ParleyDb>(db => db
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteDurability()));
     }
+
+    /// <summary>The configured connection string, or the SQLite file in the data folder.</summary>
+    public static string ConnectionString(IConfiguration configuration, ParleyOptions options, IHostEnvironment environment) =>
+        configuration.GetConnectionString("Parley")
+        ?? $"Data Source={Path.Combine(options.DataPath(environment), "parley.db")};Pooling=True";
 
     /// <summary>Creates the data folder and brings the schema up to date before the first request.</summary>
     public static async Task MigrateParleyStorageAsync(this WebApplication app)
