@@ -18,7 +18,7 @@ public static class CachePolicy
     });
 
     static bool IsPrivate(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments(Parley.Client.Protocol.HubNames.Path)
+        path.StartsWithSegments("/api") || path.StartsWithSegments(Parley.Protocol.HubNames.Path)
         || path.StartsWithSegments("/healthz");
 
     /// <summary>

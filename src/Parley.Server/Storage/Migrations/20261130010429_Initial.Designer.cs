@@ -12,7 +12,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Storage.Migrations
 {
     [DbContext(typeof(ParleyDb))]
-    [Migration("20261129234203_Initial")]
+    [Migration("20261130010429_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -20,6 +20,23 @@ namespace Parley.Server.Storage.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
