@@ -531,6 +531,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<long>("BytesSinceSnapshot")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ChatBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ChatLatestSeq")
                         .HasColumnType("INTEGER");
 
@@ -564,6 +567,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RotationDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SnapshotBytes")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SnapshotSeq")
