@@ -17,6 +17,7 @@ public static class StorageSetup
         builder.Services.AddDbContextPool<ParleyDb>(db => db
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteDurability()));
+        builder.Services.AddExceptionHandler<StorageFullHandler>();
     }
 
     /// <summary>Creates the data folder and brings the schema up to date before the first request.</summary>
