@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Parley.Client;
 using Parley.Client.Crypto;
 using Parley.Client.Files;
 using Parley.Protocol;
@@ -64,9 +65,9 @@ public class LateChunkTests(ServerFixture fixture) : IClassFixture<ServerFixture
         var content = new GeneratedContent(100, 22);
         var uploaded = await files.UploadAsync(content, content.Length);
 
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => files.UploadChunksAsync(uploaded, new GeneratedContent(100, 23)));
+        var refused = await Assert.ThrowsAsync<HttpRefusalException>(() => files.UploadChunksAsync(uploaded, new GeneratedContent(100, 23)));
 
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal((HttpStatusCode.Conflict, RefusalCode.FileComplete), (refused.StatusCode, refused.Code));
         using var sink = new HashingSink();
         await files.DownloadAsync(uploaded.FileId, uploaded.Key, uploaded.Size, sink);
         content.Position = 0;
