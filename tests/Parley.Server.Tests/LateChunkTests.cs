@@ -67,8 +67,7 @@ public class LateChunkTests(ServerFixture fixture) : IClassFixture<ServerFixture
 
         var refused = await Assert.ThrowsAsync<HttpRefusalException>(() => files.UploadChunksAsync(uploaded, new GeneratedContent(100, 23)));
 
-        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Equal(RefusalCode.FileComplete, refused.Code);
+        Assert.Equal((HttpStatusCode.Conflict, RefusalCode.FileComplete), (refused.StatusCode, refused.Code));
         using var sink = new HashingSink();
         await files.DownloadAsync(uploaded.FileId, uploaded.Key, uploaded.Size, sink);
         content.Position = 0;

@@ -9,7 +9,7 @@ namespace Parley.Server.Tests;
 /// <summary>One real server shared by the tests of a class; each test makes its own rooms.</summary>
 public class ServerFixture : IAsyncLifetime
 {
-    public ParleyServerProcess Server { get; private set; } = null!;
+    public ParleyServerProcess Server { get; protected set; } = null!;
 
     /// <summary>
     /// Limits turned up, and guests allowed what the default policy keeps for signed-in people:
@@ -26,9 +26,9 @@ public class ServerFixture : IAsyncLifetime
         ["Parley__Policy__GuestsMayNameRooms"] = "true",
     };
 
-    public async Task InitializeAsync() => Server = await ParleyServerProcess.StartAsync(settings: Settings);
+    public virtual async Task InitializeAsync() => Server = await ParleyServerProcess.StartAsync(settings: Settings);
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Server.DisposeAsync();
 
     /// <summary>A new room; the first <see cref="JoinAsync"/> into it is its creator, who makes the first key.</summary>
     public async Task<TestRoom> NewRoomAsync()

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
@@ -10,7 +12,8 @@ namespace Parley.Server.Chat;
 /// Stores chat messages in batches and acknowledges each after its commit. Sending is idempotent
 /// per (room, sender, client message id): a retry gets the first acknowledgement back.
 /// </summary>
-public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, TimeProvider clock, ILogger<ChatWriter> log)
+public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, IOptions<ParleyOptions> options,
+    TimeProvider clock, ILogger<ChatWriter> log)
     : BatchedWriter<ChatWriter.Message, ChatAck>(log)
 {
     public sealed record Message(string RoomId, string SenderId, string ConnectionId, string ClientMessageId, Envelope Envelope);
@@ -50,16 +53,20 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
                 }
                 var count = stored.Count(s => s.Row.RoomId == room.Key);
                 if (count == 0) continue;
+                var bytes = stored.Where(s => s.Row.RoomId == room.Key).Sum(s => (long)s.Row.Envelope.Ciphertext.Length);
+                var limit = options.Value.MaxChatLogBytes;
 
                 // Only while the room is still at the epoch checked above: a rotation committed in
-                // between must not let messages under the old key in (as DocWriter does).
+                // between must not let messages under the old key in (as DocWriter does). The chat's
+                // share of MaxRoomLogBytes is checked in the same UPDATE.
                 var latest = (await db.Database.SqlQuery<long>($"""
-                    UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count} WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
+                    UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count}, "ChatBytes" = "ChatBytes" + {bytes}
+                    WHERE "Id" = {room.Key} AND "Epoch" = {epoch} AND "ChatBytes" + {bytes} <= {limit}
                     RETURNING "ChatLatestSeq" AS "Value"
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (latest == 0)
                 {
-                    var stale = new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.");
+                    var stale = await WhyNotAsync(db, room.Key, epoch, limit, ct);
                     var refused = fresh.Values.ToHashSet();
                     foreach (var s in stored.Where(s => refused.Contains(s.Row)).Concat(repeats.Where(r => refused.Contains(r.Row))))
                         s.Pending.Refuse(stale);
@@ -91,4 +98,14 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, T
         RoomId = m.RoomId, SenderId = m.SenderId, ClientMessageId = m.ClientMessageId, SentAt = now,
         Envelope = StoredEnvelope.From(m.Envelope),
     };
+
+    /// <summary>Only on the refused path: tells a key change from a full chat.</summary>
+    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int? epoch, long limit, CancellationToken ct)
+    {
+        var room = await db.Rooms.AsNoTracking().Where(r => r.Id == roomId).Select(r => new { r.Epoch, r.ChatBytes }).SingleOrDefaultAsync(ct);
+        return room is null || room.Epoch != epoch
+            ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
+            : new Refusal(RefusalCode.RoomLogFull,
+                $"The room's chat history is full: {room.ChatBytes} of {limit} bytes are stored. Nothing frees them; the room's creator can end the room and start a new one.");
+    }
 }

@@ -96,16 +96,23 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
             throw new Refusal(RefusalCode.EntryIdsInvalid, $"Invalid entry ids: between 1 and {Limits.MaxEntryDeletes} per call.");
         var ids = entryIds.OfType<string>().Where(Ids.IsWellFormed).Distinct().ToList();
 
-        List<EntryRow> gone;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        List<EntryRow> gone = [];
+        var doomed = db.Entries.Where(e => e.RoomId == roomId && ids.Contains(e.EntryId));
+        // On a full disk the transaction cannot commit: the blobs of the files the caller is deleting
+        // go first, which frees what SQLite needs, and the transaction runs again.
+        await DiskFull.FreeingBlobsFirstIfFullAsync(async () =>
         {
-            var doomed = db.Entries.Where(e => e.RoomId == roomId && ids.Contains(e.EntryId));
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             gone = await doomed.AsNoTracking().ToListAsync(ct);
             await doomed.ExecuteDeleteAsync(ct);
             foreach (var e in gone) await activity.RecordAsync(roomId, callerId, ActivityAction.Deleted, ct, e.EntryId, e.FileId);
             await db.ReleaseFilesAsync(roomId, gone.Select(e => e.FileId).OfType<string>().ToList(), ct);
             await tx.CommitAsync(ct);
-        }
+        }, async () =>
+        {
+            foreach (var fileId in await doomed.Select(e => e.FileId).OfType<string>().ToListAsync(ct))
+                await blobs.DeleteFileAsync(roomId, fileId, ct);
+        });
         foreach (var fileId in gone.Select(e => e.FileId).OfType<string>())
             await db.DeleteFileAsync(blobs, roomId, fileId, CancellationToken.None);
         if (gone.Count > 0)

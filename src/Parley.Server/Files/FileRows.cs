@@ -55,16 +55,20 @@ sealed class FileRowConfiguration : IEntityTypeConfiguration<FileRow>, IEntityTy
 
 public static class FileRemoval
 {
-    /// <summary>Deletes a file for real: its rows (chunks cascade), then its blobs. Rows first, so a
-    /// file whose blobs fail to go is at least never served again.</summary>
     /// <summary>Marks files to be deleted, inside the caller's transaction; <see cref="DeleteFileAsync"/> follows the commit.</summary>
     public static Task ReleaseFilesAsync(this ParleyDb db, string roomId, IReadOnlyCollection<string> fileIds, CancellationToken ct) =>
         fileIds.Count == 0 ? Task.CompletedTask
             : db.Files.Where(f => f.RoomId == roomId && fileIds.Contains(f.Id)).ExecuteUpdateAsync(f => f.SetProperty(x => x.Released, true), ct);
 
+    /// <summary>Deletes a file for real: its rows (chunks cascade), then its blobs. Rows first, so a
+    /// file whose blobs fail to go is at least never served again. On a full disk SQLite cannot
+    /// delete, so the blobs go first there and the rows after: a DELETE that fails even then can be
+    /// sent again and finds nothing left to free but the rows.</summary>
     public static async Task DeleteFileAsync(this ParleyDb db, IBlobStore blobs, string roomId, string fileId, CancellationToken ct)
     {
-        await db.Files.Where(f => f.Id == fileId && f.RoomId == roomId).ExecuteDeleteAsync(ct);
+        await DiskFull.FreeingBlobsFirstIfFullAsync(
+            () => db.Files.Where(f => f.Id == fileId && f.RoomId == roomId).ExecuteDeleteAsync(ct),
+            () => blobs.DeleteFileAsync(roomId, fileId, ct));
         await blobs.DeleteFileAsync(roomId, fileId, ct);
     }
 }

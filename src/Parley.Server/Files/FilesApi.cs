@@ -111,12 +111,13 @@ public static class FilesApi
         var open = await db.Files.Where(f => f.Id == file.Id && !f.Complete)
             .ExecuteUpdateAsync(f => f.SetProperty(x => x.Complete, false), ct);
         if (open == 0) return await db.Files.AnyAsync(f => f.Id == file.Id, ct) ? FileComplete() : NoSuchFile();
-        await staged.PlaceAsync(ct);
+        // The row before the rename: a write that fails (a full disk) rolls back with nothing placed.
         if (!await db.FileChunks.AnyAsync(c => c.FileId == file.Id && c.Index == index, ct))
         {
             db.FileChunks.Add(new FileChunkRow { FileId = file.Id, Index = index });
             await db.SaveChangesAsync(ct);
         }
+        await staged.PlaceAsync(ct);
         await tx.CommitAsync(ct);
         return null;
     }

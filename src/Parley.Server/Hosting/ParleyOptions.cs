@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Parley.Server.Hosting;
 
 /// <summary>Settings under "Parley" (environment: Parley__Name). Documented in docs/configuration.md.</summary>
-public sealed class ParleyOptions
+public sealed class ParleyOptions : IValidatableObject
 {
     public const string Section = "Parley";
 
@@ -28,6 +28,16 @@ public sealed class ParleyOptions
     /// <summary>Most plaintext bytes all the uploads of one room may hold together (attachments, file manager, unfinished uploads).</summary>
     [Range(1, long.MaxValue)] public long MaxRoomBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>Most ciphertext bytes one room's stored document (snapshot + updates since it) and chat may hold
+    /// together. The chat may take a quarter of it (<see cref="MaxChatLogBytes"/>), the document the rest.</summary>
+    [Range(256 * 1024, long.MaxValue)] public long MaxRoomLogBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The chat's share of <see cref="MaxRoomLogBytes"/>: nothing compacts chat, so it cannot crowd out the document.</summary>
+    public long MaxChatLogBytes => MaxRoomLogBytes / 4;
+
+    /// <summary>The document's share of <see cref="MaxRoomLogBytes"/>: its snapshot plus the updates since.</summary>
+    public long MaxDocLogBytes => MaxRoomLogBytes - MaxChatLogBytes;
+
     /// <summary>An upload neither completed nor cancelled this long after it started is deleted.</summary>
     public TimeSpan AbandonedUploadAfter { get; set; } = TimeSpan.FromHours(24);
 
@@ -48,4 +58,15 @@ public sealed class ParleyOptions
 
     /// <summary>Hub calls one connection may make per second (bursts of twice that are allowed).</summary>
     [Range(1, 100_000)] public int HubCallsPerSecond { get; set; } = 200;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext context)
+    {
+        // A room must be able to hold at least a snapshot and an update, and one chat message.
+        if (MaxDocLogBytes < 2L * MaxEnvelopeBytes)
+            yield return new ValidationResult($"MaxRoomLogBytes leaves the document {MaxDocLogBytes} bytes: at least two envelopes (2 × MaxEnvelopeBytes) must fit.",
+                [nameof(MaxRoomLogBytes)]);
+        if (MaxChatLogBytes < MaxChatBytes)
+            yield return new ValidationResult($"MaxRoomLogBytes leaves the chat {MaxChatLogBytes} bytes: at least one message (MaxChatBytes) must fit.",
+                [nameof(MaxRoomLogBytes)]);
+    }
 }

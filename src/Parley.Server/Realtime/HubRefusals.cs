@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Realtime;
 
@@ -11,5 +12,6 @@ public sealed class HubRefusals : IHubFilter
     {
         try { return await next(invocation); }
         catch (Refusal refusal) { throw new HubException(refusal.HubMessage); }
+        catch (Exception e) when (DiskFull.Is(e)) { throw new HubException(RefusalCodes.HubMessage(RefusalCode.StorageFull, DiskFull.Text)); }
     }
 }

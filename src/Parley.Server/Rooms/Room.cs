@@ -52,6 +52,12 @@ public sealed class Room
 
     public int UpdatesSinceSnapshot { get; set; }
     public long BytesSinceSnapshot { get; set; }
+
+    /// <summary>Ciphertext bytes of the stored snapshot; with BytesSinceSnapshot it counts against Parley:MaxRoomLogBytes.</summary>
+    public long SnapshotBytes { get; set; }
+
+    /// <summary>Ciphertext bytes of every stored chat message (nothing compacts chat; see docs/configuration.md).</summary>
+    public long ChatBytes { get; set; }
 }
 
 public sealed class Member

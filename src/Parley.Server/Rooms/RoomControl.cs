@@ -91,14 +91,17 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, IRoomConnections 
     public async Task TerminateAsync(string roomId, CancellationToken ct)
     {
         connections.Revoke(roomId, null, RefusalCode.RoomEnded);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // On a full disk the rows cannot go until the room's blobs have freed some space.
+        await DiskFull.FreeingBlobsFirstIfFullAsync(async () =>
         {
+            db.ChangeTracker.Clear(); // a failed first try left its EndedRoom tracked
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             // Every row of the room goes with it (the foreign keys cascade); only its id stays behind.
             await db.Rooms.Where(r => r.Id == roomId).ExecuteDeleteAsync(ct);
             db.EndedRooms.Add(new EndedRoom { Id = roomId, EndedAt = clock.GetUtcNow().UtcDateTime });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-        }
+        }, () => blobs.DeleteRoomAsync(roomId, ct));
         await blobs.DeleteRoomAsync(roomId, ct);
         await notifier.Room(roomId).Terminated(roomId);
         await connections.CloseAsync(roomId, null, ct);

@@ -42,6 +42,12 @@ public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundSer
                 batch.Clear();
                 while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
                 try { await WriteBatchAsync(batch, stoppingToken); }
+                catch (Exception e) when (DiskFull.Is(e))
+                {
+                    // The transaction rolled back: nothing of the batch is stored or acknowledged.
+                    log.LogWarning("Refused a batch of {Count} writes: the disk is full", batch.Count);
+                    foreach (var p in batch) p.Refuse(new Refusal(RefusalCode.StorageFull, DiskFull.Text));
+                }
                 catch (Exception e)
                 {
                     log.LogError(e, "Storing a batch of {Count} writes failed", batch.Count);

@@ -15,6 +15,7 @@ public static class StorageSetup
         builder.Services.AddDbContextPool<ParleyDb>(db => db
             .UseSqlite(connectionString)
             .AddInterceptors(new SqliteDurability()));
+        builder.Services.AddExceptionHandler<StorageFullHandler>();
     }
 
     /// <summary>The configured connection string, or the SQLite file in the data folder.</summary>

@@ -63,6 +63,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
         await db.DocUpdates.Where(u => u.RoomId == roomId && u.Seq <= upToSeq).ExecuteDeleteAsync(ct);
         var rest = db.DocUpdates.Where(u => u.RoomId == roomId);
         room.SnapshotSeq = upToSeq;
+        room.SnapshotBytes = envelope.Ciphertext.Length;
         room.UpdatesSinceSnapshot = await rest.CountAsync(ct);
         room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Envelope.Ciphertext.Length, ct);
         await db.SaveChangesAsync(ct);

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 
@@ -11,7 +13,7 @@ namespace Parley.Server.Sync;
 /// no gaps and stay right when several server nodes share one database.
 /// </summary>
 public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, SnapshotPolicy policy,
-    TimeProvider clock, ILogger<DocWriter> log) : BatchedWriter<DocWriter.Push, PushResult>(log)
+    IOptions<ParleyOptions> options, TimeProvider clock, ILogger<DocWriter> log) : BatchedWriter<DocWriter.Push, PushResult>(log)
 {
     public sealed record Push(string RoomId, string SenderId, string ConnectionId, Envelope Envelope);
 
@@ -45,16 +47,20 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                 if (accepted.Count == 0) continue;
 
                 var bytes = accepted.Sum(p => (long)p.Item.Envelope.Ciphertext.Length);
+                var limit = options.Value.MaxDocLogBytes;
+                // The bound is part of the same UPDATE: no extra read on the way in.
                 var after = (await db.Database.SqlQuery<Counters>($"""
                     UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {accepted.Count},
                         "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {accepted.Count},
                         "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
                     WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
+                        AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
                     RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot"
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (after is null)
                 {
-                    foreach (var p in accepted) p.Refuse(new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed."));
+                    var refusal = await WhyNotAsync(db, room.Key, epoch, limit, ct);
+                    foreach (var p in accepted) p.Refuse(refusal);
                     continue;
                 }
 
@@ -83,5 +89,16 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
             pending.Done.TrySetResult(new PushResult(update.Seq, due));
             await fanout.DocUpdateAsync(pending.Item.RoomId, pending.Item.ConnectionId, update, ct);
         }
+    }
+
+    /// <summary>Only on the refused path: tells a key change from a full log.</summary>
+    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int? epoch, long limit, CancellationToken ct)
+    {
+        var room = await db.Rooms.AsNoTracking().Where(r => r.Id == roomId)
+            .Select(r => new { r.Epoch, Used = r.SnapshotBytes + r.BytesSinceSnapshot }).SingleOrDefaultAsync(ct);
+        return room is null || room.Epoch != epoch
+            ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
+            : new Refusal(RefusalCode.RoomLogFull,
+                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from a member frees them.");
     }
 }

@@ -41,8 +41,12 @@ public sealed class SnapshotPolicy(IOptions<ParleyOptions> options)
     public bool IsDue(int countBefore, int countAfter, long bytesBefore, long bytesAfter)
     {
         var o = options.Value;
-        return Crossed(countBefore, countAfter, o.SnapshotEveryUpdates) || Crossed(bytesBefore, bytesAfter, o.SnapshotEveryBytes);
+        return Crossed(countBefore, countAfter, o.SnapshotEveryUpdates) || Crossed(bytesBefore, bytesAfter, BytesThreshold(o));
     }
+
+    /// <summary>Never more than an eighth of the document's share of MaxRoomLogBytes: a snapshot replaces the
+    /// log long before the room is refused for a full log, even if the first pushers asked cannot answer.</summary>
+    public static long BytesThreshold(ParleyOptions o) => Math.Min(o.SnapshotEveryBytes, o.MaxDocLogBytes / 8);
 
     static bool Crossed(long before, long after, long threshold)
     {

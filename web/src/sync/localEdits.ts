@@ -14,6 +14,8 @@ export interface LocalEditsOptions {
   /** The newest key epoch this browser holds. */
   keyEpoch: () => number;
   acknowledged: (result: PushResult) => void;
+  /** The room's document log is full (`room-log-full`): a snapshot from this browser frees it. */
+  logFull?: () => void;
   report: (message: string) => void;
   batchMs?: number;
   retryMs?: number;
@@ -116,6 +118,8 @@ export class LocalEdits {
       return;
     }
     this.options.report(errorText(error));
+    // The edit stays pending and is retried: a snapshot (ours, or another member's) makes room for it.
+    if (refusalCodeOf(error) === 'room-log-full') this.options.logFull?.();
     const delay = Math.min(30_000, (this.options.retryMs ?? 2000) * 2 ** this.failures++);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.push(), delay);

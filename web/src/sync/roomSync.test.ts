@@ -141,6 +141,21 @@ describe('RoomSync', () => {
     expect(other.text.toString()).toBe('kept');
   });
 
+  it('answers room-log-full with a snapshot and keeps the refused edit until it lands', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    const { sync } = await joined(relay.connect());
+    sync.text.insert(0, 'a');
+    await until(() => sync.lastSeq === 1, 'first push');
+    relay.refusePushes = 1;
+    relay.refusePushesAs = 'room-log-full';
+    sync.text.insert(1, 'b');
+    await until(() => relay.snapshot !== null, 'snapshot uploaded');
+    expect(relay.snapshot!.upToSeq).toBe(1);
+    await until(() => sync.pendingCount === 0 && relay.updates.length === 1, 'refused edit to land');
+    const { sync: other } = await joined(relay.connect());
+    expect(other.text.toString()).toBe('ab');
+  });
+
   it('converges two clients editing concurrently through the relay', async () => {
     const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const a = (await joined(relay.connect())).sync;

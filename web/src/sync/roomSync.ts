@@ -137,6 +137,7 @@ export class RoomSync {
         this.stored.record(result.seq);
         if (result.snapshotDue) this.uploadSnapshot();
       },
+      logFull: () => this.uploadSnapshot(),
       report: (message) => this.report('push-failed', message),
       batchMs: options.batchMs,
       retryMs: options.retryMs,

@@ -9,6 +9,9 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'room-ended': 'This session has ended.',
   'room-busy': 'The room is busy; try again.',
   'server-unavailable': 'The server could not store this just now; it will be sent again.',
+  'room-log-full':
+    "This room's history is full: the server keeps no more edits or messages for it. The room's creator can end it and start a new one.",
+  'storage-full': "The server's disk is full: nothing was stored. Try again once space was freed (for example by deleting files).",
   'join-key-invalid':
     "This link does not open this room: part of it may be missing, or the room's creator has renewed it. Ask for a current link.",
   'member-removed': 'You were removed from this room.',

@@ -61,6 +61,8 @@ export const REFUSAL_CODES = [
   'sign-in-failed',
   'account-locked',
   'server-unavailable',
+  'room-log-full',
+  'storage-full',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

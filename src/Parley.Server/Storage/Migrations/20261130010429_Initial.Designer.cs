@@ -548,6 +548,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<long>("BytesSinceSnapshot")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ChatBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ChatLatestSeq")
                         .HasColumnType("INTEGER");
 
@@ -581,6 +584,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RotationDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SnapshotBytes")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SnapshotSeq")

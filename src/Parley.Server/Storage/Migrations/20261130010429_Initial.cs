@@ -95,6 +95,8 @@ namespace Parley.Server.Storage.Migrations
                     ChatLatestSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatesSinceSnapshot = table.Column<int>(type: "INTEGER", nullable: false),
                     BytesSinceSnapshot = table.Column<long>(type: "INTEGER", nullable: false),
+                    SnapshotBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChatBytes = table.Column<long>(type: "INTEGER", nullable: false),
                     LinkCiphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
                     LinkEpoch = table.Column<int>(type: "INTEGER", nullable: true),
                     LinkIv = table.Column<byte[]>(type: "BLOB", nullable: true),

@@ -545,6 +545,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<long>("BytesSinceSnapshot")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ChatBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ChatLatestSeq")
                         .HasColumnType("INTEGER");
 
@@ -578,6 +581,9 @@ namespace Parley.Server.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("RotationDue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SnapshotBytes")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("SnapshotSeq")

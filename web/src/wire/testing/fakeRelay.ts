@@ -19,6 +19,7 @@ import { FakeEntries } from './fakeEntries';
 import { FakeKeys } from './fakeKeys';
 import { FakeTransport, type FakeHub } from './fakeTransport';
 import { hubRefusal } from './hubRefusal';
+import type { RefusalCode } from '../refusals';
 
 export { FakeTransport };
 
@@ -50,6 +51,8 @@ export class FakeRelay extends FakeChat implements FakeHub {
   loseNextAck = false;
   /** Refuse this many of the next pushes with a hub error, as the server does for a bad envelope. */
   refusePushes = 0;
+  /** The code those refusals carry. */
+  refusePushesAs: RefusalCode = 'envelope-malformed';
   /** While set, PushSnapshot waits for it. */
   snapshotGate: Promise<void> | null = null;
   /** The seq the next push gets; tests may move it to simulate other members' pushes. */
@@ -235,7 +238,7 @@ export class FakeRelay extends FakeChat implements FakeHub {
   push(from: FakeTransport, envelope: Envelope): PushResult {
     if (this.refusePushes > 0) {
       this.refusePushes--;
-      throw hubRefusal('PushDocUpdate', 'envelope-malformed', 'Malformed envelope: refused by the test');
+      throw hubRefusal('PushDocUpdate', this.refusePushesAs, 'Refused by the test');
     }
     this.keys.checkEpoch('PushDocUpdate', envelope);
     const update = { seq: this.nextSeq++, sender: from.memberId!, envelope };
