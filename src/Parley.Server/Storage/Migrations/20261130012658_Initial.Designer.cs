@@ -12,7 +12,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Storage.Migrations
 {
     [DbContext(typeof(ParleyDb))]
-    [Migration("20261130010429_Initial")]
+    [Migration("20261130012658_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
