@@ -24,6 +24,10 @@ public sealed class BrowserFixture : IAsyncLifetime
             ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
             ["Parley__Captcha__Enabled"] = "true",
             ["Parley__Captcha__Difficulty"] = "12",
+            // Every browser of these tests is 127.0.0.1: the per-address limits have their own tests.
+            ["Parley__SignIn__PerAddressPerMinute"] = "100000",
+            ["Parley__SignIn__PerAccountPerMinute"] = "100000",
+            ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
         });
         playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(15_000);

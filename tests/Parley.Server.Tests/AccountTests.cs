@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Parley.Client;
@@ -118,6 +119,34 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
         Assert.Equal(RefusalCode.AccountLocked, code);
         Assert.False((await mallory.RefreshAsync()).SignedIn);
+    }
+
+    [Fact]
+    public async Task A_wrong_sign_in_takes_as_long_for_an_unknown_user_name_as_for_a_known_one()
+    {
+        var known = NewUserName();
+        using (var owner = Client()) await owner.RegisterAsync(known, Password);
+        using var mallory = Client();
+        var knownTimes = new List<double>();
+        var unknownTimes = new List<double>();
+        // Fewer tries than the lockout allows, interleaved so both see the same load.
+        for (var i = 0; i < 4; i++)
+        {
+            knownTimes.Add(await TimeAsync(() => mallory.SignInAsync(known, $"wrong guess {i}")));
+            unknownTimes.Add(await TimeAsync(() => mallory.SignInAsync(NewUserName(), $"wrong guess {i}")));
+        }
+
+        var ratio = Median(unknownTimes) / Median(knownTimes);
+        Assert.True(ratio is > 0.5 and < 2, $"unknown {Median(unknownTimes):F1} ms vs known {Median(knownTimes):F1} ms");
+
+        static async Task<double> TimeAsync(Func<Task> signIn)
+        {
+            var clock = Stopwatch.StartNew();
+            await Refusal(signIn());
+            return clock.Elapsed.TotalMilliseconds;
+        }
+
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
     }
 
     [Fact]

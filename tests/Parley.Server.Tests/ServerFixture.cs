@@ -21,6 +21,9 @@ public class ServerFixture : IAsyncLifetime
         ["Parley__UpdatePageSize"] = "50",
         ["Parley__HubCallsPerSecond"] = "100000",
         ["Parley__RoomsPerMinute"] = "100000",
+        // Every client of these tests is 127.0.0.1: the per-address limits have their own tests.
+        ["Parley__SignIn__PerAddressPerMinute"] = "100000",
+        ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
         ["Parley__Policy__GuestsMayShareFiles"] = "true",
         ["Parley__Policy__GuestsMayProtectRooms"] = "true",
         ["Parley__Policy__GuestsMayNameRooms"] = "true",
@@ -91,5 +94,9 @@ public sealed class AccountsFixture : ServerFixture
         ["Parley__RoomsPerMinute"] = "100000",
         ["Parley__Captcha__Enabled"] = "true",
         ["Parley__Captcha__Difficulty"] = $"{Difficulty}",
+        // Every test signs in from 127.0.0.1; SignInThrottleTests holds the per-address and per-account limits.
+        ["Parley__SignIn__PerAddressPerMinute"] = "100000",
+        ["Parley__SignIn__PerAccountPerMinute"] = "100000",
+        ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
     };
 }

@@ -46,6 +46,8 @@ public static class AccountSetup
             })
             .AddEntityFrameworkStores<ParleyDb>()
             .AddSignInManager();
+        services.AddOptions<SignInLimits>().BindConfiguration(SignInLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SignInGuard>();
         services.AddAuthorization();
         services.AddAntiforgery(antiforgery =>
         {

@@ -15,8 +15,9 @@ public static class AccountsApi
     const int MaxPassword = Limits.AccountPasswordMaxLength;
 
     public sealed class Services(UserManager<ParleyUser> users, SignInManager<ParleyUser> signIn, IAntiforgery antiforgery,
-        AccessPolicy policy)
+        AccessPolicy policy, SignInGuard guard)
     {
+        public SignInGuard Guard { get; } = guard;
         public UserManager<ParleyUser> Users { get; } = users;
         public SignInManager<ParleyUser> SignIn { get; } = signIn;
 
@@ -73,11 +74,19 @@ public static class AccountsApi
     {
         if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
             return WrongCredentials();
-        var result = await s.SignIn.PasswordSignInAsync(request.UserName, request.Password, isPersistent: true, lockoutOnFailure: true);
+        if (!s.Guard.TryAttempt(http, request.UserName))
+            return Problems.Refused(RefusalCode.RateLimited, "Too many sign-in attempts: wait a minute.", 429);
+        var user = await s.Users.FindByNameAsync(request.UserName);
+        if (user is null)
+        {
+            s.Guard.SpendAsOnAKnownUser(request.Password);
+            return WrongCredentials();
+        }
+        var result = await s.SignIn.PasswordSignInAsync(user, request.Password, isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut)
             return Problems.Refused(RefusalCode.AccountLocked, "Too many failed sign-ins: this account is locked for a few minutes.", 429);
         if (!result.Succeeded) return WrongCredentials();
-        return TypedResults.Ok(await s.SignedInAsync(http, (await s.Users.FindByNameAsync(request.UserName))!));
+        return TypedResults.Ok(await s.SignedInAsync(http, user));
     }
 
     static ProblemHttpResult WrongCredentials() => Problems.Refused(RefusalCode.SignInFailed, "Wrong user name or password.", 401);

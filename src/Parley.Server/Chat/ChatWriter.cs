@@ -89,7 +89,7 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
         foreach (var (pending, row) in stored)
         {
             pending.Done.TrySetResult(row.ToAck());
-            await fanout.ChatAsync(row.RoomId, pending.Item.ConnectionId, row.ToWire(), ct);
+            fanout.Chat(row.RoomId, pending.Item.ConnectionId, row.ToWire());
         }
     }
 

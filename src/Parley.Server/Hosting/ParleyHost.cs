@@ -61,7 +61,8 @@ public static class ParleyHost
         builder.Services.AddSingleton<SnapshotPolicy>();
         builder.Services.AddSingleton<HubRateLimit>();
         builder.Services.AddSingleton<RoomFanout>();
-        builder.Services.AddHostedService(s => s.GetRequiredService<RoomFanout>());
+        builder.Services.AddOptions<HubLimits>().BindConfiguration(HubLimits.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ConnectionGate>();
         builder.Services.AddSingleton<DocWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<DocWriter>());
         builder.Services.AddScoped<ChatLog>();
@@ -80,7 +81,14 @@ public static class ParleyHost
                 // Room for the largest envelope plus framing, so an oversize envelope gets a clear
                 // error from EnvelopeRules; far larger messages are cut off by SignalR itself.
                 hub.MaximumReceiveMessageSize = options.MaxEnvelopeBytes * 2L + 64 * 1024;
+                // SignalR's defaults, set on purpose: the clients' own timeouts (30 s server timeout,
+                // 15 s keep-alive) are paired with them. A joined client silent for 30 s (no call,
+                // no ping) is gone; a connection that never joins is closed sooner by ConnectionGate.
+                hub.KeepAliveInterval = TimeSpan.FromSeconds(15);
+                hub.ClientTimeoutInterval = TimeSpan.FromSeconds(30);
+                hub.HandshakeTimeout = TimeSpan.FromSeconds(10);
                 // Outermost first: refusals from the inner filters and the methods become HubExceptions.
+                hub.AddFilter<ConnectionGate>();
                 hub.AddFilter<HubRefusals>();
                 hub.AddFilter<HubRateLimit>();
                 hub.AddFilter<RoomAuthorization>();

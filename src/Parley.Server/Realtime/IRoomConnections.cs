@@ -15,6 +15,9 @@ public interface IRoomConnections
 
     void Closed(string connectionId);
 
+    /// <summary>Ends a connection on this node (one that cannot keep up, or never joined); no-op for others.</summary>
+    void Abort(string connectionId);
+
     /// <returns>True when this is the member's first live connection in the room (announce it).</returns>
     bool Connect(string roomId, string memberId, string connectionId);
 
@@ -25,6 +28,9 @@ public interface IRoomConnections
     IReadOnlyList<string> Online(string roomId);
 
     IReadOnlyList<string> ConnectionsOf(string roomId, string memberId);
+
+    /// <summary>Every joined connection of the room, whatever its member.</summary>
+    IReadOnlyList<string> ConnectionsIn(string roomId);
 
     /// <summary>Refuses every later call of the member (or, when null, of everyone) in the room with <paramref name="reason"/>.</summary>
     void Revoke(string roomId, string? memberId, RefusalCode reason);

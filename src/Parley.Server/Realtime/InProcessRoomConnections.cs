@@ -21,6 +21,11 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
 
     public void Closed(string connectionId) => aborts.TryRemove(connectionId, out _);
 
+    public void Abort(string connectionId)
+    {
+        if (aborts.TryGetValue(connectionId, out var abort)) abort();
+    }
+
     public bool Connect(string roomId, string memberId, string connectionId)
     {
         lock (rooms)
@@ -52,6 +57,11 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
     public IReadOnlyList<string> ConnectionsOf(string roomId, string memberId)
     {
         lock (rooms) return rooms.TryGetValue(roomId, out var members) && members.TryGetValue(memberId, out var c) ? c.ToList() : [];
+    }
+
+    public IReadOnlyList<string> ConnectionsIn(string roomId)
+    {
+        lock (rooms) return rooms.TryGetValue(roomId, out var members) ? members.Values.SelectMany(c => c).ToList() : [];
     }
 
     public void Revoke(string roomId, string? memberId, RefusalCode reason)

@@ -1,39 +1,86 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Reflection;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Parley.Protocol;
 
 namespace Parley.Server.Realtime;
 
 /// <summary>
-/// Delivers stored entries (doc updates, chat messages) to a room in the order they were stored,
-/// off the writers' path, so a slow connection never holds up durable storage of everyone else's.
+/// Delivers room events to this node's connections, each through its own <see cref="ConnectionOutbox"/>.
+/// SignalR's group send writes to every member connection and completes only when each has flushed
+/// (DefaultHubLifetimeManager.SendGroupAsync awaits every HubConnectionContext.WriteAsync), so one
+/// member that never reads would hold up whoever awaits it: the room's other members, other rooms
+/// behind them in a shared loop, and the writers whose acknowledgements wait on the fan-out.
+/// Posting here never waits: it appends to each target connection's outbox and returns. Each
+/// connection's events stay in the order they were posted; a connection that falls too far behind
+/// is closed alone. It works on local connections only, so with a backplane each node would post
+/// what it hears to its own connections.
 /// </summary>
-public sealed class RoomFanout(RoomNotifier notifier, ILogger<RoomFanout> log) : BackgroundService
+public sealed class RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connections, IOptions<HubLimits> limits,
+    ILogger<RoomFanout> log)
 {
-    readonly record struct Delivery(string RoomId, string ExceptConnectionId, string Event, Func<IRoomClient, Task> Send);
+    // Framing and the event's other arguments, so a flood of small events counts too.
+    const long EventOverhead = 256;
 
-    readonly Channel<Delivery> deliveries = Channel.CreateBounded<Delivery>(
-        new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    readonly ConcurrentDictionary<string, ConnectionOutbox> outboxes = new();
+
+    public void Opened(string connectionId)
+    {
+        var outbox = new ConnectionOutbox(connectionId, hub, limits.Value, () => connections.Abort(connectionId), log);
+        outboxes[connectionId] = outbox;
+        outbox.Start();
+    }
+
+    public void Closed(string connectionId)
+    {
+        if (outboxes.TryRemove(connectionId, out var outbox)) outbox.Complete();
+    }
+
+    /// <summary>Every joined connection of the room (but <paramref name="exceptConnectionId"/>), read when an event is posted.</summary>
+    public IRoomClient Room(string roomId, string? exceptConnectionId = null) =>
+        To(() => connections.ConnectionsIn(roomId).Where(c => c != exceptConnectionId));
+
+    public IRoomClient To(Func<IEnumerable<string>> targets)
+    {
+        var client = DispatchProxy.Create<IRoomClient, OutboxClient>();
+        ((OutboxClient)(object)client).Bind(this, targets);
+        return client;
+    }
 
     /// <summary>To every member of the room but the sender's connection, which has its acknowledgement.</summary>
-    public ValueTask DocUpdateAsync(string roomId, string exceptConnectionId, StoredUpdate update, CancellationToken ct) =>
-        deliveries.Writer.WriteAsync(new(roomId, exceptConnectionId, nameof(IRoomClient.DocUpdate), c => c.DocUpdate(roomId, update)), ct);
+    public void DocUpdate(string roomId, string exceptConnectionId, StoredUpdate update) =>
+        Room(roomId, exceptConnectionId).DocUpdate(roomId, update);
 
-    public ValueTask ChatAsync(string roomId, string exceptConnectionId, StoredChat message, CancellationToken ct) =>
-        deliveries.Writer.WriteAsync(new(roomId, exceptConnectionId, nameof(IRoomClient.Chat), c => c.Chat(roomId, message)), ct);
+    public void Chat(string roomId, string exceptConnectionId, StoredChat message) =>
+        Room(roomId, exceptConnectionId).Chat(roomId, message);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    void Post(IEnumerable<string> targets, string method, object?[] args)
     {
-        await foreach (var d in deliveries.Reader.ReadAllAsync(stoppingToken))
+        var size = EventOverhead + args.Sum(a => a switch
         {
-            try
-            {
-                await d.Send(notifier.RoomExcept(d.RoomId, d.ExceptConnectionId));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Members that miss a delivery catch up from the stored log when they next join.
-                log.LogWarning(e, "Fan-out of a {Event} failed", d.Event);
-            }
+            StoredUpdate u => u.Envelope.Ciphertext.Length,
+            StoredChat c => c.Envelope.Ciphertext.Length,
+            Envelope e => e.Ciphertext.Length,
+            _ => 0L,
+        });
+        foreach (var connectionId in targets)
+            if (outboxes.TryGetValue(connectionId, out var outbox)) outbox.Post(method, args, size);
+    }
+
+    /// <summary>An <see cref="IRoomClient"/> whose every event is posted to outboxes; the task it returns is already complete.</summary>
+    public class OutboxClient : DispatchProxy
+    {
+        RoomFanout fanout = null!;
+        Func<IEnumerable<string>> targets = null!;
+
+        internal void Bind(RoomFanout to, Func<IEnumerable<string>> who) => (fanout, targets) = (to, who);
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            // SignalR's typed clients send each method under its own name, as IRoomClient documents.
+            fanout.Post(targets(), method!.Name, args ?? []);
+            return Task.CompletedTask;
         }
     }
 }

@@ -26,5 +26,5 @@ public sealed partial class RoomHub
 
     [RoomMember]
     public Task SetTyping(string roomId, bool typing) =>
-        Clients.OthersInGroup(RoomGroups.Of(roomId)).Typing(roomId, MemberId, typing);
+        fanout.Room(roomId, Context.ConnectionId).Typing(roomId, MemberId, typing);
 }

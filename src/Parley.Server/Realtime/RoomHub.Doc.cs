@@ -29,6 +29,6 @@ public sealed partial class RoomHub
     public Task PushAwareness(string roomId, Envelope envelope)
     {
         rules.Check(envelope);
-        return Clients.OthersInGroup(RoomGroups.Of(roomId)).Awareness(roomId, MemberId, envelope);
+        return fanout.Room(roomId, Context.ConnectionId).Awareness(roomId, MemberId, envelope);
     }
 }

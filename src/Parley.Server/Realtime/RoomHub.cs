@@ -12,7 +12,7 @@ namespace Parley.Server.Realtime;
 /// before it runs; a method hands the work to one feature service and returns. Envelopes pass
 /// through unread. The partial files beside this one are the other features' methods.
 /// </summary>
-public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules rules) : Hub<IRoomClient>
+public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules rules, RoomFanout fanout) : Hub<IRoomClient>
 {
     /// <summary>The caller's member id in the call's room, as the authorization filter resolved it.</summary>
     internal string MemberId { get; set; } = "";
@@ -29,10 +29,8 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         var room = admission.Room;
         if (admission.Waiting) return await WaitInLobbyAsync(admission);
 
-        // Join the group before reading the log, so no update falls between the two.
+        // Join the group and the fan-out's room before reading the log, so no update falls between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroups.Of(room.Id), Aborted);
-        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted);
-
         var joined = JoinedRooms.Of(Context);
         var alreadyHere = joined.TryGetValue(room.Id, out var previous);
         joined[room.Id] = admission.MemberId;
@@ -40,8 +38,9 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         {
             if (alreadyHere) await LeaveAsync(room.Id, previous!);
             if (connections.Connect(room.Id, admission.MemberId, Context.ConnectionId))
-                await Clients.OthersInGroup(RoomGroups.Of(room.Id)).MemberJoined(room.Id, admission.MemberId);
+                await fanout.Room(room.Id, Context.ConnectionId).MemberJoined(room.Id, admission.MemberId);
         }
+        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted);
 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Aborted) : [];
         var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Aborted);
@@ -71,6 +70,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
     public override Task OnConnectedAsync()
     {
         connections.Opened(Context.ConnectionId, Context.Abort);
+        fanout.Opened(Context.ConnectionId);
         return base.OnConnectedAsync();
     }
 
@@ -78,12 +78,13 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
     {
         foreach (var (roomId, memberId) in JoinedRooms.Of(Context)) await LeaveAsync(roomId, memberId);
         connections.Closed(Context.ConnectionId);
+        fanout.Closed(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 
     async Task LeaveAsync(string roomId, string memberId)
     {
         if (connections.Disconnect(roomId, memberId, Context.ConnectionId))
-            await Clients.Group(RoomGroups.Of(roomId)).MemberLeft(roomId, memberId);
+            await fanout.Room(roomId).MemberLeft(roomId, memberId);
     }
 }

@@ -87,7 +87,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         foreach (var (pending, update, due) in acknowledged)
         {
             pending.Done.TrySetResult(new PushResult(update.Seq, due));
-            await fanout.DocUpdateAsync(pending.Item.RoomId, pending.Item.ConnectionId, update, ct);
+            fanout.DocUpdate(pending.Item.RoomId, pending.Item.ConnectionId, update);
         }
     }
 
