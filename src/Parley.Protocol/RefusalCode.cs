@@ -19,7 +19,7 @@ public enum RefusalCode
     RotationMalformed, RotationStale, RotationForbidden, RotationIncomplete, DeviceKeysMalformed,
     FileUnknown, FileComplete, FileIncomplete, FileInManager, ChunkInvalid, SizeInvalid, FileTooLarge,
     RoomQuotaExceeded, AntiforgeryInvalid, CaptchaInvalid, UserNameInvalid, UserNameTaken,
-    AccountPasswordInvalid, SignInFailed, AccountLocked, ServerUnavailable,
+    AccountPasswordInvalid, SignInFailed, AccountLocked, ServerUnavailable, OriginForbidden,
 }
 
 /// <summary>The wire spelling of refusal codes: a hub refusal's message is <c>"&lt;code&gt;: &lt;text&gt;"</c>.</summary>

@@ -50,6 +50,7 @@ public static class ParleyHost
         builder.Services.AddSingleton<EnvelopeRules>();
         builder.Services.AddSingleton<SnapshotPolicy>();
         builder.Services.AddSingleton<HubRateLimit>();
+        builder.Services.AddSingleton<HubArguments>();
         builder.Services.AddSingleton<RoomFanout>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RoomFanout>());
         builder.Services.AddSingleton<DocWriter>();
@@ -73,15 +74,19 @@ public static class ParleyHost
                 // Outermost first: refusals from the inner filters and the methods become HubExceptions.
                 hub.AddFilter<HubRefusals>();
                 hub.AddFilter<HubRateLimit>();
+                hub.AddFilter<HubArguments>();
                 hub.AddFilter<RoomAuthorization>();
             })
             .AddMessagePackProtocol();
+        StrictHubProtocol.Use(builder.Services);
+        HubRefusals.Quiet(builder.Logging);
     }
 
     public static async Task UseParleyAsync(this WebApplication app)
     {
         await app.MigrateParleyStorageAsync();
         app.UseExceptionHandler();
+        app.UseClientAborts();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -93,10 +98,18 @@ public static class ParleyHost
         app.MapAccountsApi();
         app.MapRoomsApi();
         app.MapFilesApi();
+        app.UseHubOrigins();
         app.MapHub<RoomHub>(HubNames.Path);
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
         app.MapFallbackToFile("{*path:nonfile}", "index.html");
-        app.MapFallback("/api/{**rest}", () => Results.NotFound());
+        // A POST without a JSON body misses its endpoint (which accepts only JSON) and lands here:
+        // say what is wrong with it rather than that nothing is there. A POST to an unknown path
+        // without JSON hears the same, which is as true for it.
+        app.MapFallback("/api/{**rest}", (HttpRequest request) =>
+            HttpMethods.IsPost(request.Method) && !request.HasJsonContentType()
+                ? Problems.Refused(RefusalCode.ArgumentInvalid, "Send a JSON body (Content-Type: application/json).",
+                    StatusCodes.Status415UnsupportedMediaType)
+                : (IResult)Results.NotFound());
         // Streamed downloads are answered by the browser's own service worker; one that reaches the server has no page to show.
         app.MapFallback("/__parley-download/{**rest}", () => Results.NotFound());
     }

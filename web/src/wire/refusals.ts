@@ -61,6 +61,7 @@ export const REFUSAL_CODES = [
   'sign-in-failed',
   'account-locked',
   'server-unavailable',
+  'origin-forbidden',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
