@@ -20,7 +20,7 @@ public enum RefusalCode
     FileUnknown, FileComplete, FileIncomplete, FileInManager, ChunkInvalid, SizeInvalid, FileTooLarge,
     RoomQuotaExceeded, AntiforgeryInvalid, CaptchaInvalid, UserNameInvalid, UserNameTaken,
     AccountPasswordInvalid, SignInFailed, AccountLocked, ServerUnavailable,
-    RoomLogFull, StorageFull,
+    RoomLogFull, StorageFull, OriginForbidden,
 }
 
 /// <summary>The wire spelling of refusal codes: a hub refusal's message is <c>"&lt;code&gt;: &lt;text&gt;"</c>.</summary>

@@ -93,7 +93,7 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
         Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(good with { Iv = new byte[5] }));
         Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(good with { Ciphertext = new byte[3] }));
-        Assert.Equal(RefusalCode.EnvelopeMalformed, await Push(null));
+        Assert.Equal(RefusalCode.ArgumentInvalid, await Push(null));
         Assert.Equal(RefusalCode.EpochStale, await Push(good with { Epoch = 1 }));
         Assert.Equal(RefusalCode.SequenceInvalid, (await Assert.ThrowsAsync<HubException>(() =>
             alice.PushSnapshotAsync(5, Text("covers updates that do not exist")))).RefusalCode());

@@ -125,11 +125,47 @@ public sealed partial class RoomSession : IAsyncDisposable
     sealed record CreatedRoom(string RoomId, string CreatorToken);
 
     /// <param name="cookies">An account's cookies (Accounts.AccountClient): the server then knows the member signed in.</param>
-    public static HubConnection Connect(Uri server, CookieContainer? cookies = null) =>
+    /// <param name="localAddress">The local address to connect from: on one machine, 127.0.0.2 and
+    /// its neighbours look to a server on 127.0.0.1 like other clients (tests of per-address limits).</param>
+    public static HubConnection Connect(Uri server, CookieContainer? cookies = null, IPAddress? localAddress = null) =>
         new HubConnectionBuilder()
-            .WithUrl(new Uri(server, HubNames.Path), o => o.Cookies = cookies ?? o.Cookies)
+            .WithUrl(new Uri(server, HubNames.Path), o =>
+            {
+                o.Cookies = cookies ?? o.Cookies;
+                if (localAddress is not null) FromAddress(o, localAddress);
+            })
             .AddMessagePackProtocol()
             .Build();
+
+    static void FromAddress(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options, IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            CookieContainer = options.Cookies,
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        options.HttpMessageHandlerFactory = _ => handler;
+        options.WebSocketFactory = async (context, ct) =>
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(context.Uri, new HttpMessageInvoker(handler, disposeHandler: false), ct);
+            return socket;
+        };
+    }
 
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
     /// <param name="device">This member's device; by default the one identity of this process.</param>
@@ -137,9 +173,9 @@ public sealed partial class RoomSession : IAsyncDisposable
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
         string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true,
-        CookieContainer? cookies = null)
+        CookieContainer? cookies = null, IPAddress? localAddress = null)
     {
-        var session = new RoomSession(Connect(server, cookies), roomId, RoomSecrets.FromLinkSecret(linkSecret),
+        var session = new RoomSession(Connect(server, cookies, localAddress), roomId, RoomSecrets.FromLinkSecret(linkSecret),
             device ?? DeviceIdentity.ForThisProcess);
         try
         {

@@ -44,7 +44,7 @@ public static class ParleyHost
             limits.OnRejected = (rejected, _) => new ValueTask(Problems.Refused(RefusalCode.RateLimited,
                 "Too many rooms created from this address: wait a minute.", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
             limits.AddPolicy(RoomsApi.CreationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                ClientAddress.KeyOf(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RoomsPerMinute, Window = TimeSpan.FromMinutes(1) }));
         });
 
@@ -60,6 +60,7 @@ public static class ParleyHost
         builder.Services.AddSingleton<EnvelopeRules>();
         builder.Services.AddSingleton<SnapshotPolicy>();
         builder.Services.AddSingleton<HubRateLimit>();
+        builder.Services.AddSingleton<HubArguments>();
         builder.Services.AddSingleton<RoomFanout>();
         builder.Services.AddOptions<HubLimits>().BindConfiguration(HubLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ConnectionGate>();
@@ -91,9 +92,12 @@ public static class ParleyHost
                 hub.AddFilter<ConnectionGate>();
                 hub.AddFilter<HubRefusals>();
                 hub.AddFilter<HubRateLimit>();
+                hub.AddFilter<HubArguments>();
                 hub.AddFilter<RoomAuthorization>();
             })
             .AddMessagePackProtocol();
+        StrictHubProtocol.Use(builder.Services);
+        HubRefusals.Quiet(builder.Logging);
     }
 
     public static async Task UseParleyAsync(this WebApplication app)
@@ -104,6 +108,7 @@ public static class ParleyHost
         app.UseSecurityHeaders();
         app.UseCachePolicy();
         app.UseExceptionHandler();
+        app.UseClientAborts();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -116,6 +121,7 @@ public static class ParleyHost
         app.MapAccountsApi();
         app.MapRoomsApi();
         app.MapFilesApi();
+        app.UseHubOrigins();
         app.MapHub<RoomHub>(HubNames.Path);
         // Unknown API paths stay 404s; every other path is a client route such as /r/{id}.
         app.MapFallbackToFile("{*path:nonfile}", "index.html", new StaticFileOptions
@@ -123,7 +129,14 @@ public static class ParleyHost
             // The page names the current hashed bundles: always ask whether it changed.
             OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
         });
-        app.MapFallback("/api/{**rest}", () => Results.NotFound());
+        // A POST without a JSON body misses its endpoint (which accepts only JSON) and lands here:
+        // say what is wrong with it rather than that nothing is there. A POST to an unknown path
+        // without JSON hears the same, which is as true for it.
+        app.MapFallback("/api/{**rest}", (HttpRequest request) =>
+            HttpMethods.IsPost(request.Method) && !request.HasJsonContentType()
+                ? Problems.Refused(RefusalCode.ArgumentInvalid, "Send a JSON body (Content-Type: application/json).",
+                    StatusCodes.Status415UnsupportedMediaType)
+                : (IResult)Results.NotFound());
         // Streamed downloads are answered by the browser's own service worker; one that reaches the server has no page to show.
         app.MapFallback("/__parley-download/{**rest}", () => Results.NotFound());
     }

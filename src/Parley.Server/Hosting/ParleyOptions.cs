@@ -59,6 +59,21 @@ public sealed class ParleyOptions : IValidatableObject
     /// <summary>Hub calls one connection may make per second (bursts of twice that are allowed).</summary>
     [Range(1, 100_000)] public int HubCallsPerSecond { get; set; } = 200;
 
+    /// <summary>Wrong room-password guesses one address may make in a room before it has to wait.</summary>
+    [Range(1, 1000)] public int PasswordFreeTries { get; set; } = 5;
+
+    /// <summary>The first wait after the free tries; it doubles with each further wrong guess…</summary>
+    public TimeSpan PasswordBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>…up to this.</summary>
+    public TimeSpan PasswordBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wrong guesses a room takes from all addresses together in an hour; then newcomers are refused until the hour is over.</summary>
+    [Range(1, 1_000_000)] public int PasswordFailuresPerRoomPerHour { get; set; } = 100;
+
+    /// <summary>Origins besides the server's own whose pages may open the hub (for example "https://parley.example").</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         // A room must be able to hold at least a snapshot and an update, and one chat message.

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
 using Parley.Server.Accounts;
+using Parley.Server.Hosting;
 using Parley.Server.Keys;
 using Parley.Server.Rooms;
 using Parley.Server.Sync;
@@ -23,7 +24,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
     public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys, MemberAccounts accounts)
     {
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
-        var address = Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = ClientAddress.KeyOf(Context.GetHttpContext());
         var admission = await members.AdmitAsync(request!, address, Aborted);
         var abilities = await accounts.JoinedAsync(admission.MemberId, Context.User, Aborted);
         var room = admission.Room;

@@ -44,7 +44,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
         if (room is null)
             throw await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Shut(RefusalCode.RoomEnded) : UnknownRoom;
-        var creatorsBrowser = IsCreatorToken(room, request.CreatorToken);
+        var creatorsBrowser = IsCreatorToken(room, request.CreatorToken) && await IsCreatorsDeviceAsync(room, request.Device, cancellationToken);
         // A resume needs no join key: the member token is the stronger proof, and the link may
         // have been renewed since this member joined.
         var admission = await ResumeAsync(room, request, cancellationToken);
@@ -120,6 +120,24 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
 
     static void SetProfile(Member member, Envelope profile) =>
         member.Profile = StoredEnvelope.From(profile);
+
+    /// <summary>
+    /// The creator token is bound to the device that first used it: once the room has a creator, the
+    /// token counts only with that member's device keys. A copied token on another device (a stolen
+    /// browser profile backup, a shared link with the token in it) then goes through the password and
+    /// the lobby like anyone else; the creator's own browser, which keeps its device keys, does not.
+    /// </summary>
+    async Task<bool> IsCreatorsDeviceAsync(Room room, DeviceKeys? device, CancellationToken ct)
+    {
+        if (room.CreatorId is null) return true;
+        if (device is null) return false;
+        var creator = await db.Members.AsNoTracking().Where(m => m.Id == room.CreatorId)
+            .Select(m => new { m.SignKey, m.WrapKey }).SingleOrDefaultAsync(ct);
+        return creator is { SignKey: { } sign, WrapKey: { } wrap } &&
+               device.SignKey is not null && device.WrapKey is not null &&
+               CryptographicOperations.FixedTimeEquals(sign, device.SignKey) &&
+               CryptographicOperations.FixedTimeEquals(wrap, device.WrapKey);
+    }
 
     static bool IsCreatorToken(Room room, byte[]? token) =>
         token is { Length: 32 } && room.CreatorTokenHash is { } hash && CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), hash);

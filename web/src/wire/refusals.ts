@@ -63,6 +63,7 @@ export const REFUSAL_CODES = [
   'server-unavailable',
   'room-log-full',
   'storage-full',
+  'origin-forbidden',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
