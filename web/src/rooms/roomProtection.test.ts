@@ -113,7 +113,7 @@ describe('joining a protected room', () => {
     await until(() => guest.sync.protection.prompt.get() !== null, 'the prompt');
     guest.sync.protection.enter(PASSWORD);
     await until(() => guest.sync.protection.prompt.get()?.error != null, 'the refusal');
-    expect(guest.sync.protection.prompt.get()?.error).toBe('Too many password attempts: wait a few minutes.');
+    expect(guest.sync.protection.prompt.get()?.error).toBe('Too many password attempts: wait a little, then try again.');
     expect(guest.sync.status.get()).toBe('connecting');
   });
 

@@ -224,7 +224,7 @@ export class FakeRelay extends FakeChat implements FakeHub {
   private checkPassword(password: string | null): void {
     if (this.password === null) return;
     if (!password) throw hubRefusal('JoinRoom', 'password-required', 'This room needs a password.');
-    if (this.wrongPasswords >= MAX_WRONG_PASSWORDS) throw hubRefusal('JoinRoom', 'password-attempts', 'Too many password attempts: wait a few minutes.');
+    if (this.wrongPasswords >= MAX_WRONG_PASSWORDS) throw hubRefusal('JoinRoom', 'password-attempts', 'Too many password attempts: wait a little, then try again.');
     if (password === this.password) return;
     this.wrongPasswords++;
     throw hubRefusal('JoinRoom', 'password-wrong', 'Wrong room password.');
