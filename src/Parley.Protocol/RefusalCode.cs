@@ -10,7 +10,7 @@ namespace Parley.Protocol;
 /// </summary>
 public enum RefusalCode
 {
-    RoomUnknown, RoomEnded, RoomBusy, JoinKeyInvalid, MemberRemoved, MemberDeparted, JoinRefused,
+    RoomUnknown, RoomEnded, RoomExpired, RoomBusy, JoinKeyInvalid, MemberRemoved, MemberDeparted, JoinRefused,
     NotMember, NotCreator, SignInToShareFiles, SignInToProtectRoom, SignInToNameRoom,
     PasswordRequired, PasswordWrong, PasswordInvalid, PasswordAttempts, RateLimited, ArgumentInvalid,
     EnvelopeMalformed, EnvelopeTooLarge, EpochStale, SequenceInvalid, PageInvalid, MessageIdMalformed,

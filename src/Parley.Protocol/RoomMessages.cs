@@ -63,6 +63,12 @@ public sealed record JoinResult(
 {
     /// <summary>What this member may do under the server's policy (guest or signed in).</summary>
     [Key("abilities")] public MemberAbilities? Abilities { get; init; }
+
+    /// <summary>The server's idle expiry (Parley:Rooms:IdleExpiry), in seconds; null when not told (a lobby guest).</summary>
+    [Key("idleExpirySeconds")] public long? IdleExpirySeconds { get; init; }
+
+    /// <summary>When the room was last active (coarse, Unix milliseconds): it expires around this plus the idle expiry.</summary>
+    [Key("lastActiveAt")] public long? LastActiveAt { get; init; }
 }
 
 /// <summary>A device's public keys: SPKI DER of its RSA-OAEP (wrap) and ECDSA P-256 (sign) keys.</summary>

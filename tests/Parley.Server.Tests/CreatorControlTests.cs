@@ -107,12 +107,12 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
         var file = await bob.Files(http).UploadAsync(new GeneratedContent(1500, 1), 1500);
         var entry = await bob.RoomFiles(http).UploadAsync(["notes.txt"], new GeneratedContent(2500, 2), 2500);
         await bob.RoomFiles(http).CreateFolderAsync(["docs"]);
-        Assert.NotEqual(0, await RowsOfRoomAsync(room.RoomId));
+        Assert.NotEqual(0, await fixture.RowsOfRoomAsync(room.RoomId));
 
         await alice.TerminateAsync();
 
         await Eventually.True(() => ended == 1, "bob was told the session ended");
-        Assert.Equal(0, await RowsOfRoomAsync(room.RoomId));
+        Assert.Equal(0, await fixture.RowsOfRoomAsync(room.RoomId));
         Assert.False(Directory.Exists(Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId)));
         var rejoin = await Assert.ThrowsAsync<HubException>(() => JoinAsync(room));
         Assert.Equal(RefusalCode.RoomEnded, rejoin.RefusalCode());
@@ -120,28 +120,5 @@ public class CreatorControlTests(ServerFixture fixture) : IClassFixture<ServerFi
             bob.Files(http).StatusAsync(file.FileId))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() =>
             bob.Files(http).StatusAsync(entry.Entry.FileId!))).StatusCode);
-    }
-
-    /// <summary>Rows anywhere in the database that belong to the room (by room id or by its files).</summary>
-    async Task<long> RowsOfRoomAsync(string roomId)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(fixture.Server.DataDirectory, "parley.db")};Mode=ReadOnly");
-        await db.OpenAsync();
-        long total = 0;
-        foreach (var sql in new[]
-                 {
-                     "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM Entries WHERE RoomId = $r", "SELECT COUNT(*) FROM Activity WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",
-                 })
-        {
-            await using var command = db.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$r", roomId);
-            total += (long)(await command.ExecuteScalarAsync())!;
-        }
-        return total;
     }
 }

@@ -46,6 +46,29 @@ public class ServerFixture : IAsyncLifetime
         return await RoomSession.CreateRoomAsync(http);
     }
 
+    /// <summary>Rows anywhere in the database that belong to the room (by room id or by its files).</summary>
+    public async Task<long> RowsOfRoomAsync(string roomId)
+    {
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "parley.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        long total = 0;
+        foreach (var sql in new[]
+                 {
+                     "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM Entries WHERE RoomId = $r", "SELECT COUNT(*) FROM Activity WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",
+                 })
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$r", roomId);
+            total += (long)(await command.ExecuteScalarAsync())!;
+        }
+        return total;
+    }
+
     /// <summary>Rows of a table in the server's database (read beside the running server), of one room when given.</summary>
     public Task<long> CountRowsAsync(string table, string? roomId = null) =>
         roomId is null ? CountAsync($"SELECT COUNT(*) FROM {table}") : CountAsync($"SELECT COUNT(*) FROM {table} WHERE RoomId = $p0", roomId);

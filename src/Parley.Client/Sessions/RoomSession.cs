@@ -94,6 +94,9 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>What the server's policy lets this member do (files, password), as of the join.</summary>
     public MemberAbilities? Abilities { get; private set; }
 
+    /// <summary>The server's idle expiry and when the room was last active, as of the join; null when not told.</summary>
+    public (TimeSpan IdleExpiry, DateTimeOffset LastActiveAt)? Expiry { get; private set; }
+
     /// <summary>Highest seq up to which this session has seen every update.</summary>
     public long LastSeq => seqs.Contiguous;
 
@@ -206,6 +209,8 @@ public sealed partial class RoomSession : IAsyncDisposable
         MemberId = result.MemberId;
         CreatorId = result.CreatorId;
         Abilities = result.Abilities;
+        Expiry = result is { IdleExpirySeconds: { } seconds, LastActiveAt: { } at }
+            ? (TimeSpan.FromSeconds(seconds), DateTimeOffset.FromUnixTimeMilliseconds(at)) : null;
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
         await TakeKeysAsync(result, waitForKey, ct);
 

@@ -24,12 +24,15 @@ public sealed class SignInLimits
 /// guesser spreading over many accounts) and per user name (many addresses on one account, beyond
 /// Identity's lockout), each password hash being costly enough to slow the whole server.
 /// </summary>
-public sealed class SignInGuard(IOptions<SignInLimits> options, IPasswordHasher<ParleyUser> hasher) : IDisposable
+public sealed class SignInGuard(IOptions<SignInLimits> options, IOptions<PasswordHasherOptions> hashing) : IDisposable
 {
     readonly PartitionedRateLimiter<string> perAddress = PerMinute(options.Value.PerAddressPerMinute);
     readonly PartitionedRateLimiter<string> perAccount = PerMinute(options.Value.PerAccountPerMinute);
     readonly ParleyUser nobody = new() { UserName = "nobody" };
-    readonly Lazy<string> nobodysHash = new(() => hasher.HashPassword(new ParleyUser(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+    // Identity's hasher is scoped; this guard lives for the process, so it keeps one of its own
+    // with the same options, which does the same work per check.
+    readonly PasswordHasher<ParleyUser> hasher = new(hashing);
+    readonly Lazy<string> nobodysHash = new(() => new PasswordHasher<ParleyUser>(hashing).HashPassword(new ParleyUser(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
 
     /// <returns>False when this address or this user name has had its attempts for now.</returns>
     public bool TryAttempt(HttpContext http, string userName)

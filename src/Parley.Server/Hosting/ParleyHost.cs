@@ -76,6 +76,11 @@ public static class ParleyHost
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton<ChatWriter>();
         builder.Services.AddHostedService(s => s.GetRequiredService<ChatWriter>());
+        builder.Services.AddOptions<RoomExpiryOptions>().BindConfiguration(RoomExpiryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<RoomDeletion>();
+        builder.Services.AddSingleton<EndedRoomIds>();
+        builder.Services.AddSingleton<RoomLiveness>();
+        builder.Services.AddHostedService<RoomExpirySweeper>();
 
         builder.Services.AddSignalR(hub =>
             {

@@ -12,7 +12,7 @@ namespace Parley.Server.Realtime;
 /// caller, and hands the member id it resolved to the hub (<see cref="RoomHub.MemberId"/>).
 /// A method without an attribute is refused, never let through.
 /// </summary>
-public sealed class RoomAuthorization(IRoomConnections connections) : IHubFilter
+public sealed class RoomAuthorization(IRoomConnections connections, RoomLiveness liveness) : IHubFilter
 {
     static readonly ConcurrentDictionary<MethodInfo, (RoomAccessAttribute? Rule, int RoomIdIndex)> Rules = new();
 
@@ -39,6 +39,8 @@ public sealed class RoomAuthorization(IRoomConnections connections) : IHubFilter
             AccessPolicy.Require(await services.GetRequiredService<MemberAccounts>().AbilitiesAsync(memberId, ct), ability);
 
         ((RoomHub)invocation.Hub).MemberId = memberId;
+        // A member's call (a push, a chat message, ...) keeps the room from expiring; coarse, so free.
+        liveness.Touch(roomId!);
         return await next(invocation);
     }
 }

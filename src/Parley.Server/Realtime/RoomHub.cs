@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Parley.Protocol;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
@@ -21,7 +22,8 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
     CancellationToken Aborted => Context.ConnectionAborted;
 
     [Anyone]
-    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys, MemberAccounts accounts)
+    public async Task<JoinResult> JoinRoom(JoinRequest request, RoomMembers members, DocLog log, RoomKeys keys, MemberAccounts accounts,
+        IOptions<RoomExpiryOptions> expiry)
     {
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = ClientAddress.KeyOf(Context.GetHttpContext());
@@ -53,7 +55,12 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
             joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
             room.Link?.ToWire(), room.Meta?.ToWire(),
-            joinKeys.Granters) { Abilities = abilities };
+            joinKeys.Granters)
+        {
+            Abilities = abilities,
+            IdleExpirySeconds = (long)expiry.Value.IdleExpiry.TotalSeconds,
+            LastActiveAt = new DateTimeOffset(room.LastActiveAt.Ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+        };
     }
 
 

@@ -11,6 +11,9 @@ public sealed class Room
     public required string Id { get; init; }
     public DateTime CreatedAt { get; init; }
 
+    /// <summary>When a member last joined or acted, written at most about once a minute (RoomLiveness); the room expires when this grows old.</summary>
+    public DateTime LastActiveAt { get; set; }
+
     /// <summary>SHA-256 of the join key derived from the current link secret (replaced when the link is renewed).</summary>
     public required byte[] JoinVerifier { get; set; }
 
@@ -102,11 +105,21 @@ public enum MemberAdmission
     Refused = 2,
 }
 
-/// <summary>What is left of a terminated room: its id, so its link can say the session ended.</summary>
+/// <summary>
+/// What is left of a terminated or expired room, so its link can say why it is gone: a keyed hash of
+/// its id (EndedRoomIds), never the id itself, until the tombstone retention has passed.
+/// </summary>
 public sealed class EndedRoom
 {
-    public required string Id { get; init; }
+    public required byte[] IdHash { get; init; }
     public DateTime EndedAt { get; init; }
+    public RoomEndReason Reason { get; init; }
+}
+
+public enum RoomEndReason
+{
+    Terminated = 0,
+    Expired = 1,
 }
 
 sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConfiguration<Member>, IEntityTypeConfiguration<EndedRoom>
@@ -115,13 +128,15 @@ sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConf
     {
         room.Property(r => r.Id).HasMaxLength(Ids.Length);
         room.Property(r => r.CreatorId).HasMaxLength(Ids.Length);
+        room.HasIndex(r => r.LastActiveAt);
         room.ComplexProperty(r => r.Link, link => link.HasEnvelopeColumns("Link"));
         room.ComplexProperty(r => r.Meta, meta => meta.HasEnvelopeColumns("Meta"));
     }
 
     public void Configure(EntityTypeBuilder<EndedRoom> ended)
     {
-        ended.Property(r => r.Id).HasMaxLength(Ids.Length);
+        ended.HasKey(r => r.IdHash);
+        ended.HasIndex(r => r.EndedAt);
     }
 
     public void Configure(EntityTypeBuilder<Member> member)

@@ -12,7 +12,7 @@ namespace Parley.Server.Rooms;
 /// The creator's powers over a room (removing a member, settings, ending the session), and a member
 /// leaving it. The hub has checked that the caller is the creator where it must be (RoomAuthorization).
 /// </summary>
-public sealed class RoomControl(ParleyDb db, IBlobStore blobs, IRoomConnections connections, RoomNotifier notifier,
+public sealed class RoomControl(ParleyDb db, RoomDeletion deletion, IRoomConnections connections, RoomNotifier notifier,
     RoomPasswords passwords, RoomKeys keys, TimeProvider clock, ILogger<RoomControl> log, MemberAccounts accounts,
     RoomActivity activity)
 {
@@ -90,21 +90,7 @@ public sealed class RoomControl(ParleyDb db, IBlobStore blobs, IRoomConnections 
 
     public async Task TerminateAsync(string roomId, CancellationToken ct)
     {
-        connections.Revoke(roomId, null, RefusalCode.RoomEnded);
-        // On a full disk the rows cannot go until the room's blobs have freed some space.
-        await DiskFull.FreeingBlobsFirstIfFullAsync(async () =>
-        {
-            db.ChangeTracker.Clear(); // a failed first try left its EndedRoom tracked
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // Every row of the room goes with it (the foreign keys cascade); only its id stays behind.
-            await db.Rooms.Where(r => r.Id == roomId).ExecuteDeleteAsync(ct);
-            db.EndedRooms.Add(new EndedRoom { Id = roomId, EndedAt = clock.GetUtcNow().UtcDateTime });
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }, () => blobs.DeleteRoomAsync(roomId, ct));
-        await blobs.DeleteRoomAsync(roomId, ct);
-        await notifier.Room(roomId).Terminated(roomId);
-        await connections.CloseAsync(roomId, null, ct);
+        await deletion.DeleteAsync(roomId, RoomEndReason.Terminated, idleBefore: null, ct);
         log.LogInformation("Room {RoomId} was terminated by its creator", roomId);
     }
 }

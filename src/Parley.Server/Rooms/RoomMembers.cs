@@ -11,13 +11,15 @@ namespace Parley.Server.Rooms;
 /// Admits callers who hold the link (and the password, and the creator's nod when the lobby is
 /// on), and lets a returning browser resume as the same member.
 /// </summary>
-public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock, RoomActivity activity)
+public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock, RoomActivity activity,
+    RoomDeletion deletion, RoomLiveness liveness)
 {
     /// <summary>What a member shut out of a room is told, by why.</summary>
     public static string Why(RefusalCode reason) => reason switch
     {
         RefusalCode.MemberRemoved => "You were removed from this room.",
         RefusalCode.RoomEnded => "This session has ended.",
+        RefusalCode.RoomExpired => "This session expired.",
         RefusalCode.JoinRefused => "The creator did not let you in.",
         RefusalCode.MemberDeparted => "You left this room.",
         _ => "You can no longer act in this room.",
@@ -43,7 +45,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             throw UnknownRoom;
         var room = await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == request.RoomId, cancellationToken);
         if (room is null)
-            throw await db.EndedRooms.AnyAsync(e => e.Id == request.RoomId, cancellationToken) ? Shut(RefusalCode.RoomEnded) : UnknownRoom;
+            throw await deletion.EndedAsync(request.RoomId, cancellationToken) is { } ended ? Shut(RoomDeletion.CodeOf(ended)) : UnknownRoom;
         var creatorsBrowser = IsCreatorToken(room, request.CreatorToken) && await IsCreatorsDeviceAsync(room, request.Device, cancellationToken);
         // A resume needs no join key: the member token is the stronger proof, and the link may
         // have been renewed since this member joined.
@@ -68,6 +70,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
                 .ExecuteUpdateAsync(r => r.SetProperty(x => x.CreatorId, admission.MemberId), cancellationToken);
             if (claimed == 1) room.CreatorId = admission.MemberId;
         }
+        liveness.Touch(room.Id);
         return admission;
     }
 

@@ -32,10 +32,12 @@ public static class RoomsApi
             }, extensions: new Dictionary<string, object?> { [RefusalCodes.ProblemExtension] = RefusalCode.ArgumentInvalid.Wire() });
 
         var creatorToken = RandomNumberGenerator.GetBytes(32);
+        var now = clock.GetUtcNow().UtcDateTime;
         var room = new Room
         {
             Id = Ids.New(),
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedAt = now,
+            LastActiveAt = now,
             JoinVerifier = verifier,
             Epoch = -1,
             CreatorTokenHash = SHA256.HashData(creatorToken),

@@ -74,7 +74,8 @@ public static class StorageSetup
         static void Configure(DbConnection connection)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+            // secure_delete: a deleted room's rows are zeroed, not left in free pages (its id must not outlive it on disk).
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
             command.ExecuteNonQuery();
         }
     }

@@ -1,25 +1,26 @@
 import { Value } from '../state/value';
-import type { Abilities, JoinRequest, JoinResult } from '../wire/protocol';
+import type { Abilities, JoinRequest, JoinResult, RoomExpiry } from '../wire/protocol';
 import type { RefusalCode } from '../wire/refusals';
 import type { RoomTransport, TransportEvents } from '../wire/transport';
 import type { MemberStore } from './memberStore';
 
 /**
  * Why a room is over for this browser: its member was kicked, the creator ended the room or did
- * not let it in from the lobby, or the person left it.
+ * not let it in from the lobby, the server deleted it after it sat idle too long, or the person left it.
  */
-export type RoomClosed = 'removed' | 'ended' | 'refused' | 'left';
+export type RoomClosed = 'removed' | 'ended' | 'expired' | 'refused' | 'left';
 
 /** The refusal codes that close the room for good (docs/protocol.md, "Creator controls"). */
 const CLOSED_BY: Partial<Record<RefusalCode, RoomClosed>> = {
   'member-removed': 'removed',
   'room-ended': 'ended',
+  'room-expired': 'expired',
   'join-refused': 'refused',
   'member-departed': 'left',
 };
 
 /** The refusal codes under which each way a room closes reaches this browser. */
-export const CLOSED_CODE: Record<RoomClosed, RefusalCode> = { removed: 'member-removed', ended: 'room-ended', refused: 'join-refused', left: 'member-departed' };
+export const CLOSED_CODE: Record<RoomClosed, RefusalCode> = { removed: 'member-removed', ended: 'room-ended', expired: 'room-expired', refused: 'join-refused', left: 'member-departed' };
 
 /** How a refused join closes the room for good; null when it does not. */
 export const closedBy = (code: RefusalCode | null): RoomClosed | null => (code && CLOSED_BY[code]) ?? null;
@@ -59,6 +60,8 @@ export class RoomAccess {
   readonly closed = new Value<RoomClosed | null>(null);
   /** What this member's account lets it do here (naming the room, …). */
   readonly abilities = new Value<Abilities | null>(null);
+  /** When the room would expire if left idle, as of the last join; null when the server does not say. */
+  readonly expiry = new Value<RoomExpiry | null>(null);
   private memberId: string | null = null;
 
   constructor(private readonly options: RoomAccessOptions) {}
@@ -88,6 +91,7 @@ export class RoomAccess {
     const now = this.abilities.get();
     const next = result.abilities;
     if (!now || now.nameRoom !== next.nameRoom || now.protectRoom !== next.protectRoom || now.shareFiles !== next.shareFiles) this.abilities.set(next);
+    this.expiry.set(result.expiry);
   }
 
   /** Drops this browser's membership (not the creator token): the next join makes a new member. */

@@ -11,6 +11,10 @@ const PAGES: Record<RoomClosed, { title: string; text: string }> = {
     title: 'This session has ended',
     text: 'Its code, chat and files have been deleted for everyone.',
   },
+  expired: {
+    title: 'This session expired',
+    text: 'Nobody used it for a long time, so the server deleted its code, chat and files.',
+  },
   refused: {
     title: 'The host did not let you in',
     text: "The room's creator declined your request to join this room.",

@@ -3,6 +3,7 @@ import { inviteLink } from '../rooms/links';
 import { ROOM_NAME_MAX, roomNameProblem } from '../rooms/roomEnvelopes';
 import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
+import type { RoomExpiry } from '../wire/protocol';
 import { errorText } from '../wire/refusalWords';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -70,6 +71,24 @@ export function HistoryCheckbox({ visible, busy, onChange }: { visible: boolean;
       History visible to new members
     </label>
   );
+}
+
+/** "Expires after 30 days without activity: around <date>", for the creator; nothing when the server does not say. */
+export function ExpiryNote({ sync }: { sync: RoomSync }) {
+  const expiry = useValue(sync.access.expiry);
+  return expiry ? <p className="setting-note">{expiryText(expiry)}</p> : null;
+}
+
+export function expiryText({ idleExpiryMs, lastActiveAt }: RoomExpiry, locale?: string): string {
+  const at = new Date(lastActiveAt + idleExpiryMs).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return `Expires after ${durationText(idleExpiryMs)} without activity: around ${at}`;
+}
+
+function durationText(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  const [size, name] = units.find(([size]) => ms >= size && ms % size === 0) ?? units.find(([size]) => ms >= size) ?? [1000, 'second'];
+  const n = Math.round(ms / size);
+  return `${n} ${name}${n === 1 ? '' : 's'}`;
 }
 
 /** The creator's rename form, wired to the room. */

@@ -4,7 +4,7 @@ import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
 import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
 import { MembersSection } from './MembersPanel';
-import { HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
+import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
 import { filesPath } from './files/filesRoute';
 import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
@@ -38,6 +38,7 @@ function CreatorSettings({ sync, roomId, onDone }: { sync: RoomSync; roomId: str
       <HistoryVisibleSetting sync={sync} onDone={onDone} />
       <RenewLink sync={sync} roomId={roomId} onDone={onDone} />
       <TerminateButton sync={sync} />
+      <ExpiryNote sync={sync} />
     </>
   );
 }

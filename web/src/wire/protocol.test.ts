@@ -80,6 +80,16 @@ describe('creator controls in the protocol', () => {
     expect(readJoinResult(join).abilities).toEqual({ shareFiles: false, protectRoom: false, nameRoom: false });
     expect(readJoinResult({ ...join, abilities: undefined }).abilities).toEqual({ shareFiles: false, protectRoom: false, nameRoom: false });
   });
+
+  it('reads the idle expiry when the server tells it, and leaves it unknown when it does not', () => {
+    expect(readJoinResult({ ...join, idleExpirySeconds: 2_592_000, lastActiveAt: 1_700_000_000_000 }).expiry).toEqual({
+      idleExpiryMs: 2_592_000_000,
+      lastActiveAt: 1_700_000_000_000,
+    });
+    expect(readJoinResult(join).expiry).toBeNull();
+    expect(readJoinResult({ ...join, idleExpirySeconds: 60 }).expiry).toBeNull();
+    expect(() => readJoinResult({ ...join, idleExpirySeconds: -1, lastActiveAt: 0 })).toThrow(/idleExpirySeconds/);
+  });
 });
 
 describe('keys in the protocol', () => {

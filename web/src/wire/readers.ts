@@ -9,6 +9,7 @@ import type {
   Grant,
   JoinRequestInfo,
   JoinResult,
+  RoomExpiry,
   MemberKeys,
   PushResult,
   Rotation,
@@ -122,7 +123,14 @@ export function readJoinResult(value: unknown): JoinResult {
     roomLink: optionalEnvelope(m.roomLink),
     roomMeta: optionalEnvelope(m.roomMeta),
     abilities: readAbilities(m.abilities),
+    expiry: readExpiry(m, what),
   };
+}
+
+/** Both fields or nothing: an older server sends neither, and then the expiry is unknown. */
+function readExpiry(m: Record<string, unknown>, what: string): RoomExpiry | null {
+  if (m.idleExpirySeconds == null || m.lastActiveAt == null) return null;
+  return { idleExpiryMs: int(m.idleExpirySeconds, what, 'idleExpirySeconds') * 1000, lastActiveAt: int(m.lastActiveAt, what, 'lastActiveAt') };
 }
 
 export function readStoredChat(value: unknown): StoredChat {

@@ -55,6 +55,12 @@ export interface ChatAck { seq: number; sentAt: number }
 /** `ChatHistory` pages are newest first, `ChatSince` pages oldest first. */
 export interface ChatPage { messages: StoredChat[]; more: boolean }
 
+/** When an idle room would be deleted: after `idleExpiryMs` without activity counted from `lastActiveAt` (ms since the epoch, coarse). */
+export interface RoomExpiry {
+  idleExpiryMs: number;
+  lastActiveAt: number;
+}
+
 export interface JoinResult {
   memberId: string;
   memberToken: Uint8Array;
@@ -95,6 +101,8 @@ export interface JoinResult {
   roomMeta: Envelope | null;
   /** What the server's policy lets this member do: guest or signed in. */
   abilities: Abilities;
+  /** The server's idle expiry for this room; null from a server that does not say (show nothing then). */
+  expiry: RoomExpiry | null;
 }
 
 // The room's file manager (docs/protocol.md, "File manager"): the server sees ids, sizes, times

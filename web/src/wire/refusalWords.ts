@@ -7,6 +7,7 @@ import { refusalOf, type RefusalCode } from './refusals';
 export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'room-unknown': 'This room does not exist. It may have ended.',
   'room-ended': 'This session has ended.',
+  'room-expired': 'This session expired.',
   'room-busy': 'The room is busy; try again.',
   'server-unavailable': 'The server could not store this just now; it will be sent again.',
   'room-log-full':

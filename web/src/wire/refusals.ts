@@ -6,6 +6,7 @@
 export const REFUSAL_CODES = [
   'room-unknown',
   'room-ended',
+  'room-expired',
   'room-busy',
   'join-key-invalid',
   'member-removed',

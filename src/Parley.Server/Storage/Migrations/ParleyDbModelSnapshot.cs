@@ -460,14 +460,18 @@ namespace Parley.Server.Storage.Migrations
 
             modelBuilder.Entity("Parley.Server.Rooms.EndedRoom", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(22)
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("IdHash")
+                        .HasColumnType("BLOB");
 
                     b.Property<DateTime>("EndedAt")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IdHash");
+
+                    b.HasIndex("EndedAt");
 
                     b.ToTable("EndedRooms");
                 });
@@ -571,6 +575,9 @@ namespace Parley.Server.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LatestSeq")
                         .HasColumnType("INTEGER");
 
@@ -627,6 +634,8 @@ namespace Parley.Server.Storage.Migrations
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LastActiveAt");
 
                     b.ToTable("Rooms");
                 });

@@ -176,6 +176,7 @@ export class FakeRelay extends FakeChat implements FakeHub {
       waiting: false,
       joinRequests: memberId === this.creatorId ? [...this.waiting.values()] : [],
       abilities: this.abilities,
+      expiry: null,
     };
   }
 
@@ -187,7 +188,7 @@ export class FakeRelay extends FakeChat implements FakeHub {
     from.joined = false;
     from.waiting = true;
     this.fanOut(null, (l) => l.joinRequested?.(this.roomId, request), (c) => c.memberId === this.creatorId);
-    const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null };
+    const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null, expiry: null };
     const noKeys = { grants: [], members: [], granters: [], keyRequests: [], rotationDue: false, historyVisible: false, roomLink: null, roomMeta: null };
     return {
       memberId,

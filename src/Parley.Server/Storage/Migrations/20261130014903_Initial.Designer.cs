@@ -12,7 +12,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Storage.Migrations
 {
     [DbContext(typeof(ParleyDb))]
-    [Migration("20261130012658_Initial")]
+    [Migration("20261130014903_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -463,14 +463,18 @@ namespace Parley.Server.Storage.Migrations
 
             modelBuilder.Entity("Parley.Server.Rooms.EndedRoom", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(22)
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("IdHash")
+                        .HasColumnType("BLOB");
 
                     b.Property<DateTime>("EndedAt")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("Id");
+                    b.Property<int>("Reason")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IdHash");
+
+                    b.HasIndex("EndedAt");
 
                     b.ToTable("EndedRooms");
                 });
@@ -574,6 +578,9 @@ namespace Parley.Server.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<DateTime>("LastActiveAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LatestSeq")
                         .HasColumnType("INTEGER");
 
@@ -630,6 +637,8 @@ namespace Parley.Server.Storage.Migrations
                         });
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LastActiveAt");
 
                     b.ToTable("Rooms");
                 });

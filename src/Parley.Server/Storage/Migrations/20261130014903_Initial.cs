@@ -68,12 +68,13 @@ namespace Parley.Server.Storage.Migrations
                 name: "EndedRooms",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    IdHash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Reason = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_EndedRooms", x => x.Id);
+                    table.PrimaryKey("PK_EndedRooms", x => x.IdHash);
                 });
 
             migrationBuilder.CreateTable(
@@ -82,6 +83,7 @@ namespace Parley.Server.Storage.Migrations
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastActiveAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     JoinVerifier = table.Column<byte[]>(type: "BLOB", nullable: false),
                     CreatorTokenHash = table.Column<byte[]>(type: "BLOB", nullable: true),
                     CreatorId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true),
@@ -479,6 +481,11 @@ namespace Parley.Server.Storage.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_EndedRooms_EndedAt",
+                table: "EndedRooms",
+                column: "EndedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Entries_FileId",
                 table: "Entries",
                 column: "FileId",
@@ -493,6 +500,11 @@ namespace Parley.Server.Storage.Migrations
                 name: "IX_Members_RoomId",
                 table: "Members",
                 column: "RoomId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Rooms_LastActiveAt",
+                table: "Rooms",
+                column: "LastActiveAt");
         }
 
         /// <inheritdoc />

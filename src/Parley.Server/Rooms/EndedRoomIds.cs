@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>
+/// The keyed hash (HMAC-SHA256) a tombstone keeps instead of a room id: whoever holds the link can
+/// still be told the session ended, but the database alone does not say which rooms existed. The key
+/// is a random secret kept in the data folder beside the database (file room-id.key, 0600).
+/// </summary>
+public sealed class EndedRoomIds
+{
+    readonly byte[] key;
+
+    public EndedRoomIds(IOptions<ParleyOptions> options, IHostEnvironment environment)
+    {
+        var folder = options.Value.DataPath(environment);
+        PrivateFiles.CreateFolder(folder);
+        key = LoadOrCreate(Path.Combine(folder, "room-id.key"));
+    }
+
+    public byte[] Hash(string roomId) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(roomId));
+
+    static byte[] LoadOrCreate(string path)
+    {
+        try
+        {
+            var fresh = RandomNumberGenerator.GetBytes(32);
+            using (var file = new FileStream(path, PrivateFiles.NewFile(FileOptions.WriteThrough))) file.Write(fresh);
+            return fresh;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Made by an earlier run (or another node starting at once): the same key, so old tombstones still match.
+            var existing = File.ReadAllBytes(path);
+            if (existing.Length != 32) throw new InvalidOperationException($"{path} is not a 32-byte key.");
+            return existing;
+        }
+    }
+}

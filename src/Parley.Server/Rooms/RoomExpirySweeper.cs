@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Server.Realtime;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Rooms;
+
+/// <summary>
+/// Deletes rooms idle for longer than <see cref="RoomExpiryOptions.IdleExpiry"/> as a Terminate
+/// would (RoomDeletion), and tombstones older than the retention. A room with a member connected is
+/// in use however quiet: it is kept and its LastActiveAt moves to now.
+/// </summary>
+public sealed class RoomExpirySweeper(IServiceScopeFactory scopes, IRoomConnections connections, IOptions<RoomExpiryOptions> options,
+    TimeProvider clock, ILogger<RoomExpirySweeper> log) : BackgroundService
+{
+    const int Batch = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        do
+        {
+            try { await SweepAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Sweeping idle rooms failed"); }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var cutoff = now - options.Value.IdleExpiry;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        var deletion = scope.ServiceProvider.GetRequiredService<RoomDeletion>();
+        var expired = 0;
+        // Bounded per sweep; the next sweep takes the rest.
+        var idle = await db.Rooms.AsNoTracking().Where(r => r.LastActiveAt < cutoff).OrderBy(r => r.LastActiveAt)
+            .Select(r => r.Id).Take(Batch).ToListAsync(ct);
+        foreach (var roomId in idle)
+        {
+            if (connections.Online(roomId).Count > 0)
+                await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.LastActiveAt, now), ct);
+            else if (await deletion.DeleteAsync(roomId, RoomEndReason.Expired, cutoff, ct))
+            {
+                expired++;
+                log.LogInformation("Room {RoomId} expired after {IdleExpiry} without activity", roomId, options.Value.IdleExpiry);
+            }
+        }
+        var retentionCutoff = now - options.Value.TombstoneRetention;
+        var swept = await db.EndedRooms.Where(e => e.EndedAt < retentionCutoff).ExecuteDeleteAsync(ct);
+        if (swept > 0) log.LogInformation("Swept {Count} tombstones of ended rooms", swept);
+    }
+}
