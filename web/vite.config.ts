@@ -46,5 +46,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
+    // Some tests make RSA-3072 device keys or stream megabytes through a worker: seconds of CPU
+    // that a 2-core machine running the .NET build beside them can stretch past Vitest's 5 s.
+    // A bound still, only one that measures nothing.
+    testTimeout: 30_000,
   },
 });
