@@ -220,6 +220,8 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         Assert.Equal(alice.Session.Epoch, resealed.Entry.Meta.Epoch);
         Assert.Equal(entry.Entry.UpdatedAt, resealed.Entry.UpdatedAt);
         Assert.Equal(alice.Id, resealed.Entry.UpdatedBy);
+        // Bob's grant of the new key reaches him as an event of its own, after the rotation's answer to alice.
+        await Eventually.True(() => bob.Session.Keys.Has(resealed.Entry.Meta.Epoch), "bob got the new key");
         Assert.Equal(["plan.txt"], bob.Files.Open(resealed.Entry).Meta.Path);
         Assert.Equal(logged, (await alice.Files.ActivityAsync()).Events.Count);
 
