@@ -38,22 +38,42 @@ public sealed class RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connec
     }
 
     /// <summary>Every joined connection of the room (but <paramref name="exceptConnectionId"/>), read when an event is posted.</summary>
+    /// <remarks>For the occasional events services send; the frequent ones below skip the proxy.</remarks>
     public IRoomClient Room(string roomId, string? exceptConnectionId = null) =>
         To(() => connections.ConnectionsIn(roomId).Where(c => c != exceptConnectionId));
 
-    public IRoomClient To(Func<IEnumerable<string>> targets)
+    /// <summary>One member's live connections in the room.</summary>
+    public IRoomClient Member(string roomId, string memberId) => To(() => connections.ConnectionsOf(roomId, memberId));
+
+    IRoomClient To(Func<IEnumerable<string>> targets)
     {
         var client = DispatchProxy.Create<IRoomClient, OutboxClient>();
         ((OutboxClient)(object)client).Bind(this, targets);
         return client;
     }
 
-    /// <summary>To every member of the room but the sender's connection, which has its acknowledgement.</summary>
+    // The events of every keystroke, cursor move and message: posted straight to the outboxes,
+    // with no proxy made per event. Each goes to the room but the sender's connection, which has
+    // its acknowledgement (or needs no echo of its own cursor or typing).
+
     public void DocUpdate(string roomId, string exceptConnectionId, StoredUpdate update) =>
-        Room(roomId, exceptConnectionId).DocUpdate(roomId, update);
+        PostToRoom(roomId, exceptConnectionId, nameof(IRoomClient.DocUpdate), [roomId, update], update.Envelope.Ciphertext.Length);
 
     public void Chat(string roomId, string exceptConnectionId, StoredChat message) =>
-        Room(roomId, exceptConnectionId).Chat(roomId, message);
+        PostToRoom(roomId, exceptConnectionId, nameof(IRoomClient.Chat), [roomId, message], message.Envelope.Ciphertext.Length);
+
+    public void Awareness(string roomId, string exceptConnectionId, string memberId, Envelope envelope) =>
+        PostToRoom(roomId, exceptConnectionId, nameof(IRoomClient.Awareness), [roomId, memberId, envelope], envelope.Ciphertext.Length);
+
+    public void Typing(string roomId, string exceptConnectionId, string memberId, bool typing) =>
+        PostToRoom(roomId, exceptConnectionId, nameof(IRoomClient.Typing), [roomId, memberId, typing], 0);
+
+    void PostToRoom(string roomId, string exceptConnectionId, string method, object?[] args, long envelopeBytes)
+    {
+        foreach (var connectionId in connections.ConnectionsIn(roomId))
+            if (connectionId != exceptConnectionId && outboxes.TryGetValue(connectionId, out var outbox))
+                outbox.Post(method, args, EventOverhead + envelopeBytes);
+    }
 
     void Post(IEnumerable<string> targets, string method, object?[] args)
     {

@@ -25,6 +25,9 @@ public sealed partial class RoomHub
         log.SinceAsync(roomId, afterSeq, limit, Aborted);
 
     [RoomMember]
-    public Task SetTyping(string roomId, bool typing) =>
-        fanout.Room(roomId, Context.ConnectionId).Typing(roomId, MemberId, typing);
+    public Task SetTyping(string roomId, bool typing)
+    {
+        fanout.Typing(roomId, Context.ConnectionId, MemberId, typing);
+        return Task.CompletedTask;
+    }
 }

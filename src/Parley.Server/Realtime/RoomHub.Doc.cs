@@ -29,6 +29,7 @@ public sealed partial class RoomHub
     public Task PushAwareness(string roomId, Envelope envelope)
     {
         rules.Check(envelope);
-        return fanout.Room(roomId, Context.ConnectionId).Awareness(roomId, MemberId, envelope);
+        fanout.Awareness(roomId, Context.ConnectionId, MemberId, envelope);
+        return Task.CompletedTask;
     }
 }

@@ -63,14 +63,13 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         };
     }
 
-
     /// <summary>A lobby guest learns nothing of the room; the creator is asked to decide.</summary>
     async Task<JoinResult> WaitInLobbyAsync(RoomMembers.Admission admission)
     {
         var room = admission.Room;
         await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroups.Waiting(room.Id, admission.MemberId), Aborted);
         if (room.CreatorId is not null)
-            await Clients.Clients(connections.ConnectionsOf(room.Id, room.CreatorId)).JoinRequested(room.Id, admission.LobbyRequest!);
+            await fanout.Member(room.Id, room.CreatorId).JoinRequested(room.Id, admission.LobbyRequest!);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, 0, null, [], false, [], room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: true, [], [], [], [], false, room.HistoryVisible, null, null, []);
     }
