@@ -12,27 +12,18 @@ namespace Parley.Server.Cleanup;
 /// deletion a server stop interrupted. Other completed files are never touched here.
 /// </summary>
 public sealed class AbandonedUploadSweeper(IServiceScopeFactory scopes, IBlobStore blobs, IOptions<ParleyOptions> options,
-    TimeProvider clock, ILogger<AbandonedUploadSweeper> log) : BackgroundService
+    TimeProvider clock, ILogger<AbandonedUploadSweeper> log) : PeriodicSweep(options.Value.CleanupInterval, clock, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CleanupInterval, clock);
-        do
-        {
-            try { await SweepAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Sweeping abandoned uploads failed"); }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "abandoned uploads";
 
-    public async Task<int> SweepAsync(CancellationToken ct)
+    protected override async Task SweepOnceAsync(CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime - options.Value.AbandonedUploadAfter;
+        var cutoff = Clock.GetUtcNow().UtcDateTime - options.Value.AbandonedUploadAfter;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var abandoned = await db.Files.AsNoTracking().Where(f => (!f.Complete && f.CreatedAt < cutoff) || f.Released)
             .OrderBy(f => f.CreatedAt).Select(f => new { f.Id, f.RoomId }).Take(1000).ToListAsync(ct);
         foreach (var file in abandoned) await db.DeleteFileAsync(blobs, file.RoomId, file.Id, ct);
         if (abandoned.Count > 0) log.LogInformation("Deleted {Count} abandoned or released uploads", abandoned.Count);
-        return abandoned.Count;
     }
 }

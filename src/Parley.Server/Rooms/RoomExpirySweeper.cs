@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Parley.Server.Hosting;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 
@@ -11,23 +12,15 @@ namespace Parley.Server.Rooms;
 /// in use however quiet: it is kept and its LastActiveAt moves to now.
 /// </summary>
 public sealed class RoomExpirySweeper(IServiceScopeFactory scopes, IRoomConnections connections, IOptions<RoomExpiryOptions> options,
-    TimeProvider clock, ILogger<RoomExpirySweeper> log) : BackgroundService
+    TimeProvider clock, ILogger<RoomExpirySweeper> log) : PeriodicSweep(options.Value.SweepInterval, clock, log)
 {
     const int Batch = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try { await SweepAsync(stoppingToken); }
-            catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning(e, "Sweeping idle rooms failed"); }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "idle rooms";
 
-    public async Task SweepAsync(CancellationToken ct)
+    protected override async Task SweepOnceAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         var cutoff = now - options.Value.IdleExpiry;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
