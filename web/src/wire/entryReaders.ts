@@ -1,7 +1,7 @@
 // Readers for the room's file manager (docs/protocol.md, "File manager"): the server sees ids,
 // sizes, times and who did what; names, folders, types and file keys are in each entry's
 // `file-meta` envelope.
-import { fail, int, list, map, optionalStr, str } from './fields';
+import { int, list, map, optionalStr, str } from './fields';
 import { readEnvelope } from './readers';
 import type { ActivityEvent, ActivityPage, Entry, EntryPage } from './records';
 
@@ -25,8 +25,7 @@ export const readEntries = (value: unknown): Entry[] => list(value, 'entry list'
 
 export function readEntryPage(value: unknown): EntryPage {
   const m = map(value, 'EntryPage');
-  if (!Array.isArray(m.entries)) fail('EntryPage', 'entries');
-  return { entries: m.entries.map(readEntry), more: m.more === true };
+  return { entries: list(m.entries, 'EntryPage', 'entries').map(readEntry), more: m.more === true };
 }
 
 export function readActivityEvent(value: unknown): ActivityEvent {
@@ -44,8 +43,7 @@ export function readActivityEvent(value: unknown): ActivityEvent {
 
 export function readActivityPage(value: unknown): ActivityPage {
   const m = map(value, 'ActivityPage');
-  if (!Array.isArray(m.events)) fail('ActivityPage', 'events');
-  return { events: m.events.map(readActivityEvent), more: m.more === true };
+  return { events: list(m.events, 'ActivityPage', 'events').map(readActivityEvent), more: m.more === true };
 }
 
 /** A count the hub returns (int, which MessagePack may hand over as bigint). */
