@@ -153,20 +153,24 @@ export class UploadTask implements PendingAttachment {
     const stop = new AbortController(); // one failed chunk stops its siblings too
     const onAbort = () => stop.abort();
     outer.addEventListener('abort', onAbort, { once: true });
+    const failures: unknown[] = []; // the first one stops the siblings, which fail after it
     const worker = async () => {
       for (let i = queue.shift(); i !== undefined && !stop.signal.aborted; i = queue.shift()) {
         try {
           await this.sendChunk(i, count, chunkBytes, stop.signal);
         } catch (error) {
+          failures.push(error);
           stop.abort();
-          throw error;
+          return;
         }
       }
     };
     try {
-      const workers = Array.from({ length: Math.min(this.options.parallel ?? 3, queue.length) }, worker);
-      await Promise.all(workers);
+      // Every sibling settles before the upload reports how it went, so a resume never races a
+      // chunk of its own that is still on the wire (and never sends one twice).
+      await Promise.all(Array.from({ length: Math.min(this.options.parallel ?? 3, queue.length) }, worker));
       if (outer.aborted) throw new CancelledError();
+      if (failures.length > 0) throw failures[0];
     } finally {
       outer.removeEventListener('abort', onAbort);
     }
