@@ -33,10 +33,12 @@ public class RoomExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixtur
     }
 
 
+    /// <summary>Waits for the whole deletion: the rows go in one transaction, the blobs right after it commits.</summary>
     async Task WaitUntilGoneAsync(string roomId, string what)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(ExpiryWaitMs);
-        while (await fixture.CountAsync("SELECT COUNT(*) FROM Rooms WHERE Id = $p0", roomId) > 0)
+        var blobFolder = Path.Combine(fixture.Server.DataDirectory, "blobs", roomId);
+        while (await fixture.CountAsync("SELECT COUNT(*) FROM Rooms WHERE Id = $p0", roomId) > 0 || Directory.Exists(blobFolder))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for: {what}");
             await Task.Delay(100);
