@@ -47,10 +47,10 @@ async function member(transport: FakeTransport, name: string, extra: Partial<Cha
 const texts = (chat: ChatSync) => chat.messages.get().map((m) => m.body?.text);
 const statuses = (chat: ChatSync) => chat.messages.get().map((m) => m.status);
 
-/** An encrypted message from a member that exists only in the test. */
-async function foreign(seq: number, sender: string, text: string, clientMessageId = `cm-${seq}`): Promise<StoredChat> {
+/** An encrypted message from a member that exists only in the test; its counter is its seq unless given an id. */
+async function foreign(seq: number, sender: string, text: string, clientMessageId = `${sender.padEnd(22, 'A')}.${seq}`): Promise<StoredChat> {
   const body = encodeMessageBody({ author: { name: sender, color: '#ffffff' }, text, attachments: [] });
-  const envelope = await (await ring()).encrypt({ roomId: ROOM, kind: 'chat', sender }, body);
+  const envelope = await (await ring()).encrypt({ roomId: ROOM, kind: 'chat', sender, messageId: clientMessageId }, body);
   return { seq, sender, clientMessageId, sentAt: 1_700_000_000_000 + seq, envelope };
 }
 
