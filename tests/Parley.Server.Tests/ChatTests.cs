@@ -13,7 +13,6 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
     static string Read(ChatEntry e) => Encoding.UTF8.GetString(e.Plaintext);
-    static string NewId() => Guid.NewGuid().ToString("N");
 
     [Fact]
     public async Task Messages_arrive_live_in_order_with_the_servers_utc_time()
@@ -29,7 +28,7 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
         var acks = new List<ChatAck>();
         foreach (var text in new[] { "hello", "how's the `parser`?", "```\ncode\n```" })
-            acks.Add(await alice.SendChatAsync(NewId(), Text(text)));
+            acks.Add(await alice.SendChatAsync(Text(text)));
 
         Assert.Equal([1L, 2, 3], acks.Select(a => a.Seq));
         await Eventually.True(() => atBob.Count == 3, "bob received three messages");
@@ -44,7 +43,8 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var room = await fixture.NewRoomAsync();
         var (alice, _) = await fixture.JoinAsync(room);
         await using var _a = alice;
-        await Task.WhenAll(Enumerable.Range(1, 250).Select(i => alice.SendChatAsync($"m{i}", Text($"message {i}"))));
+        // Sent all at once, so the server's order is not the order of writing: each on a stream of its own.
+        await Task.WhenAll(Enumerable.Range(1, 250).Select(i => alice.SendChatAsync(new ChatMessageIds().Next(), Text($"message {i}"))));
 
         var pages = new List<IReadOnlyList<ChatEntry>>();
         long before = 0;
@@ -76,18 +76,19 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         bob.ChatReceived += atBob.Enqueue;
 
         // Sent, then the connection dies before the sender trusts the ack; it reconnects and resends.
-        var first = await alice.SendChatAsync("msg-1", Text("sent while the network was flaky"));
+        var id = alice.NextChatId();
+        var first = await alice.SendChatAsync(id, Text("sent while the network was flaky"));
         var credentials = alice.Credentials;
         await alice.DisposeAsync();
         var (aliceAgain, _) = await fixture.JoinAsync(room, credentials);
         await using var _a = aliceAgain;
         var acks = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ =>
-            aliceAgain.SendChatAsync("msg-1", Text("sent while the network was flaky"))));
+            aliceAgain.SendChatAsync(id, Text("sent while the network was flaky"))));
 
         Assert.All(acks, a => Assert.Equal(first, a));
         var (history, _) = await bob.ChatHistoryAsync(0, 100);
         Assert.Single(history);
-        await aliceAgain.SendChatAsync("msg-2", Text("next"));
+        await aliceAgain.SendChatAsync(Text("next"));
         await Eventually.True(() => atBob.Count == 2, "bob got both messages");
         Assert.Equal(["sent while the network was flaky", "next"], atBob.Select(Read));
     }
@@ -99,11 +100,11 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (alice, _) = await fixture.JoinAsync(room);
         var (bob, _) = await fixture.JoinAsync(room);
         await using var _a = alice;
-        await alice.SendChatAsync(NewId(), Text("before"));
+        await alice.SendChatAsync(Text("before"));
         var credentials = bob.Credentials;
         await bob.DisposeAsync();
 
-        for (var i = 0; i < 3; i++) await alice.SendChatAsync(NewId(), Text($"missed {i}"));
+        for (var i = 0; i < 3; i++) await alice.SendChatAsync(Text($"missed {i}"));
         var (bobAgain, _) = await fixture.JoinAsync(room, credentials);
         await using var _b = bobAgain;
         var (missed, _) = await bobAgain.ChatSinceAsync(1, 100);
@@ -140,7 +141,7 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await using var _a = alice;
 
         Assert.Equal(RefusalCode.EnvelopeTooLarge, (await Assert.ThrowsAsync<HubException>(() =>
-            alice.SendChatAsync(NewId(), new byte[64 * 1024]))).RefusalCode());
+            alice.SendChatAsync(new byte[64 * 1024]))).RefusalCode());
         Assert.Equal(RefusalCode.MessageIdMalformed, (await Assert.ThrowsAsync<HubException>(() =>
             alice.SendChatAsync("", Text("x")))).RefusalCode());
         Assert.Equal(RefusalCode.MessageIdMalformed, (await Assert.ThrowsAsync<HubException>(() =>
@@ -150,7 +151,7 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 
         await using var outsider = RoomSession.Connect(fixture.Server.BaseUri);
         await outsider.StartAsync();
-        var envelope = alice.Encrypt(EnvelopeKind.Chat, Text("injected"));
+        var envelope = alice.Encrypt(EnvelopeKind.Chat, Text("injected"), "x");
         Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>
             outsider.InvokeAsync<ChatAck>(HubNames.SendChat, room.RoomId, "x", envelope))).RefusalCode());
         Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() =>

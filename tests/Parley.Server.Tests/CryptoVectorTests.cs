@@ -35,12 +35,15 @@ public class CryptoVectorTests
     }
 
     [Theory, MemberData(nameof(EnvelopeCases))]
-    public void Envelope_bound_to_another_room_kind_epoch_or_sender_does_not_decrypt(int index)
+    public void Envelope_bound_to_another_room_kind_epoch_sender_or_message_id_does_not_decrypt(int index)
     {
         var (key, context, iv, _, ciphertext) = Case(index);
         var envelope = new Parley.Protocol.Envelope(context.Epoch, iv, ciphertext);
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { RoomId = "other" }, envelope));
-        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Kind = "chat" }, envelope));
+        var otherKind = context.Kind == EnvelopeKind.Chat ? EnvelopeKind.DocUpdate : EnvelopeKind.Chat;
+        Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Kind = otherKind, MessageId = "x" }, envelope));
+        if (context.Kind == EnvelopeKind.Chat)
+            Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { MessageId = context.MessageId + "0" }, envelope));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Sender = "mallory" }, envelope));
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(key, context with { Epoch = context.Epoch + 1 },
             envelope with { Epoch = context.Epoch + 1 }));
@@ -85,7 +88,8 @@ public class CryptoVectorTests
         var v = Vectors.GetProperty("envelopes")[index];
         byte[] Hex(string name) => Convert.FromHexString(v.GetProperty(name).GetString()!);
         var context = new EnvelopeContext(v.GetProperty("roomId").GetString()!, v.GetProperty("kind").GetString()!,
-            v.GetProperty("epoch").GetInt32(), v.GetProperty("sender").GetString()!);
+            v.GetProperty("epoch").GetInt32(), v.GetProperty("sender").GetString()!,
+            v.TryGetProperty("messageId", out var id) ? id.GetString() : null);
         return (Hex("key"), context, Hex("iv"), Hex("plaintext"), Hex("ciphertext"));
     }
 }

@@ -65,7 +65,8 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
 
         // Everything sent after the kick is of the new epoch, which mallory's kept keys do not open.
         var update = alice.Encrypt(EnvelopeKind.DocUpdate, Text("secret plan"));
-        var chat = bob.Encrypt(EnvelopeKind.Chat, Text("a message"));
+        var chatId = bob.NextChatId();
+        var chat = bob.Encrypt(EnvelopeKind.Chat, Text("a message"), chatId);
         await alice.PushUpdateAsync(Text("secret plan"));
         Assert.Equal([0], keptEpochs);
         Assert.Equal(1, update.Epoch);
@@ -73,7 +74,7 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Throws<KeyNotFoundException>(() => mallory.Decrypt(EnvelopeKind.DocUpdate, alice.MemberId, update));
         // Even with the old key tried on the new envelope by force: GCM refuses it.
         Assert.ThrowsAny<CryptographicException>(() => EnvelopeCipher.Decrypt(mallory.Keys.KeyFor(0),
-            new EnvelopeContext(room.RoomId, EnvelopeKind.Chat, 1, bob.MemberId), chat));
+            new EnvelopeContext(room.RoomId, EnvelopeKind.Chat, 1, bob.MemberId, chatId), chat));
         Assert.Equal("secret plan", Encoding.UTF8.GetString(bob.Decrypt(EnvelopeKind.DocUpdate, alice.MemberId, update)));
         // And the server no longer accepts what mallory could still seal under the old key (she is out anyway).
         Assert.Equal(RefusalCode.EpochStale, (await Assert.ThrowsAsync<HubException>(() => bob.Connection.InvokeAsync<PushResult>(

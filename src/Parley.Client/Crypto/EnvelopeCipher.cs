@@ -5,10 +5,14 @@ using Parley.Protocol;
 namespace Parley.Client.Crypto;
 
 /// <summary>Who and what an envelope is for; all of it is bound into the associated data.</summary>
-public readonly record struct EnvelopeContext(string RoomId, string Kind, int Epoch, string Sender)
+/// <param name="MessageId">Kind <c>chat</c> only: the sender's message id (<c>{stream}.{counter}</c>).</param>
+public readonly record struct EnvelopeContext(string RoomId, string Kind, int Epoch, string Sender, string? MessageId = null)
 {
-    // Binding room, kind, epoch and sender stops a ciphertext being replayed anywhere else.
-    public byte[] AssociatedData() => Encoding.UTF8.GetBytes($"parley/v1|{RoomId}|{Kind}|{Epoch}|{Sender}");
+    // Binding room, kind, epoch and sender stops a ciphertext being replayed anywhere else; binding
+    // a chat message's id (its sender's stream and counter) makes replays and reorderings show.
+    public byte[] AssociatedData() => Kind == EnvelopeKind.Chat
+        ? Encoding.UTF8.GetBytes($"parley/v2|{RoomId}|chat|{Epoch}|{Sender}|{MessageId ?? throw new InvalidOperationException("A chat envelope needs its message id.")}")
+        : Encoding.UTF8.GetBytes($"parley/v1|{RoomId}|{Kind}|{Epoch}|{Sender}");
 }
 
 /// <summary>AES-256-GCM envelopes, byte-compatible with web/src/crypto.</summary>

@@ -46,7 +46,7 @@ public sealed partial class RoomSession : IAsyncDisposable
         {
             if (room == RoomId) AwarenessReceived?.Invoke(sender, Decrypt(EnvelopeKind.Awareness, sender, envelope));
         });
-        connection.On<string, StoredChat>(HubNames.Chat, (room, chat) => { if (room == RoomId) ChatReceived?.Invoke(Open(chat)); });
+        connection.On<string, StoredChat>(HubNames.Chat, OnChat);
         connection.On<string, string, bool>(HubNames.Typing, (room, member, typing) => { if (room == RoomId) TypingChanged?.Invoke(member, typing); });
         connection.On<string, string>(HubNames.MemberKicked, (room, member) => { if (room == RoomId) MemberKicked?.Invoke(member); });
         connection.On<string, bool>(HubNames.RoomProtectionChanged, (room, on) =>
@@ -103,7 +103,6 @@ public sealed partial class RoomSession : IAsyncDisposable
     public event Action<DocEntry>? UpdateReceived;
     public event Action<StoredUpdate>? UndecryptableReceived;
     public event Action<string, byte[]>? AwarenessReceived;
-    public event Action<ChatEntry>? ChatReceived;
     public event Action<string, bool>? TypingChanged;
     public event Action<string>? MemberKicked;
     public event Action? Terminated;
@@ -255,26 +254,6 @@ public sealed partial class RoomSession : IAsyncDisposable
     public Task PushAwarenessAsync(byte[] plaintext, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.PushAwareness, RoomId, Encrypt(EnvelopeKind.Awareness, plaintext), ct);
 
-    public Task<ChatAck> SendChatAsync(string clientMessageId, byte[] plaintext, CancellationToken ct = default) =>
-        Connection.InvokeAsync<ChatAck>(HubNames.SendChat, RoomId, clientMessageId, Encrypt(EnvelopeKind.Chat, plaintext), ct);
-
-    /// <summary>Newest first, before <paramref name="beforeSeq"/> (0 = from the newest).</summary>
-    public async Task<(IReadOnlyList<ChatEntry> Messages, bool More)> ChatHistoryAsync(long beforeSeq, int limit, CancellationToken ct = default)
-    {
-        var page = await Connection.InvokeAsync<ChatPage>(HubNames.ChatHistory, RoomId, beforeSeq, limit, ct);
-        return (page.Messages.Select(Open).ToList(), page.More);
-    }
-
-    /// <summary>Oldest first, after <paramref name="afterSeq"/>.</summary>
-    public async Task<(IReadOnlyList<ChatEntry> Messages, bool More)> ChatSinceAsync(long afterSeq, int limit, CancellationToken ct = default)
-    {
-        var page = await Connection.InvokeAsync<ChatPage>(HubNames.ChatSince, RoomId, afterSeq, limit, ct);
-        return (page.Messages.Select(Open).ToList(), page.More);
-    }
-
-    public Task SetTypingAsync(bool typing, CancellationToken ct = default) =>
-        Connection.InvokeAsync(HubNames.SetTyping, RoomId, typing, ct);
-
     /// <summary>Removes a member and, as the browser does, moves the room to a new key and a new link at once.</summary>
     public async Task KickAsync(string memberId, CancellationToken ct = default, bool rotate = true)
     {
@@ -300,17 +279,15 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>Attachments of this room, authenticated as this member.</summary>
     public Files.FileTransfer Files(HttpClient http) => new(http, RoomId, Credentials);
 
-    ChatEntry Open(StoredChat chat) => new(chat.Seq, chat.Sender, chat.ClientMessageId,
-        DateTimeOffset.FromUnixTimeMilliseconds(chat.SentAt), Decrypt(EnvelopeKind.Chat, chat.Sender, chat.Envelope));
-
-    public Envelope Encrypt(string kind, byte[] plaintext)
+    /// <param name="messageId">Kind <c>chat</c> only: the message id it is bound to.</param>
+    public Envelope Encrypt(string kind, byte[] plaintext, string? messageId = null)
     {
         var epoch = keys.Epoch;
-        return EnvelopeCipher.Encrypt(keys.KeyFor(epoch), new EnvelopeContext(RoomId, kind, epoch, MemberId), plaintext);
+        return EnvelopeCipher.Encrypt(keys.KeyFor(epoch), new EnvelopeContext(RoomId, kind, epoch, MemberId, messageId), plaintext);
     }
 
-    public byte[] Decrypt(string kind, string sender, Envelope envelope) =>
-        EnvelopeCipher.Decrypt(keys.KeyFor(envelope.Epoch), new EnvelopeContext(RoomId, kind, envelope.Epoch, sender), envelope);
+    public byte[] Decrypt(string kind, string sender, Envelope envelope, string? messageId = null) =>
+        EnvelopeCipher.Decrypt(keys.KeyFor(envelope.Epoch), new EnvelopeContext(RoomId, kind, envelope.Epoch, sender, messageId), envelope);
 
     void OnDocUpdate(string roomId, StoredUpdate update)
     {

@@ -8,6 +8,7 @@ import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { sleep, until } from '../wire/testing/waiting';
 import { ChatSync, type ChatProblem, type ChatSyncOptions } from './chatSync';
 import { encodeMessageBody } from './messageBody';
+import { parseMessageId } from './senderOrder';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
@@ -47,10 +48,10 @@ async function member(transport: FakeTransport, name: string, extra: Partial<Cha
 const texts = (chat: ChatSync) => chat.messages.get().map((m) => m.body?.text);
 const statuses = (chat: ChatSync) => chat.messages.get().map((m) => m.status);
 
-/** An encrypted message from a member that exists only in the test. */
-async function foreign(seq: number, sender: string, text: string, clientMessageId = `cm-${seq}`): Promise<StoredChat> {
+/** An encrypted message from a member that exists only in the test; its counter is its seq unless given an id. */
+async function foreign(seq: number, sender: string, text: string, clientMessageId = `${sender.padEnd(22, 'A')}.${seq}`): Promise<StoredChat> {
   const body = encodeMessageBody({ author: { name: sender, color: '#ffffff' }, text, attachments: [] });
-  const envelope = await (await ring()).encrypt({ roomId: ROOM, kind: 'chat', sender }, body);
+  const envelope = await (await ring()).encrypt({ roomId: ROOM, kind: 'chat', sender, messageId: clientMessageId }, body);
   return { seq, sender, clientMessageId, sentAt: 1_700_000_000_000 + seq, envelope };
 }
 
@@ -139,6 +140,23 @@ describe('ChatSync', () => {
     expect(statuses(ann.chat)).toEqual(['sent', 'sending']);
     await until(() => statuses(ann.chat).join() === 'sent,sent', 'the retry');
     expect(relay.chats).toHaveLength(2);
+  });
+
+  it('sends a retried message under the next counter once later ones went out, so the others do not refuse it as reordered', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    const ann = await member(relay.connect(), 'Ann', { maxAttempts: 1 });
+    const bob = await member(relay.connect(), 'Bob');
+    relay.refuseChats = 1;
+    ann.chat.send('stubborn');
+    await until(() => statuses(ann.chat).join() === 'failed', 'the failure');
+    ann.chat.send('next one');
+    await until(() => statuses(ann.chat).join() === 'sent,failed', 'the next one sent');
+
+    ann.chat.retry(ann.chat.messages.get()[1].clientMessageId);
+    await until(() => texts(bob.chat).length === 2, 'both at Bob');
+    expect(texts(bob.chat)).toEqual(['next one', 'stubborn']);
+    expect(relay.chats.map((m) => parseMessageId(m.clientMessageId)?.counter)).toEqual([2, 3]);
+    expect(bob.problems).toEqual([]);
   });
 
   it('fails at once on a refusal that retrying cannot fix, and after timeouts', async () => {

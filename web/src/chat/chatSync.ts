@@ -6,15 +6,16 @@ import { SeqTracker } from '../sync/seqTracker';
 import { LIMITS } from '../wire/limits';
 import type { StoredChat } from '../wire/protocol';
 import type { RoomTransport } from '../wire/transport';
-import { ChatTimeline, type ChatItem } from './chatTimeline';
+import { ChatTimeline, type ChatItem, type StoredMessage } from './chatTimeline';
 import { decodeMessageBody, encodeMessageBody, type Author, type MessageBody } from './messageBody';
 import { Outbox } from './outbox';
+import { MessageIds, SenderOrder } from './senderOrder';
 import { TypingPeople, TypingSignal } from './typing';
 
 export type { ChatItem, PendingAttachment };
 
 export interface ChatProblem {
-  kind: 'undecryptable' | 'catch-up-failed' | 'send-failed';
+  kind: 'undecryptable' | 'out-of-order' | 'replayed' | 'catch-up-failed' | 'send-failed';
   message: string;
 }
 
@@ -59,6 +60,9 @@ export class ChatSync {
   /** Highest seq up to which this browser has every message (from the first page it loaded on). */
   private readonly seqs = new SeqTracker();
   private readonly outbox: Outbox;
+  private readonly ids = new MessageIds();
+  /** Each sender's counters by seq: a replay, a reordering or a drop by the server shows here. */
+  private readonly order = new SenderOrder();
   private readonly typingPeople: TypingPeople;
   private readonly typingSignal: TypingSignal;
   private me: Membership | null = null;
@@ -77,13 +81,16 @@ export class ChatSync {
     this.typing = this.typingPeople.memberIds;
     this.typingSignal = new TypingSignal(this.sendTyping, options.typingIdleMs);
     this.outbox = new Outbox({
-      seal: (body, sender) => keys.encrypt({ roomId, kind: 'chat', sender }, encodeMessageBody(body)),
+      seal: (body, sender, messageId) => keys.encrypt({ roomId, kind: 'chat', sender, messageId }, encodeMessageBody(body)),
+      nextId: () => this.ids.next(),
       keyEpoch: () => keys.currentEpoch,
       sendChat: (id, envelope) => transport.sendChat(roomId, id, envelope),
       membership: () => this.me,
       self: () => this.lastMemberId,
       confirmed: (message) => {
+        this.order.check(message.seq, message.sender, message.clientMessageId);
         this.timeline.add([message], message.sender);
+        this.markGaps();
         this.seqs.record(message.seq);
         this.fillGapsSoon();
       },
@@ -232,16 +239,40 @@ export class ChatSync {
   }
 
   private async ingest(messages: StoredChat[]): Promise<void> {
-    const fresh = messages.filter((m) => !this.timeline.has(m));
+    for (const m of messages) {
+      const at = this.timeline.seqOf(m.sender, m.clientMessageId);
+      // The id is bound into the envelope: the same one at another seq is the server replaying it.
+      if (at !== undefined && at !== m.seq) this.report('replayed', `Dropped a replay of chat message ${at} from ${m.sender} at ${m.seq}`);
+    }
+    const fresh = messages.filter((m) => !this.timeline.has(m)).sort((a, b) => a.seq - b.seq);
     if (fresh.length === 0) return;
     const opened = await Promise.all(fresh.map((m) => this.open(m)));
     const self = this.lastMemberId;
     // Our own messages whose acknowledgement we missed: the stored copy replaces the unsent one.
     this.outbox.delivered(new Set(fresh.filter((m) => m.sender === self).map((m) => m.clientMessageId)));
     this.timeline.add(
-      fresh.map((m, i) => (opened[i] === HIDDEN ? { ...m, body: null, hidden: true } : { ...m, body: opened[i] as MessageBody | null })),
+      fresh.map((m, i) => (opened[i] === HIDDEN ? { ...m, body: null, hidden: true } : this.ordered(m, opened[i] as MessageBody | null))),
       self,
     );
+    this.markGaps();
+  }
+
+  /** A verified message keeps its body only if its counter fits its sender's order. */
+  private ordered(m: StoredChat, body: MessageBody | null): StoredMessage {
+    if (!body || this.timeline.has(m)) return { ...m, body };
+    const verdict = this.order.check(m.seq, m.sender, m.clientMessageId);
+    if (verdict === 'in-order') return { ...m, body };
+    if (verdict === 'replayed') {
+      this.report('replayed', `Dropped a replay of a chat message from ${m.sender} at ${m.seq}`);
+      return { ...m, body: null, hidden: true };
+    }
+    this.report('out-of-order', `Refused chat message ${m.seq} from ${m.sender}: ${verdict === 'reordered' ? 'its counter runs backwards' : 'its id names no counter'}`);
+    return { ...m, body: null, outOfOrder: true };
+  }
+
+  private markGaps(): void {
+    const gaps = this.order.gaps((from, to) => this.timeline.complete(from, to));
+    this.timeline.setGaps(new Map(gaps.map((g) => [g.beforeSeq, g.missing])));
   }
 
   private async open(stored: StoredChat): Promise<MessageBody | null | typeof HIDDEN> {
@@ -249,7 +280,7 @@ export class ChatSync {
     // rotation that left it out): not shown, and not worth a problem report per message.
     if (!(await this.options.keys.holds(stored.envelope.epoch))) return HIDDEN;
     try {
-      const ctx = { roomId: this.options.roomId, kind: 'chat' as const, sender: stored.sender };
+      const ctx = { roomId: this.options.roomId, kind: 'chat' as const, sender: stored.sender, messageId: stored.clientMessageId };
       return decodeMessageBody(await this.options.keys.decrypt(ctx, stored.envelope));
     } catch (error) {
       this.report('undecryptable', `Skipped chat message ${stored.seq} from ${stored.sender}: ${messageOf(error)}`);

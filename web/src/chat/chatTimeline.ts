@@ -18,8 +18,12 @@ export interface ChatItem {
   status: MessageStatus;
   /** Why it failed, in words for the person. */
   failure: string | null;
-  /** Null when it could not be decrypted or read. */
+  /** Null when it could not be decrypted or read, or was refused as out of order. */
   body: MessageBody | null;
+  /** Decrypted, but refused: its counter runs backwards among its sender's messages (the server reordered them). */
+  outOfOrder?: boolean;
+  /** How many of this sender's messages just before this one no stored message carries (the server may have dropped them). */
+  missingBefore?: number;
   /** Own attachments still uploading. */
   uploads: readonly PendingAttachment[];
 }
@@ -32,6 +36,7 @@ export interface StoredMessage {
   body: MessageBody | null;
   /** Sealed under a key this browser does not hold: kept for ordering and paging, never shown. */
   hidden?: boolean;
+  outOfOrder?: boolean;
 }
 
 export const itemKey = (sender: string, clientMessageId: string) => `${sender}/${clientMessageId}`;
@@ -46,12 +51,36 @@ export class ChatTimeline {
   private readonly stored: ChatItem[] = [];
   private readonly seqs = new Set<number>();
   private readonly hidden = new Set<number>();
-  private readonly keys = new Set<string>();
+  /** Seq by item key. */
+  private readonly keys = new Map<string, number>();
   private readonly authorSeqs = new Map<string, number>();
   private pending: readonly ChatItem[] = [];
 
   get oldestSeq(): number {
     return this.stored[0]?.seq ?? 0;
+  }
+
+  /** The seq a message of this sender and id is stored at here, if any. */
+  seqOf(sender: string, clientMessageId: string): number | undefined {
+    return this.keys.get(itemKey(sender, clientMessageId));
+  }
+
+  /** Whether every seq from `fromSeq` to `toSeq` (both held) is here. */
+  complete(fromSeq: number, toSeq: number): boolean {
+    return this.insertionPoint(toSeq) - this.insertionPoint(fromSeq) === toSeq - fromSeq;
+  }
+
+  /** Marks the messages that follow a gap in their sender's counters (the rest lose any mark). */
+  setGaps(missingBefore: ReadonlyMap<number, number>): void {
+    let changed = false;
+    for (let i = 0; i < this.stored.length; i++) {
+      const item = this.stored[i];
+      const missing = missingBefore.get(item.seq!);
+      if (item.missingBefore === missing) continue;
+      this.stored[i] = { ...item, missingBefore: missing };
+      changed = true;
+    }
+    if (changed) this.publish();
   }
 
   has(message: { seq: number; sender: string; clientMessageId: string }): boolean {
@@ -74,7 +103,7 @@ export class ChatTimeline {
       this.stored.splice(this.insertionPoint(message.seq), 0, { ...item, key, mine, status: 'sent', failure: null, uploads: [] });
       this.seqs.add(message.seq);
       if (hidden) this.hidden.add(message.seq);
-      this.keys.add(key);
+      this.keys.set(key, message.seq);
       this.noteAuthor(message);
       added = true;
     }

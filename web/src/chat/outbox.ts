@@ -7,8 +7,10 @@ import { itemKey, type ChatItem, type StoredMessage } from './chatTimeline';
 import type { Author, MessageBody } from './messageBody';
 
 export interface OutboxOptions {
-  /** Encrypts under the room's current key. */
-  seal(body: MessageBody, sender: string): Promise<Envelope>;
+  /** Encrypts under the room's current key, bound to the message id. */
+  seal(body: MessageBody, sender: string, clientMessageId: string): Promise<Envelope>;
+  /** The next id of this browser's stream (see senderOrder): ids must go out in the order they are taken. */
+  nextId(): string;
   /** The newest key epoch this browser holds. */
   keyEpoch(): number;
   sendChat(clientMessageId: string, envelope: Envelope): Promise<ChatAck>;
@@ -27,7 +29,10 @@ export interface OutboxOptions {
 }
 
 interface Entry {
+  /** A local id until the first seal takes the stream's next id; kept from then on, unless a retry has to move it (see retry). */
   clientMessageId: string;
+  /** Whether clientMessageId is a stream id already. */
+  numbered: boolean;
   author: Author;
   text: string;
   createdAt: number;
@@ -68,6 +73,8 @@ function failureText(error: unknown): string {
 export class Outbox {
   private readonly entries: Entry[] = [];
   private flushing = false;
+  /** The id most recently taken from the stream. */
+  private lastId: string | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
 
@@ -75,7 +82,8 @@ export class Outbox {
 
   add(author: Author, text: string, attachments: PendingAttachment[]): void {
     const entry: Entry = {
-      clientMessageId: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+      clientMessageId: `local-${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`,
+      numbered: false,
       author,
       text,
       createdAt: Date.now(),
@@ -98,6 +106,13 @@ export class Outbox {
     if (!entry || entry.failed === null) return;
     entry.failed = null;
     entry.attempts = 0;
+    // Later messages went out meanwhile: under its old counter it would arrive out of order, and
+    // receivers refuse that. It gets the next id, so if an earlier try did land after all (a
+    // timeout, not a refusal), the message shows twice rather than not at all.
+    if (entry.numbered && entry.clientMessageId !== this.lastId) {
+      entry.numbered = false;
+      entry.envelope = null;
+    }
     this.changed(entry);
     this.start(entry);
   }
@@ -164,9 +179,15 @@ export class Outbox {
     const { keyEpoch } = this.options;
     if (entry.staleEpoch !== null && keyEpoch() <= entry.staleEpoch) return false; // the queue waits for the new key
     try {
+      if (!entry.numbered) {
+        entry.clientMessageId = this.lastId = this.options.nextId();
+        entry.numbered = true;
+        entry.envelope = null;
+        this.changed(entry);
+      }
       if (!entry.envelope || entry.sealedFor !== me.memberId || entry.envelope.epoch !== keyEpoch()) {
         const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
-        entry.envelope = await this.options.seal(body, me.memberId);
+        entry.envelope = await this.options.seal(body, me.memberId, entry.clientMessageId);
         entry.sealedFor = me.memberId;
         entry.staleEpoch = null;
       }

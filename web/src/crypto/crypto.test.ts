@@ -17,7 +17,7 @@ import {
 interface KdfVector { linkSecret: string; joinKey: string; joinVerifier: string }
 interface EnvelopeVector {
   key: string; roomId: string; kind: EnvelopeKind; epoch: number; sender: string;
-  iv: string; plaintext: string; associatedData: string; ciphertext: string;
+  iv: string; plaintext: string; associatedData: string; ciphertext: string; messageId?: string;
 }
 const vectors = JSON.parse(
   readFileSync(new URL('../../../tests/vectors/envelopes.json', import.meta.url), 'utf8'),
@@ -66,8 +66,8 @@ describe('room secrets', () => {
 describe('envelopes', () => {
   it.each(vectors.envelopes)('matches the $kind vector of room $roomId', async (v) => {
     const key = await importRoomKey(hex(v.key));
-    const ctx = { roomId: v.roomId, kind: v.kind, sender: v.sender };
-    expect(new TextDecoder().decode(associatedData(v.roomId, v.kind, v.epoch, v.sender))).toBe(v.associatedData);
+    const ctx = { roomId: v.roomId, kind: v.kind, sender: v.sender, messageId: v.messageId };
+    expect(new TextDecoder().decode(associatedData(v.roomId, v.kind, v.epoch, v.sender, v.messageId))).toBe(v.associatedData);
 
     const sealed = await encryptEnvelope(key, { ...ctx, epoch: v.epoch }, hex(v.plaintext), hex(v.iv));
     expect(sealed.epoch).toBe(v.epoch);
@@ -94,6 +94,24 @@ describe('envelopes', () => {
     ])('fails with %s', async (_name, badCtx, badEnvelope) => {
       const key = await importRoomKey(hex(v.key));
       await expect(decryptEnvelope(key, badCtx, badEnvelope)).rejects.toThrow();
+    });
+  });
+
+  describe('a chat message', () => {
+    const v = vectors.envelopes.find((e) => e.kind === 'chat')!;
+    const envelope = { epoch: v.epoch, iv: hex(v.iv), ciphertext: hex(v.ciphertext) };
+    const ctx = { roomId: v.roomId, kind: v.kind, sender: v.sender, messageId: v.messageId };
+
+    it.each([
+      ['another message id', { ...ctx, messageId: 's7reAmIdAAAAAAAAAAAAAA.2' }],
+      ['another stream', { ...ctx, messageId: 'otherStreamAAAAAAAAAAA.1' }],
+      ['another sender', { ...ctx, sender: 'someone-else' }],
+    ])('does not open under %s', async (_name, badCtx) => {
+      await expect(decryptEnvelope(await importRoomKey(hex(v.key)), badCtx, envelope)).rejects.toThrow();
+    });
+
+    it('cannot be sealed or opened without its message id', async () => {
+      await expect(decryptEnvelope(await importRoomKey(hex(v.key)), { ...ctx, messageId: undefined }, envelope)).rejects.toThrow(/message id/);
     });
   });
 

@@ -7,6 +7,8 @@ export interface EnvelopeContext {
   roomId: string;
   kind: EnvelopeKind;
   sender: string;
+  /** Kind `chat` only: the sender's message id (`{stream}.{counter}`, see chat/messageIds). */
+  messageId?: string;
 }
 
 export interface Envelope {
@@ -21,9 +23,13 @@ export const IV_BYTES = 12;
 /**
  * The associated data binds room, kind, epoch and sender, so the server (or anyone relaying)
  * cannot replay a ciphertext into another room, another kind, or under another member's name.
+ * A chat message also binds its message id, which names the sender's stream and counter: the
+ * server cannot move a message to another id, so replays and reorderings show (chat/senderOrder).
  */
-export function associatedData(roomId: string, kind: EnvelopeKind, epoch: number, sender: string): Uint8Array<ArrayBuffer> {
-  return utf8(`parley/v1|${roomId}|${kind}|${epoch}|${sender}`);
+export function associatedData(roomId: string, kind: EnvelopeKind, epoch: number, sender: string, messageId?: string): Uint8Array<ArrayBuffer> {
+  if (kind !== 'chat') return utf8(`parley/v1|${roomId}|${kind}|${epoch}|${sender}`);
+  if (messageId === undefined) throw new Error('A chat envelope needs its message id');
+  return utf8(`parley/v2|${roomId}|chat|${epoch}|${sender}|${messageId}`);
 }
 
 /**
@@ -38,7 +44,7 @@ export async function encryptEnvelope(
 ): Promise<Envelope> {
   const iv = fixedIvForTests ? ownBytes(fixedIvForTests) : crypto.getRandomValues(new Uint8Array(IV_BYTES));
   if (iv.length !== IV_BYTES) throw new Error('IV must be 12 bytes');
-  const additionalData = associatedData(ctx.roomId, ctx.kind, ctx.epoch, ctx.sender);
+  const additionalData = associatedData(ctx.roomId, ctx.kind, ctx.epoch, ctx.sender, ctx.messageId);
   const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, ownBytes(plaintext));
   return { epoch: ctx.epoch, iv, ciphertext: new Uint8Array(ciphertext) };
 }
@@ -46,7 +52,7 @@ export async function encryptEnvelope(
 /** Throws if the ciphertext, IV, epoch or any bound field was changed. */
 export async function decryptEnvelope(key: CryptoKey, ctx: EnvelopeContext, envelope: Envelope): Promise<Uint8Array<ArrayBuffer>> {
   if (envelope.iv.length !== IV_BYTES) throw new Error('Envelope IV must be 12 bytes');
-  const additionalData = associatedData(ctx.roomId, ctx.kind, envelope.epoch, ctx.sender);
+  const additionalData = associatedData(ctx.roomId, ctx.kind, envelope.epoch, ctx.sender, ctx.messageId);
   const plain = await crypto.subtle.decrypt(
     { name: 'AES-GCM', iv: ownBytes(envelope.iv), additionalData },
     key,

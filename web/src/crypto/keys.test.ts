@@ -205,7 +205,7 @@ describe('RoomKeyRing', () => {
   it('decrypts an envelope whose key was still being unwrapped when it arrived', async () => {
     const ring = new RoomKeyRing();
     const key = await newRoomKey();
-    const ctx = { roomId: 'r', kind: 'chat' as const, sender: 's' };
+    const ctx = { roomId: 'r', kind: 'doc-update' as const, sender: 's' };
     const envelope = await encryptEnvelope(key, { ...ctx, epoch: 4 }, new Uint8Array([7]));
     let deliver!: () => void;
     ring.track(new Promise<void>((resolve) => (deliver = resolve)).then(() => ring.add(4, key)));

@@ -139,7 +139,7 @@ describe('kicking a member', () => {
     expect([update.envelope.epoch, message.envelope.epoch]).toEqual([epoch, epoch]);
     expect(new TextDecoder().decode(await openUpdate(ann.keys, update.sender, update.envelope))).toContain('after');
     await expect(openUpdate(bob.keys, update.sender, update.envelope)).rejects.toThrow(`No room key for epoch ${epoch}`);
-    await expect(bob.keys.decrypt({ roomId: ROOM, kind: 'chat', sender: message.sender }, message.envelope)).rejects.toThrow(`epoch ${epoch}`);
+    await expect(bob.keys.decrypt({ roomId: ROOM, kind: 'chat', sender: message.sender, messageId: message.clientMessageId }, message.envelope)).rejects.toThrow(`epoch ${epoch}`);
     // Nor the code as a whole: the snapshot is under the new key too.
     expect(relay.snapshot?.envelope.epoch).toBeGreaterThanOrEqual(1);
     await expect(bob.keys.decrypt({ roomId: ROOM, kind: 'doc-snapshot', sender: relay.snapshot!.sender }, relay.snapshot!.envelope)).rejects.toThrow();

@@ -5,7 +5,7 @@ import { RoomSync, type SyncProblem } from '../../sync/roomSync';
 import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../../wire/testing/devices';
 import { FakeRelay, type FakeRelayOptions, type FakeTransport } from '../../wire/testing/fakeRelay';
 import { until } from '../../wire/testing/waiting';
-import { ChatSync } from '../chatSync';
+import { ChatSync, type ChatProblem } from '../chatSync';
 
 export const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 
@@ -16,6 +16,7 @@ export interface Member {
   members: MemberStore;
   transport: FakeTransport;
   problems: SyncProblem[];
+  chatProblems: ChatProblem[];
 }
 
 export interface MemberOptions {
@@ -56,8 +57,17 @@ export async function member(relay: FakeRelay, { device, link = TEST_LINK, creat
     retryMs: 20,
     rotationDelayMs: () => 5,
   });
-  const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: sync.membership, author: () => ({ name: `device ${device}`, color: '#34d399' }), retryMs: 10 });
-  const m = { sync, chat, keys, members, transport, problems };
+  const chatProblems: ChatProblem[] = [];
+  const chat = new ChatSync({
+    roomId: ROOM,
+    keys,
+    transport,
+    membership: sync.membership,
+    author: () => ({ name: `device ${device}`, color: '#34d399' }),
+    onProblem: (p) => chatProblems.push(p),
+    retryMs: 10,
+  });
+  const m = { sync, chat, keys, members, transport, problems, chatProblems };
   running.push(m);
   sync.start();
   chat.start();

@@ -49,7 +49,9 @@ export const MessageItem = memo(function MessageItem({ item, showHeader, files, 
           ))}
         </>
       ) : (
-        <p className="message-text unreadable">This message could not be decrypted.</p>
+        <p className="message-text unreadable">
+          {item.outOfOrder ? 'This message could not be verified: it arrived out of order.' : 'This message could not be decrypted.'}
+        </p>
       )}
       {item.mine && (
         <p className="message-status">

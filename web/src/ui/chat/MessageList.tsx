@@ -82,6 +82,11 @@ export function MessageList({ chat, files }: { chat: ChatSync; files: FileTransf
           return (
             <Fragment key={item.key}>
               {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}
+              {!!item.missingBefore && (
+                <p className="chat-gap unreadable" role="note">
+                  Some messages from {item.body?.author.name ?? 'this member'} may be missing.
+                </p>
+              )}
               <MessageItem item={item} showHeader={newDay || !followsUp(item, before)} files={files} actions={actions} />
             </Fragment>
           );
