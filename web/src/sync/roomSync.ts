@@ -10,13 +10,14 @@ import { RoomLink } from '../rooms/roomLink';
 import { RoomLobby } from '../rooms/roomLobby';
 import { RoomProtection } from '../rooms/roomProtection';
 import { Value } from '../state/value';
-import type { Envelope, JoinResult } from '../wire/protocol';
+import type { Envelope, JoinResult, SnapshotRef } from '../wire/protocol';
 import { errorText, REFUSAL_WORDS } from '../wire/refusalWords';
 import { refusalCodeOf } from '../wire/refusals';
 import type { ConnectionState, RoomTransport } from '../wire/transport';
 import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
 import { LocalEdits, settledWithin } from './localEdits';
+import { SnapshotReview } from './snapshotReview';
 import { StoredUpdates } from './storedUpdates';
 
 export type SyncStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -90,6 +91,7 @@ export class RoomSync {
   private readonly sharedAwareness: EncryptedAwareness;
   private readonly relay: AwarenessRelay;
   private readonly edits: LocalEdits;
+  private readonly snapshots: SnapshotReview;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
@@ -127,6 +129,7 @@ export class RoomSync {
     this.relay = this.sharedAwareness.relay;
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
+    this.snapshots = new SnapshotReview({ roomId, keys, transport, self: () => this.memberId, incomplete: () => this.stored.incomplete });
     this.edits = new LocalEdits({
       doc: this.doc,
       seal: (update) => this.seal('doc-update', update),
@@ -135,9 +138,11 @@ export class RoomSync {
       keyEpoch: () => keys.currentEpoch,
       acknowledged: (result) => {
         this.stored.record(result.seq);
-        if (result.snapshotDue) this.uploadSnapshot();
+        if (result.confirmDue) this.reviewSnapshot(result.confirmDue);
+        else if (result.snapshotDue) this.uploadSnapshot();
       },
-      logFull: () => this.uploadSnapshot(),
+      // Another member's snapshot may be all that would free the log: check it first, else offer ours.
+      logFull: () => this.reviewSnapshot(),
       report: (message) => this.report('push-failed', message),
       batchMs: options.batchMs,
       retryMs: options.retryMs,
@@ -295,6 +300,21 @@ export class RoomSync {
       // connection needs nothing here, its reconnect starts a new join.
       this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
     }
+  }
+
+  /**
+   * Checks another member's pending snapshot and confirms it if it holds what it covers. One that fails
+   * is answered with this browser's own snapshot, which replaces it as pending (so a lying member cannot
+   * hold the log hostage); so is a full log with nothing to confirm.
+   */
+  private reviewSnapshot(due?: SnapshotRef): void {
+    if (this.destroyed) return;
+    this.snapshots
+      .review(due)
+      .then((outcome) => {
+        if (outcome === 'failed' || (!due && outcome !== 'confirmed')) this.uploadSnapshot();
+      })
+      .catch((error: unknown) => this.report('snapshot-failed', messageOf(error))); // asked again on a later push
   }
 
   private uploadSnapshot(): void {

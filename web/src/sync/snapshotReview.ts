@@ -1,0 +1,87 @@
+import type { RoomKeyRing } from '../crypto';
+import type { SnapshotRef, StoredSnapshot } from '../wire/protocol';
+import type { RoomTransport } from '../wire/transport';
+import { holdsWhatItCovers } from './snapshotCheck';
+
+/**
+ * confirmed: this browser confirmed it. failed: it does not hold what it covers (or could not be checked
+ * here): this browser may offer its own snapshot instead. none: no other member's snapshot waits.
+ * skipped: already reviewed, or this browser may not confirm anything.
+ */
+export type ReviewOutcome = 'confirmed' | 'failed' | 'none' | 'skipped';
+
+export interface SnapshotReviewOptions {
+  roomId: string;
+  keys: RoomKeyRing;
+  transport: Pick<RoomTransport, 'fetchPendingSnapshot' | 'fetchUpdates' | 'confirmSnapshot'>;
+  /** This browser's member id. */
+  self: () => string | null;
+  /** True once this browser skipped an update it could not decrypt: it never vouches for a snapshot then. */
+  incomplete: () => boolean;
+}
+
+const refOf = (s: SnapshotRef) => `${s.upToSeq}:${s.sender}`;
+
+/**
+ * Checks another member's pending snapshot against the room's log and confirms it when it holds what it
+ * covers (docs/protocol.md, "Vandal snapshots"). The log it rebuilds comes from the server, which keeps
+ * the covered updates until a confirmation: bounded by the room's log limit, like a join.
+ */
+export class SnapshotReview {
+  private readonly outcomes = new Map<string, ReviewOutcome>();
+  private running: Promise<ReviewOutcome> | null = null;
+
+  constructor(private readonly options: SnapshotReviewOptions) {}
+
+  /** Reviews the pending snapshot (the one `due` names, when given); one review at a time. */
+  review(due?: SnapshotRef): Promise<ReviewOutcome> {
+    if (this.options.incomplete()) return Promise.resolve('skipped');
+    if (due && (due.sender === this.options.self() || this.outcomes.has(refOf(due)))) return Promise.resolve('skipped');
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(): Promise<ReviewOutcome> {
+    const { transport, roomId } = this.options;
+    const found = await transport.fetchPendingSnapshot(roomId);
+    if (!found || found.pending.sender === this.options.self()) return 'none';
+    const ref = refOf(found.pending);
+    const known = this.outcomes.get(ref);
+    if (known) return known === 'confirmed' ? 'skipped' : known;
+    const holds = await this.check(found.pending, found.confirmed);
+    // Checked again: an update this browser could not read may have come in meanwhile.
+    if (this.options.incomplete()) return 'skipped';
+    let outcome: ReviewOutcome = 'failed';
+    if (holds) {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(found.pending.envelope.ciphertext)));
+      outcome = (await transport.confirmSnapshot(roomId, found.pending.upToSeq, found.pending.sender, digest)) ? 'confirmed' : 'skipped';
+    }
+    this.outcomes.set(ref, outcome);
+    return outcome;
+  }
+
+  /** Rebuilds the covered log from the confirmed snapshot and the updates after it; anything unreadable fails. */
+  private async check(pending: StoredSnapshot, confirmed: StoredSnapshot | null): Promise<boolean> {
+    const { keys, transport, roomId } = this.options;
+    const open = (kind: 'doc-update' | 'doc-snapshot', sender: string, envelope: StoredSnapshot['envelope']) =>
+      keys.decrypt({ roomId, kind, sender }, envelope);
+    try {
+      const snapshot = await open('doc-snapshot', pending.sender, pending.envelope);
+      const covered = confirmed ? [await open('doc-snapshot', confirmed.sender, confirmed.envelope)] : [];
+      const later: Uint8Array[] = [];
+      let after = confirmed?.upToSeq ?? 0;
+      for (let more = true; more; ) {
+        const page = await transport.fetchUpdates(roomId, after);
+        for (const update of page.updates) {
+          if (update.seq !== after + 1) return false; // the log has no gaps; a page that does is not the log
+          (update.seq <= pending.upToSeq ? covered : later).push(await open('doc-update', update.sender, update.envelope));
+          after = update.seq;
+        }
+        more = page.more && page.updates.length > 0;
+      }
+      return after >= pending.upToSeq && holdsWhatItCovers(snapshot, covered, later);
+    } catch {
+      return false; // an update or snapshot that does not decrypt, or a log compacted meanwhile
+    }
+  }
+}
