@@ -104,6 +104,6 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         return room is null || room.Epoch != epoch
             ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
             : new Refusal(RefusalCode.RoomLogFull,
-                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from a member frees them.");
+                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
     }
 }

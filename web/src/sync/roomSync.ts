@@ -305,14 +305,15 @@ export class RoomSync {
   /**
    * Checks another member's pending snapshot and confirms it if it holds what it covers. One that fails
    * is answered with this browser's own snapshot, which replaces it as pending (so a lying member cannot
-   * hold the log hostage); so is a full log with nothing to confirm.
+   * hold the log hostage); so is a full log with nothing waiting. Not when our own waits: uploading it
+   * again on every retry would change nothing.
    */
   private reviewSnapshot(due?: SnapshotRef): void {
     if (this.destroyed) return;
     this.snapshots
       .review(due)
       .then((outcome) => {
-        if (outcome === 'failed' || (!due && outcome !== 'confirmed')) this.uploadSnapshot();
+        if (outcome === 'failed' || (!due && (outcome === 'none' || outcome === 'skipped'))) this.uploadSnapshot();
       })
       .catch((error: unknown) => this.report('snapshot-failed', messageOf(error))); // asked again on a later push
   }

@@ -68,6 +68,22 @@ describe('snapshot review', () => {
     expect(joiner.text.toString()).toBe('abcd!');
   });
 
+  it('on a full log, confirms the snapshot waiting from another member, and the refused edit lands', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.snapshotEvery = 2;
+    const bob = await member(relay.connect());
+    const carol = await member(relay.connect());
+    await typed(bob, 'ab', 1);
+    await typed(bob, 'cd', 2);
+    await until(() => relay.pending !== null, 'pending snapshot');
+    relay.refusePushes = 1;
+    relay.refusePushesAs = 'room-log-full';
+
+    await typed(carol, '!', 3);
+    expect(relay.confirmCalls.map((c) => c.by)).toEqual([carol.memberId]);
+    expect(relay.snapshot?.sender).toBe(bob.memberId);
+  });
+
   it("answers a vandal's empty snapshot with its own instead of confirming it", async () => {
     const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const bob = await member(relay.connect());

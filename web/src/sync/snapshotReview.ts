@@ -5,10 +5,10 @@ import { holdsWhatItCovers } from './snapshotCheck';
 
 /**
  * confirmed: this browser confirmed it. failed: it does not hold what it covers (or could not be checked
- * here): this browser may offer its own snapshot instead. none: no other member's snapshot waits.
- * skipped: already reviewed, or this browser may not confirm anything.
+ * here): this browser may offer its own snapshot instead. none: no snapshot waits. mine: this browser's
+ * own waits (another member must confirm it). skipped: already reviewed, or this browser may not confirm anything.
  */
-export type ReviewOutcome = 'confirmed' | 'failed' | 'none' | 'skipped';
+export type ReviewOutcome = 'confirmed' | 'failed' | 'none' | 'mine' | 'skipped';
 
 export interface SnapshotReviewOptions {
   roomId: string;
@@ -44,7 +44,8 @@ export class SnapshotReview {
   private async run(): Promise<ReviewOutcome> {
     const { transport, roomId } = this.options;
     const found = await transport.fetchPendingSnapshot(roomId);
-    if (!found || found.pending.sender === this.options.self()) return 'none';
+    if (!found) return 'none';
+    if (found.pending.sender === this.options.self()) return 'mine';
     const ref = refOf(found.pending);
     const known = this.outcomes.get(ref);
     if (known) return known === 'confirmed' ? 'skipped' : known;
