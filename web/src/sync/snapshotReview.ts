@@ -1,5 +1,5 @@
 import type { RoomKeyRing } from '../crypto';
-import type { SnapshotRef, StoredSnapshot } from '../wire/protocol';
+import type { Envelope, SnapshotRef, StoredSnapshot, StoredUpdate } from '../wire/protocol';
 import type { RoomTransport } from '../wire/transport';
 import { holdsWhatItCovers } from './snapshotCheck';
 
@@ -61,28 +61,31 @@ export class SnapshotReview {
     return outcome;
   }
 
-  /** Rebuilds the covered log from the confirmed snapshot and the updates after it; anything unreadable fails. */
+  /** Rebuilds the covered log from the confirmed snapshot and the updates after it; anything unreadable fails.
+   * A call that fails (connection, or a log compacted meanwhile) throws instead: the snapshot is not judged. */
   private async check(pending: StoredSnapshot, confirmed: StoredSnapshot | null): Promise<boolean> {
     const { keys, transport, roomId } = this.options;
-    const open = (kind: 'doc-update' | 'doc-snapshot', sender: string, envelope: StoredSnapshot['envelope']) =>
+    const log: StoredUpdate[] = [];
+    for (let after = confirmed?.upToSeq ?? 0, more = true; more; ) {
+      const page = await transport.fetchUpdates(roomId, after);
+      log.push(...page.updates);
+      after = page.updates.at(-1)?.seq ?? after;
+      more = page.more && page.updates.length > 0;
+    }
+    const open = (kind: 'doc-update' | 'doc-snapshot', { sender, envelope }: { sender: string; envelope: Envelope }) =>
       keys.decrypt({ roomId, kind, sender }, envelope);
     try {
-      const snapshot = await open('doc-snapshot', pending.sender, pending.envelope);
-      const covered = confirmed ? [await open('doc-snapshot', confirmed.sender, confirmed.envelope)] : [];
+      const snapshot = await open('doc-snapshot', pending);
+      const covered = confirmed ? [await open('doc-snapshot', confirmed)] : [];
       const later: Uint8Array[] = [];
-      let after = confirmed?.upToSeq ?? 0;
-      for (let more = true; more; ) {
-        const page = await transport.fetchUpdates(roomId, after);
-        for (const update of page.updates) {
-          if (update.seq !== after + 1) return false; // the log has no gaps; a page that does is not the log
-          (update.seq <= pending.upToSeq ? covered : later).push(await open('doc-update', update.sender, update.envelope));
-          after = update.seq;
-        }
-        more = page.more && page.updates.length > 0;
+      let seq = confirmed?.upToSeq ?? 0;
+      for (const update of log) {
+        if (update.seq !== ++seq) return false; // the log has no gaps; one that does is not the log
+        (update.seq <= pending.upToSeq ? covered : later).push(await open('doc-update', update));
       }
-      return after >= pending.upToSeq && holdsWhatItCovers(snapshot, covered, later);
+      return seq >= pending.upToSeq && holdsWhatItCovers(snapshot, covered, later);
     } catch {
-      return false; // an update or snapshot that does not decrypt, or a log compacted meanwhile
+      return false; // an update or snapshot that does not decrypt
     }
   }
 }
