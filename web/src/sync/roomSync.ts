@@ -10,7 +10,7 @@ import { RoomLink } from '../rooms/roomLink';
 import { RoomLobby } from '../rooms/roomLobby';
 import { RoomProtection } from '../rooms/roomProtection';
 import { Value } from '../state/value';
-import type { Envelope, JoinResult, SnapshotRef } from '../wire/protocol';
+import type { Envelope, JoinResult } from '../wire/protocol';
 import { errorText, REFUSAL_WORDS } from '../wire/refusalWords';
 import { refusalCodeOf } from '../wire/refusals';
 import type { ConnectionState, RoomTransport } from '../wire/transport';
@@ -129,7 +129,15 @@ export class RoomSync {
     this.relay = this.sharedAwareness.relay;
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
-    this.snapshots = new SnapshotReview({ roomId, keys, transport, self: () => this.memberId, incomplete: () => this.stored.incomplete });
+    this.snapshots = new SnapshotReview({
+      roomId,
+      keys,
+      transport,
+      self: () => this.memberId,
+      incomplete: () => this.stored.incomplete,
+      upload: () => this.uploadSnapshot(),
+      report: (message) => this.report('snapshot-failed', message),
+    });
     this.edits = new LocalEdits({
       doc: this.doc,
       seal: (update) => this.seal('doc-update', update),
@@ -138,11 +146,11 @@ export class RoomSync {
       keyEpoch: () => keys.currentEpoch,
       acknowledged: (result) => {
         this.stored.record(result.seq);
-        if (result.confirmDue) this.reviewSnapshot(result.confirmDue);
+        if (result.confirmDue) this.snapshots.answer(result.confirmDue);
         else if (result.snapshotDue) this.uploadSnapshot();
       },
       // Another member's snapshot may be all that would free the log: check it first, else offer ours.
-      logFull: () => this.reviewSnapshot(),
+      logFull: () => this.snapshots.answer(),
       report: (message) => this.report('push-failed', message),
       batchMs: options.batchMs,
       retryMs: options.retryMs,
@@ -300,22 +308,6 @@ export class RoomSync {
       // connection needs nothing here, its reconnect starts a new join.
       this.retryTimer = setTimeout(() => void this.join(), this.options.retryMs ?? 2000);
     }
-  }
-
-  /**
-   * Checks another member's pending snapshot and confirms it if it holds what it covers. One that fails
-   * is answered with this browser's own snapshot, which replaces it as pending (so a lying member cannot
-   * hold the log hostage); so is a full log with nothing waiting. Not when our own waits: uploading it
-   * again on every retry would change nothing.
-   */
-  private reviewSnapshot(due?: SnapshotRef): void {
-    if (this.destroyed) return;
-    this.snapshots
-      .review(due)
-      .then((outcome) => {
-        if (outcome === 'failed' || (!due && (outcome === 'none' || outcome === 'skipped'))) this.uploadSnapshot();
-      })
-      .catch((error: unknown) => this.report('snapshot-failed', messageOf(error))); // asked again on a later push
   }
 
   private uploadSnapshot(): void {

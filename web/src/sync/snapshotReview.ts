@@ -18,6 +18,9 @@ export interface SnapshotReviewOptions {
   self: () => string | null;
   /** True once this browser skipped an update it could not decrypt: it never vouches for a snapshot then. */
   incomplete: () => boolean;
+  /** Uploads this browser's own snapshot. */
+  upload: () => void;
+  report: (message: string) => void;
 }
 
 const refOf = (s: SnapshotRef) => `${s.upToSeq}:${s.sender}`;
@@ -32,6 +35,20 @@ export class SnapshotReview {
   private running: Promise<ReviewOutcome> | null = null;
 
   constructor(private readonly options: SnapshotReviewOptions) {}
+
+  /**
+   * Answers `confirmDue` (with the snapshot it names) or a full log (without): reviews the waiting
+   * snapshot, and answers one that fails with this browser's own, which replaces it as pending (so a
+   * lying member cannot hold the log hostage); so is a full log with nothing waiting. Not when our own
+   * waits: uploading it again on every retry would change nothing.
+   */
+  answer(due?: SnapshotRef): void {
+    this.review(due)
+      .then((outcome) => {
+        if (outcome === 'failed' || (!due && (outcome === 'none' || outcome === 'skipped'))) this.options.upload();
+      })
+      .catch((error: unknown) => this.options.report(error instanceof Error ? error.message : String(error))); // asked again later
+  }
 
   /** Reviews the pending snapshot (the one `due` names, when given); one review at a time. */
   review(due?: SnapshotRef): Promise<ReviewOutcome> {
