@@ -10,6 +10,8 @@ public static class HubNames
     public const string FetchUpdates = nameof(FetchUpdates);
     public const string PushDocUpdate = nameof(PushDocUpdate);
     public const string PushSnapshot = nameof(PushSnapshot);
+    public const string FetchPendingSnapshot = nameof(FetchPendingSnapshot);
+    public const string ConfirmSnapshot = nameof(ConfirmSnapshot);
     public const string PushAwareness = nameof(PushAwareness);
     public const string SendChat = nameof(SendChat);
     public const string ChatHistory = nameof(ChatHistory);

@@ -117,7 +117,26 @@ public sealed record UpdatePage(
 [MessagePackObject]
 public sealed record PushResult(
     [property: Key("seq")] long Seq,
-    [property: Key("snapshotDue")] bool SnapshotDue);
+    [property: Key("snapshotDue")] bool SnapshotDue)
+{
+    /// <summary>A member's snapshot waits for another member's check (docs/protocol.md, "Vandal snapshots"):
+    /// this pusher is asked to check it and, if it holds what it covers, confirm it. Null when none waits
+    /// or this pusher sent it.</summary>
+    [Key("confirmDue")] public SnapshotRef? ConfirmDue { get; init; }
+}
+
+/// <summary>Names a pending snapshot: the seq it covers and who sent it.</summary>
+[MessagePackObject]
+public sealed record SnapshotRef(
+    [property: Key("upToSeq")] long UpToSeq,
+    [property: Key("sender")] string Sender);
+
+/// <summary>A member's snapshot waiting for confirmation, with the confirmed snapshot (if any) that the
+/// log it covers starts after: the checker rebuilds that log from both.</summary>
+[MessagePackObject]
+public sealed record PendingSnapshot(
+    [property: Key("pending")] StoredSnapshot Pending,
+    [property: Key("confirmed")] StoredSnapshot? Confirmed);
 
 /// <summary>Envelope kinds; each is bound into the associated data.</summary>
 public static class EnvelopeKind

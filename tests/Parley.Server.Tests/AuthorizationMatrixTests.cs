@@ -105,6 +105,9 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
             HubNames.FetchUpdates => s.Caller.InvokeAsync<UpdatePage>(method, roomId, 0L),
             HubNames.PushDocUpdate => s.Caller.InvokeAsync<PushResult>(method, roomId, envelope),
             HubNames.PushSnapshot => s.Caller.InvokeAsync(method, roomId, 1L, envelope),
+            HubNames.FetchPendingSnapshot => s.Caller.InvokeAsync<PendingSnapshot?>(method, roomId),
+            // Names no waiting snapshot: authorized, it changes nothing (VandalSnapshotTests holds what it does).
+            HubNames.ConfirmSnapshot => s.Caller.InvokeAsync<bool>(method, roomId, 1L, s.Spare.MemberId, new byte[32]),
             HubNames.PushAwareness => s.Caller.InvokeAsync(method, roomId, envelope),
             HubNames.SendChat => s.Caller.InvokeAsync<ChatAck>(method, roomId, "m1", envelope),
             HubNames.ChatHistory => s.Caller.InvokeAsync<ChatPage>(method, roomId, 0L, 10),

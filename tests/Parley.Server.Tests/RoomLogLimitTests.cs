@@ -55,6 +55,32 @@ public class RoomLogLimitTests(RoomLogLimitFixture fixture) : IClassFixture<Room
     }
 
     [Fact]
+    public async Task A_full_log_that_only_a_guests_pending_snapshot_could_free_continues_once_another_member_confirms_it()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        var (bob, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        await using var _b = bob;
+        HubException? refused = null;
+        for (var i = 0; i < 100 && refused is null; i++)
+        {
+            try { await bob.PushUpdateAsync(new byte[Chunk]); }
+            catch (HubException e) { refused = e; }
+        }
+        Assert.Equal(RefusalCode.RoomLogFull, refused?.RefusalCode());
+
+        // The guest's snapshot is stored although the log is full, but frees nothing until it is confirmed.
+        await bob.PushSnapshotAsync(bob.LastSeq, new byte[100]);
+        Assert.Equal(RefusalCode.RoomLogFull, (await Assert.ThrowsAsync<HubException>(() => bob.PushUpdateAsync(new byte[Chunk]))).RefusalCode());
+
+        var pending = (await alice.FetchPendingSnapshotAsync())!;
+        Assert.True(await alice.ConfirmSnapshotAsync(pending.Pending));
+        var after = await bob.PushUpdateAsync(new byte[Chunk]);
+        Assert.Equal(bob.LastSeq, after.Seq);
+    }
+
+    [Fact]
     public async Task Chat_is_refused_at_its_share_of_the_bound_and_the_document_still_takes_edits()
     {
         var room = await fixture.NewRoomAsync();

@@ -56,6 +56,7 @@ public class ServerFixture : IAsyncLifetime
                  {
                      "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
+                     "SELECT COUNT(*) FROM PendingSnapshots WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM Entries WHERE RoomId = $r", "SELECT COUNT(*) FROM Activity WHERE RoomId = $r",
                      "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",

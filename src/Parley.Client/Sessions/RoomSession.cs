@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Client.Crypto;
@@ -250,6 +251,17 @@ public sealed partial class RoomSession : IAsyncDisposable
 
     public Task PushSnapshotAsync(long upToSeq, byte[] plaintext, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.PushSnapshot, RoomId, upToSeq, Encrypt(EnvelopeKind.DocSnapshot, plaintext), ct);
+
+    /// <summary>The member's snapshot waiting for confirmation, if any (docs/protocol.md, "Vandal snapshots").</summary>
+    public Task<PendingSnapshot?> FetchPendingSnapshotAsync(CancellationToken ct = default) =>
+        Connection.InvokeAsync<PendingSnapshot?>(HubNames.FetchPendingSnapshot, RoomId, ct);
+
+    /// <summary>Confirms a pending snapshot this client checked; false when it no longer waits.</summary>
+    public Task<bool> ConfirmSnapshotAsync(StoredSnapshot pending, CancellationToken ct = default) =>
+        Connection.InvokeAsync<bool>(HubNames.ConfirmSnapshot, RoomId, pending.UpToSeq, pending.Sender,
+            SHA256.HashData(pending.Envelope.Ciphertext), ct);
+
+    public byte[] OpenSnapshot(StoredSnapshot snapshot) => Decrypt(EnvelopeKind.DocSnapshot, snapshot.Sender, snapshot.Envelope);
 
     public Task PushAwarenessAsync(byte[] plaintext, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.PushAwareness, RoomId, Encrypt(EnvelopeKind.Awareness, plaintext), ct);

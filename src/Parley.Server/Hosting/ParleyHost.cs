@@ -53,6 +53,7 @@ public static class ParleyHost
         builder.Services.AddScoped<RoomKeys>();
         builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
+        builder.Services.AddScoped<SnapshotStore>();
         builder.Services.AddSingleton<IRoomConnections, InProcessRoomConnections>();
         builder.Services.AddSingleton<RoomNotifier>();
         builder.Services.AddSingleton<RoomAuthorization>();

@@ -17,12 +17,21 @@ public sealed partial class RoomHub
         return writer.AppendAsync(new DocWriter.Push(roomId, MemberId, Context.ConnectionId, envelope), Aborted);
     }
 
+    /// <summary>The creator's replaces the log at once; another member's waits for a confirmation.</summary>
     [RoomMember]
-    public Task PushSnapshot(string roomId, long upToSeq, Envelope envelope, DocLog log)
+    public Task PushSnapshot(string roomId, long upToSeq, Envelope envelope, SnapshotStore snapshots)
     {
         rules.Check(envelope);
-        return log.StoreSnapshotAsync(roomId, MemberId, upToSeq, envelope, Aborted);
+        return snapshots.StoreAsync(roomId, MemberId, upToSeq, envelope, Aborted);
     }
+
+    [RoomMember]
+    public Task<PendingSnapshot?> FetchPendingSnapshot(string roomId, SnapshotStore snapshots) => snapshots.PendingAsync(roomId, Aborted);
+
+    /// <summary>Any current member but the snapshot's sender, after its client checked the snapshot against the log.</summary>
+    [RoomMember]
+    public Task<bool> ConfirmSnapshot(string roomId, long upToSeq, string sender, byte[] digest, SnapshotStore snapshots) =>
+        snapshots.ConfirmAsync(roomId, MemberId, upToSeq, sender, digest, Aborted);
 
     /// <summary>Relayed, never stored: cursors and names are only worth something live.</summary>
     [RoomMember]

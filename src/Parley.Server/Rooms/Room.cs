@@ -56,8 +56,13 @@ public sealed class Room
     public int UpdatesSinceSnapshot { get; set; }
     public long BytesSinceSnapshot { get; set; }
 
-    /// <summary>Ciphertext bytes of the stored snapshot; with BytesSinceSnapshot it counts against Parley:MaxRoomLogBytes.</summary>
+    /// <summary>Ciphertext bytes of the stored snapshot and of the pending one (if any); with BytesSinceSnapshot
+    /// they count against Parley:MaxRoomLogBytes.</summary>
     public long SnapshotBytes { get; set; }
+
+    /// <summary>Highest sequence number the pending snapshot covers (0 = none waits): the writer sees it
+    /// on every push without another read, and asks for a confirmation while it is set.</summary>
+    public long PendingSnapshotSeq { get; set; }
 
     /// <summary>Ciphertext bytes of every stored chat message (nothing compacts chat; see docs/configuration.md).</summary>
     public long ChatBytes { get; set; }

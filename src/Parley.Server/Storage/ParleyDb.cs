@@ -18,6 +18,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbCon
     public DbSet<EndedRoom> EndedRooms => Set<EndedRoom>();
     public DbSet<DocUpdateRow> DocUpdates => Set<DocUpdateRow>();
     public DbSet<DocSnapshotRow> DocSnapshots => Set<DocSnapshotRow>();
+    public DbSet<PendingSnapshotRow> PendingSnapshots => Set<PendingSnapshotRow>();
     public DbSet<ChatMessageRow> ChatMessages => Set<ChatMessageRow>();
     public DbSet<FileRow> Files => Set<FileRow>();
     public DbSet<FileChunkRow> FileChunks => Set<FileChunkRow>();

@@ -6,8 +6,8 @@ using Parley.Server.Storage;
 
 namespace Parley.Server.Sync;
 
-/// <summary>Reads a room's document log (snapshot + tail) and replaces covered updates by a snapshot.</summary>
-public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimeProvider clock)
+/// <summary>Reads a room's document log: its confirmed snapshot and the updates after it (SnapshotStore writes snapshots).</summary>
+public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options)
 {
     public sealed record Catchup(StoredSnapshot? Snapshot, IReadOnlyList<StoredUpdate> Updates, bool More, long LatestSeq);
 
@@ -38,36 +38,6 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
             throw new Refusal(RefusalCode.SequenceInvalid, $"Invalid sequence: updates up to {snapshotSeq} were replaced by a snapshot; join again.");
         var (updates, more) = await PageAsync(roomId, afterSeq, ct);
         return new UpdatePage(updates, more);
-    }
-
-    /// <summary>Stores a snapshot covering every update up to <paramref name="upToSeq"/> and drops them.
-    /// A snapshot not newer than the stored one (in coverage, or in key epoch at equal coverage) changes nothing.</summary>
-    public async Task StoreSnapshotAsync(string roomId, string senderId, long upToSeq, Envelope envelope, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new Refusal(RefusalCode.RoomUnknown, "Unknown room.");
-        if (RoomEpoch.Check(room.Epoch, envelope.Epoch) is { } refusal) throw refusal;
-        if (upToSeq < 1 || upToSeq > room.LatestSeq)
-            throw new Refusal(RefusalCode.SequenceInvalid, $"Invalid sequence: a snapshot can cover 1..{room.LatestSeq}, not {upToSeq}.");
-        if (upToSeq < room.SnapshotSeq) return;
-
-        var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == roomId, ct);
-        // The same coverage under a newer key (the fresh snapshot after a rotation) replaces the old
-        // one, so joiners who never held the old key can still read the code.
-        if (upToSeq == room.SnapshotSeq && (row is null || row.Envelope.Epoch >= envelope.Epoch)) return;
-        var stored = StoredEnvelope.From(envelope);
-        if (row is null)
-            db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = roomId, SenderId = senderId, Envelope = stored });
-        (row.UpToSeq, row.SenderId, row.Envelope, row.CreatedAt) = (upToSeq, senderId, stored, clock.GetUtcNow().UtcDateTime);
-
-        await db.DocUpdates.Where(u => u.RoomId == roomId && u.Seq <= upToSeq).ExecuteDeleteAsync(ct);
-        var rest = db.DocUpdates.Where(u => u.RoomId == roomId);
-        room.SnapshotSeq = upToSeq;
-        room.SnapshotBytes = envelope.Ciphertext.Length;
-        room.UpdatesSinceSnapshot = await rest.CountAsync(ct);
-        room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Envelope.Ciphertext.Length, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     Task<long> SnapshotSeqAsync(string roomId, CancellationToken ct) =>

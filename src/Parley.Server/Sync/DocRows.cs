@@ -30,7 +30,21 @@ public sealed class DocSnapshotRow
     public StoredSnapshot ToWire() => new(UpToSeq, SenderId, Envelope.ToWire());
 }
 
-sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEntityTypeConfiguration<DocSnapshotRow>
+/// <summary>A member's snapshot that waits for another member's check before it replaces anything
+/// (docs/protocol.md, "Vandal snapshots"); at most one per room, the newest.</summary>
+public sealed class PendingSnapshotRow
+{
+    public required string RoomId { get; init; }
+    public long UpToSeq { get; set; }
+    public required string SenderId { get; set; }
+    public required StoredEnvelope Envelope { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public StoredSnapshot ToWire() => new(UpToSeq, SenderId, Envelope.ToWire());
+}
+
+sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEntityTypeConfiguration<DocSnapshotRow>,
+    IEntityTypeConfiguration<PendingSnapshotRow>
 {
     public void Configure(EntityTypeBuilder<DocUpdateRow> update)
     {
@@ -48,5 +62,14 @@ sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEnti
         snapshot.Property(s => s.SenderId).HasMaxLength(Ids.Length);
         snapshot.ComplexProperty(s => s.Envelope, envelope => envelope.HasEnvelopeColumns());
         snapshot.HasOne<Room>().WithOne().HasForeignKey<DocSnapshotRow>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<PendingSnapshotRow> pending)
+    {
+        pending.HasKey(s => s.RoomId);
+        pending.Property(s => s.RoomId).HasMaxLength(Ids.Length);
+        pending.Property(s => s.SenderId).HasMaxLength(Ids.Length);
+        pending.ComplexProperty(s => s.Envelope, envelope => envelope.HasEnvelopeColumns());
+        pending.HasOne<Room>().WithOne().HasForeignKey<PendingSnapshotRow>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

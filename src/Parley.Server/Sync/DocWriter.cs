@@ -22,6 +22,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         public long LatestSeq { get; set; }
         public int UpdatesSinceSnapshot { get; set; }
         public long BytesSinceSnapshot { get; set; }
+        public long PendingSnapshotSeq { get; set; }
     }
 
     public Task<PushResult> AppendAsync(Push push, CancellationToken cancellationToken) => EnqueueAsync(push, cancellationToken);
@@ -31,7 +32,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var acknowledged = new List<(Pending Pending, StoredUpdate Update, bool SnapshotDue)>(batch.Count);
+        var acknowledged = new List<(Pending Pending, StoredUpdate Update, bool SnapshotDue, SnapshotRef? ConfirmDue)>(batch.Count);
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -55,7 +56,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                         "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
                     WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
-                    RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot"
+                    RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot", "PendingSnapshotSeq"
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (after is null)
                 {
@@ -64,6 +65,9 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     continue;
                 }
 
+                // Only while a member's snapshot waits (rarely): who sent it, so everyone else is asked to check it.
+                var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == room.Key)
+                    .Select(s => new SnapshotRef(s.UpToSeq, s.SenderId)).SingleOrDefaultAsync(ct);
                 var seq = after.LatestSeq - accepted.Count;
                 foreach (var p in accepted)
                 {
@@ -73,10 +77,11 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                         RoomId = roomId, Seq = ++seq, SenderId = sender, Envelope = StoredEnvelope.From(envelope), CreatedAt = now,
                     };
                     db.DocUpdates.Add(row);
-                    acknowledged.Add((p, row.ToWire(), false));
+                    acknowledged.Add((p, row.ToWire(), false, confirmDue is not null && confirmDue.Sender != sender ? confirmDue : null));
                 }
-                // One pusher per threshold crossing is asked for a snapshot: the last of this batch.
-                var due = policy.IsDue(after.UpdatesSinceSnapshot - accepted.Count, after.UpdatesSinceSnapshot,
+                // One pusher per threshold crossing is asked for a snapshot: the last of this batch. Not while
+                // a snapshot waits for its confirmation: a newer one would only replace it before it is checked.
+                var due = confirmDue is null && policy.IsDue(after.UpdatesSinceSnapshot - accepted.Count, after.UpdatesSinceSnapshot,
                     after.BytesSinceSnapshot - bytes, after.BytesSinceSnapshot);
                 if (due) acknowledged[^1] = acknowledged[^1] with { SnapshotDue = true };
             }
@@ -84,9 +89,9 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
             await tx.CommitAsync(ct);
         }
 
-        foreach (var (pending, update, due) in acknowledged)
+        foreach (var (pending, update, due, confirmDue) in acknowledged)
         {
-            pending.Done.TrySetResult(new PushResult(update.Seq, due));
+            pending.Done.TrySetResult(new PushResult(update.Seq, due) { ConfirmDue = confirmDue });
             fanout.DocUpdate(pending.Item.RoomId, pending.Item.ConnectionId, update);
         }
     }
@@ -99,6 +104,6 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         return room is null || room.Epoch != epoch
             ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
             : new Refusal(RefusalCode.RoomLogFull,
-                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from a member frees them.");
+                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
     }
 }

@@ -14,7 +14,7 @@ export interface LocalEditsOptions {
   /** The newest key epoch this browser holds. */
   keyEpoch: () => number;
   acknowledged: (result: PushResult) => void;
-  /** The room's document log is full (`room-log-full`): a snapshot from this browser frees it. */
+  /** The room's document log is full (`room-log-full`): a snapshot from this browser, or its confirmation of another member's, frees it. */
   logFull?: () => void;
   report: (message: string) => void;
   batchMs?: number;

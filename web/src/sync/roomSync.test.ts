@@ -48,6 +48,13 @@ async function joined(transport: FakeTransport, extra: Partial<RoomSyncOptions> 
   return c;
 }
 
+/** The creator's browser: its snapshots replace the log at once (other members' wait for a confirmation). */
+function asCreator(relay: FakeRelay): Partial<RoomSyncOptions> {
+  const members = memoryMemberStore();
+  members.saveCreatorToken(ROOM, relay.creatorToken);
+  return { members };
+}
+
 async function open(envelope: Envelope, sender: string, kind: 'doc-update' | 'doc-snapshot' = 'doc-update') {
   return (await ring()).decrypt({ roomId: ROOM, kind, sender }, envelope);
 }
@@ -143,7 +150,7 @@ describe('RoomSync', () => {
 
   it('answers room-log-full with a snapshot and keeps the refused edit until it lands', async () => {
     const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
-    const { sync } = await joined(relay.connect());
+    const { sync } = await joined(relay.connect(), asCreator(relay));
     sync.text.insert(0, 'a');
     await until(() => sync.lastSeq === 1, 'first push');
     relay.refusePushes = 1;
@@ -211,7 +218,7 @@ describe('RoomSync', () => {
     relay.snapshotEvery = 3;
     let release!: () => void;
     relay.snapshotGate = new Promise((resolve) => (release = resolve));
-    const { sync } = await joined(relay.connect());
+    const { sync } = await joined(relay.connect(), asCreator(relay));
     for (const [i, ch] of [...'abcd'].entries()) {
       sync.text.insert(i, ch);
       await until(() => sync.lastSeq === i + 1, `push ${i + 1}`);

@@ -17,6 +17,7 @@ import type { ConnectionState, RoomTransport } from '../wire/transport';
 import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
 import { LocalEdits, settledWithin } from './localEdits';
+import { SnapshotReview } from './snapshotReview';
 import { StoredUpdates } from './storedUpdates';
 
 export type SyncStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
@@ -90,6 +91,7 @@ export class RoomSync {
   private readonly sharedAwareness: EncryptedAwareness;
   private readonly relay: AwarenessRelay;
   private readonly edits: LocalEdits;
+  private readonly snapshots: SnapshotReview;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
@@ -127,6 +129,15 @@ export class RoomSync {
     this.relay = this.sharedAwareness.relay;
     this.onlineCount = this.relay.onlineCount;
     this.online = this.relay.online;
+    this.snapshots = new SnapshotReview({
+      roomId,
+      keys,
+      transport,
+      self: () => this.memberId,
+      incomplete: () => this.stored.incomplete,
+      upload: () => this.uploadSnapshot(),
+      report: (message) => this.report('snapshot-failed', message),
+    });
     this.edits = new LocalEdits({
       doc: this.doc,
       seal: (update) => this.seal('doc-update', update),
@@ -135,9 +146,11 @@ export class RoomSync {
       keyEpoch: () => keys.currentEpoch,
       acknowledged: (result) => {
         this.stored.record(result.seq);
-        if (result.snapshotDue) this.uploadSnapshot();
+        if (result.confirmDue) this.snapshots.answer(result.confirmDue);
+        else if (result.snapshotDue) this.uploadSnapshot();
       },
-      logFull: () => this.uploadSnapshot(),
+      // Another member's snapshot may be all that would free the log: check it first, else offer ours.
+      logFull: () => this.snapshots.answer(),
       report: (message) => this.report('push-failed', message),
       batchMs: options.batchMs,
       retryMs: options.retryMs,

@@ -6,6 +6,8 @@ export const HubMethod = {
   fetchUpdates: 'FetchUpdates',
   pushDocUpdate: 'PushDocUpdate',
   pushSnapshot: 'PushSnapshot',
+  fetchPendingSnapshot: 'FetchPendingSnapshot',
+  confirmSnapshot: 'ConfirmSnapshot',
   pushAwareness: 'PushAwareness',
   sendChat: 'SendChat',
   chatHistory: 'ChatHistory',

@@ -15,6 +15,7 @@ import {
   readJoinRequestInfo,
   readJoinResult,
   readMemberKeys,
+  readPendingSnapshot,
   readPushResult,
   readRotation,
   readStoredChat,
@@ -156,6 +157,14 @@ export class HubTransport implements RoomTransport {
 
   async pushSnapshot(roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
     await this.invoke(HubMethod.pushSnapshot, roomId, upToSeq, envelope);
+  }
+
+  async fetchPendingSnapshot(roomId: string) {
+    return readPendingSnapshot(await this.invoke(HubMethod.fetchPendingSnapshot, roomId));
+  }
+
+  async confirmSnapshot(roomId: string, upToSeq: number, sender: string, digest: Uint8Array) {
+    return (await this.invoke(HubMethod.confirmSnapshot, roomId, upToSeq, sender, digest)) === true;
   }
 
   async pushAwareness(roomId: string, envelope: Envelope): Promise<void> {

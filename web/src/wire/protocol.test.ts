@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { readChatAck, readChatPage, readJoinRequestInfo, readJoinResult, readMemberKeys, readRotation, readStoredChat } from './protocol';
+import {
+  readChatAck,
+  readChatPage,
+  readJoinRequestInfo,
+  readJoinResult,
+  readMemberKeys,
+  readPendingSnapshot,
+  readPushResult,
+  readRotation,
+  readStoredChat,
+} from './protocol';
 
 const envelope = { epoch: 0, iv: new Uint8Array(12), ciphertext: new Uint8Array(17) };
 
@@ -146,5 +156,24 @@ describe('keys in the protocol', () => {
       roomMeta: envelope,
       joinVerifier: null,
     });
+  });
+});
+
+describe('snapshot readers', () => {
+  it('reads a push result with and without a snapshot to confirm', () => {
+    expect(readPushResult({ seq: 4n, snapshotDue: false })).toEqual({ seq: 4, snapshotDue: false, confirmDue: null });
+    expect(readPushResult({ seq: 5, snapshotDue: false, confirmDue: { upToSeq: 3n, sender: 'm2' } })).toEqual({
+      seq: 5,
+      snapshotDue: false,
+      confirmDue: { upToSeq: 3, sender: 'm2' },
+    });
+    expect(() => readPushResult({ seq: 5, snapshotDue: false, confirmDue: { upToSeq: 3 } })).toThrow(/SnapshotRef/);
+  });
+
+  it('reads a pending snapshot with the confirmed one it follows, or none', () => {
+    expect(readPendingSnapshot(null)).toBeNull();
+    const pending = { upToSeq: 9, sender: 'm2', envelope };
+    expect(readPendingSnapshot({ pending, confirmed: null })).toEqual({ pending, confirmed: null });
+    expect(() => readPendingSnapshot({ confirmed: pending })).toThrow(/PendingSnapshot/);
   });
 });

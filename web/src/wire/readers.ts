@@ -11,8 +11,10 @@ import type {
   JoinResult,
   RoomExpiry,
   MemberKeys,
+  PendingSnapshot,
   PushResult,
   Rotation,
+  SnapshotRef,
   StoredChat,
   StoredSnapshot,
   StoredUpdate,
@@ -42,7 +44,21 @@ export function readUpdatePage(value: unknown): UpdatePage {
 
 export function readPushResult(value: unknown): PushResult {
   const m = map(value, 'PushResult');
-  return { seq: int(m.seq, 'PushResult', 'seq'), snapshotDue: m.snapshotDue === true };
+  return { seq: int(m.seq, 'PushResult', 'seq'), snapshotDue: m.snapshotDue === true, confirmDue: readSnapshotRef(m.confirmDue) };
+}
+
+function readSnapshotRef(value: unknown): SnapshotRef | null {
+  if (value == null) return null;
+  const r = map(value, 'SnapshotRef');
+  return { upToSeq: int(r.upToSeq, 'SnapshotRef', 'upToSeq'), sender: str(r.sender, 'SnapshotRef', 'sender') };
+}
+
+export function readPendingSnapshot(value: unknown): PendingSnapshot | null {
+  if (value == null) return null;
+  const m = map(value, 'PendingSnapshot');
+  const pending = readSnapshot(m.pending);
+  if (!pending) fail('PendingSnapshot', 'pending');
+  return { pending, confirmed: readSnapshot(m.confirmed) };
 }
 
 export function readJoinRequestInfo(value: unknown): JoinRequestInfo {

@@ -47,7 +47,11 @@ export interface JoinRequestInfo { memberId: string; profile: Envelope | null }
 export interface StoredUpdate { seq: number; sender: string; envelope: Envelope }
 export interface StoredSnapshot { upToSeq: number; sender: string; envelope: Envelope }
 export interface UpdatePage { updates: StoredUpdate[]; more: boolean }
-export interface PushResult { seq: number; snapshotDue: boolean }
+/** `confirmDue` names a member's snapshot waiting for another member's check (docs/protocol.md, "Vandal snapshots"). */
+export interface PushResult { seq: number; snapshotDue: boolean; confirmDue: SnapshotRef | null }
+export interface SnapshotRef { upToSeq: number; sender: string }
+/** A pending snapshot and the confirmed one the log it covers starts after. */
+export interface PendingSnapshot { pending: StoredSnapshot; confirmed: StoredSnapshot | null }
 
 /** A chat message as the server stores it: `sentAt` is server time, Unix ms UTC. */
 export interface StoredChat { seq: number; sender: string; clientMessageId: string; sentAt: number; envelope: Envelope }

@@ -11,6 +11,7 @@ import type {
   JoinRequestInfo,
   JoinResult,
   MemberKeys,
+  PendingSnapshot,
   PushResult,
   Rotation,
   StoredChat,
@@ -79,6 +80,10 @@ export interface RoomTransport {
   fetchUpdates(roomId: string, afterSeq: number): Promise<UpdatePage>;
   pushDocUpdate(roomId: string, envelope: Envelope): Promise<PushResult>;
   pushSnapshot(roomId: string, upToSeq: number, envelope: Envelope): Promise<void>;
+  /** The member's snapshot waiting for confirmation, or null. */
+  fetchPendingSnapshot(roomId: string): Promise<PendingSnapshot | null>;
+  /** Confirms the pending snapshot with that SHA-256 of its ciphertext; false when it no longer waits. */
+  confirmSnapshot(roomId: string, upToSeq: number, sender: string, digest: Uint8Array): Promise<boolean>;
   pushAwareness(roomId: string, envelope: Envelope): Promise<void>;
   sendChat(roomId: string, clientMessageId: string, envelope: Envelope): Promise<ChatAck>;
   chatHistory(roomId: string, beforeSeq: number, limit: number): Promise<ChatPage>;

@@ -587,6 +587,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("PendingSnapshotSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RotationDue")
                         .HasColumnType("INTEGER");
 
@@ -722,6 +725,47 @@ namespace Parley.Server.Storage.Migrations
                     b.ToTable("DocUpdates");
                 });
 
+            modelBuilder.Entity("Parley.Server.Sync.PendingSnapshotRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpToSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Envelope", "Parley.Server.Sync.PendingSnapshotRow.Envelope#StoredEnvelope", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<byte[]>("Ciphertext")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("Ciphertext");
+
+                            b1.Property<int>("Epoch")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Epoch");
+
+                            b1.Property<byte[]>("Iv")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("Iv");
+                        });
+
+                    b.HasKey("RoomId");
+
+                    b.ToTable("PendingSnapshots");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -855,6 +899,15 @@ namespace Parley.Server.Storage.Migrations
                     b.HasOne("Parley.Server.Rooms.Room", null)
                         .WithMany()
                         .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.Sync.PendingSnapshotRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithOne()
+                        .HasForeignKey("Parley.Server.Sync.PendingSnapshotRow", "RoomId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

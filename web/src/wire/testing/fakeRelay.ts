@@ -8,6 +8,7 @@ import type {
   JoinRequest,
   JoinRequestInfo,
   JoinResult,
+  PendingSnapshot,
   PushResult,
   StoredSnapshot,
   StoredUpdate,
@@ -41,6 +42,9 @@ const MAX_WRONG_PASSWORDS = 5;
 export class FakeRelay extends FakeChat implements FakeHub {
   updates: StoredUpdate[] = [];
   snapshot: StoredSnapshot | null = null;
+  /** A member's snapshot waiting for another member's confirmation; the creator's replace at once. */
+  pending: StoredSnapshot | null = null;
+  readonly confirmCalls: { upToSeq: number; sender: string; by: string }[] = [];
   readonly joins: JoinRequest[] = [];
   readonly snapshotCalls: { upToSeq: number; sender: string; envelope: Envelope }[] = [];
   readonly connections = new Set<FakeTransport>();
@@ -246,7 +250,12 @@ export class FakeRelay extends FakeChat implements FakeHub {
     this.updates.push(update);
     this.fanOut(from, (l) => l.docUpdate?.(this.roomId, update));
     const sinceSnapshot = this.updates.filter((u) => u.seq > (this.snapshot?.upToSeq ?? 0)).length;
-    return { seq: update.seq, snapshotDue: sinceSnapshot >= this.snapshotEvery };
+    const waiting = this.pending && { upToSeq: this.pending.upToSeq, sender: this.pending.sender };
+    return {
+      seq: update.seq,
+      snapshotDue: !waiting && sinceSnapshot >= this.snapshotEvery,
+      confirmDue: waiting && waiting.sender !== from.memberId ? waiting : null,
+    };
   }
 
   async storeSnapshot(from: FakeTransport, upToSeq: number, envelope: Envelope): Promise<void> {
@@ -256,8 +265,29 @@ export class FakeRelay extends FakeChat implements FakeHub {
     // Not newer: ignored, unless it is the same state under a newer key (a rotation's fresh snapshot).
     const stored = this.snapshot;
     if (stored && (stored.upToSeq > upToSeq || (stored.upToSeq === upToSeq && stored.envelope.epoch >= envelope.epoch))) return;
-    this.snapshot = { upToSeq, sender: from.memberId!, envelope };
-    this.updates = this.updates.filter((u) => u.seq > upToSeq);
+    const snapshot = { upToSeq, sender: from.memberId!, envelope };
+    if (from.memberId === this.creatorId) this.replaceLog(snapshot);
+    else if (!this.pending || this.pending.upToSeq <= upToSeq) this.pending = snapshot;
+  }
+
+  fetchPending(): PendingSnapshot | null {
+    return this.pending && { pending: this.pending, confirmed: this.snapshot };
+  }
+
+  async confirm(from: FakeTransport, upToSeq: number, sender: string, digest: Uint8Array): Promise<boolean> {
+    this.confirmCalls.push({ upToSeq, sender, by: from.memberId! });
+    if (sender === from.memberId) throw hubRefusal('ConfirmSnapshot', 'argument-invalid', 'A member cannot confirm its own snapshot.');
+    const pending = this.pending;
+    if (!pending || pending.upToSeq !== upToSeq || pending.sender !== sender) return false;
+    if (!sameBytes(await sha256(pending.envelope.ciphertext), digest)) return false;
+    this.replaceLog(pending);
+    return true;
+  }
+
+  private replaceLog(snapshot: StoredSnapshot): void {
+    this.snapshot = snapshot;
+    this.updates = this.updates.filter((u) => u.seq > snapshot.upToSeq);
+    if (this.pending && this.pending.upToSeq <= snapshot.upToSeq) this.pending = null;
   }
 
   relayAwareness(from: FakeTransport, envelope: Envelope): void {

@@ -11,6 +11,7 @@ import type {
   Grant,
   JoinRequest,
   JoinResult,
+  PendingSnapshot,
   PushResult,
   Rotation,
   UpdatePage,
@@ -29,6 +30,8 @@ export interface FakeHub {
   page(afterSeq: number): UpdatePage;
   push(from: FakeTransport, envelope: Envelope): PushResult;
   storeSnapshot(from: FakeTransport, upToSeq: number, envelope: Envelope): Promise<void>;
+  fetchPending(): PendingSnapshot | null;
+  confirm(from: FakeTransport, upToSeq: number, sender: string, digest: Uint8Array): Promise<boolean>;
   relayAwareness(from: FakeTransport, envelope: Envelope): void;
   sendChat(from: FakeTransport, clientMessageId: string, envelope: Envelope): Answer<ChatAck>;
   chatHistory(beforeSeq: number, limit: number): ChatPage;
@@ -117,6 +120,14 @@ export class FakeTransport implements RoomTransport {
 
   async pushSnapshot(_roomId: string, upToSeq: number, envelope: Envelope): Promise<void> {
     await this.call(() => this.relay.storeSnapshot(this, upToSeq, envelope));
+  }
+
+  fetchPendingSnapshot() {
+    return this.call(() => this.relay.fetchPending());
+  }
+
+  confirmSnapshot(_roomId: string, upToSeq: number, sender: string, digest: Uint8Array) {
+    return this.call(() => this.relay.confirm(this, upToSeq, sender, digest));
   }
 
   pushAwareness(_roomId: string, envelope: Envelope) {

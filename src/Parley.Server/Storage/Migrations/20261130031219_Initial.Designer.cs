@@ -12,7 +12,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Storage.Migrations
 {
     [DbContext(typeof(ParleyDb))]
-    [Migration("20261130014903_Initial")]
+    [Migration("20261130031219_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -590,6 +590,9 @@ namespace Parley.Server.Storage.Migrations
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("PendingSnapshotSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("RotationDue")
                         .HasColumnType("INTEGER");
 
@@ -725,6 +728,47 @@ namespace Parley.Server.Storage.Migrations
                     b.ToTable("DocUpdates");
                 });
 
+            modelBuilder.Entity("Parley.Server.Sync.PendingSnapshotRow", b =>
+                {
+                    b.Property<string>("RoomId")
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpToSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Envelope", "Parley.Server.Sync.PendingSnapshotRow.Envelope#StoredEnvelope", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<byte[]>("Ciphertext")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("Ciphertext");
+
+                            b1.Property<int>("Epoch")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Epoch");
+
+                            b1.Property<byte[]>("Iv")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("Iv");
+                        });
+
+                    b.HasKey("RoomId");
+
+                    b.ToTable("PendingSnapshots");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -858,6 +902,15 @@ namespace Parley.Server.Storage.Migrations
                     b.HasOne("Parley.Server.Rooms.Room", null)
                         .WithMany()
                         .HasForeignKey("RoomId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Server.Sync.PendingSnapshotRow", b =>
+                {
+                    b.HasOne("Parley.Server.Rooms.Room", null)
+                        .WithOne()
+                        .HasForeignKey("Parley.Server.Sync.PendingSnapshotRow", "RoomId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -98,6 +98,7 @@ namespace Parley.Server.Storage.Migrations
                     UpdatesSinceSnapshot = table.Column<int>(type: "INTEGER", nullable: false),
                     BytesSinceSnapshot = table.Column<long>(type: "INTEGER", nullable: false),
                     SnapshotBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    PendingSnapshotSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     ChatBytes = table.Column<long>(type: "INTEGER", nullable: false),
                     LinkCiphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
                     LinkEpoch = table.Column<int>(type: "INTEGER", nullable: true),
@@ -387,6 +388,29 @@ namespace Parley.Server.Storage.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "PendingSnapshots",
+                columns: table => new
+                {
+                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
+                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
+                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PendingSnapshots", x => x.RoomId);
+                    table.ForeignKey(
+                        name: "FK_PendingSnapshots_Rooms_RoomId",
+                        column: x => x.RoomId,
+                        principalTable: "Rooms",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Entries",
                 columns: table => new
                 {
@@ -554,6 +578,9 @@ namespace Parley.Server.Storage.Migrations
 
             migrationBuilder.DropTable(
                 name: "Members");
+
+            migrationBuilder.DropTable(
+                name: "PendingSnapshots");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

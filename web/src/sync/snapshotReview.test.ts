@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { importRoomKey, RoomKeyRing } from '../crypto';
+import { memoryMemberStore } from '../rooms/memberStore';
+import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
+import { RoomSync } from './roomSync';
+
+const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
+const KEY_BYTES = new Uint8Array(32).fill(9);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(KEY_BYTES) });
+const syncs: RoomSync[] = [];
+
+/** A member who is not the creator: its snapshots wait for another member's confirmation. */
+async function member(transport: FakeTransport): Promise<RoomSync> {
+  const sync = new RoomSync({
+    roomId: ROOM,
+    linkSecret: TEST_LINK,
+    device: await testDevice(),
+    keys: await ring(),
+    transport,
+    members: memoryMemberStore(),
+    onProblem: () => {},
+    retryMs: 50,
+  });
+  syncs.push(sync);
+  sync.start();
+  await until(() => sync.status.get() === 'connected', 'join');
+  return sync;
+}
+
+async function typed(sync: RoomSync, text: string, seq: number): Promise<void> {
+  sync.text.insert(sync.text.length, text);
+  await until(() => sync.lastSeq === seq, `seq ${seq}`);
+}
+
+afterEach(async () => {
+  await Promise.all(syncs.splice(0).map((s) => s.destroy(200)));
+});
+
+describe('snapshot review', () => {
+  it("confirms another member's honest snapshot when asked, and the log is replaced", async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.snapshotEvery = 2;
+    const bob = await member(relay.connect());
+    const carol = await member(relay.connect());
+    await typed(bob, 'ab', 1);
+    await typed(bob, 'cd', 2); // snapshotDue: bob's snapshot waits
+    await until(() => relay.pending !== null, 'pending snapshot');
+    expect(relay.snapshot).toBeNull();
+    expect(relay.updates).toHaveLength(2);
+
+    await typed(carol, '!', 3); // confirmDue
+    await until(() => relay.snapshot !== null, 'confirmed');
+    expect(relay.confirmCalls).toEqual([{ upToSeq: 2, sender: bob.memberId, by: carol.memberId }]);
+    expect(relay.updates.map((u) => u.seq)).toEqual([3]);
+    const joiner = await member(relay.connect());
+    expect(joiner.text.toString()).toBe('abcd!');
+  });
+
+  it('on a full log, confirms the snapshot waiting from another member, and the refused edit lands', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.snapshotEvery = 2;
+    const bob = await member(relay.connect());
+    const carol = await member(relay.connect());
+    await typed(bob, 'ab', 1);
+    await typed(bob, 'cd', 2);
+    await until(() => relay.pending !== null, 'pending snapshot');
+    relay.refusePushes = 1;
+    relay.refusePushesAs = 'room-log-full';
+
+    await typed(carol, '!', 3);
+    expect(relay.confirmCalls.map((c) => c.by)).toEqual([carol.memberId]);
+    expect(relay.snapshot?.sender).toBe(bob.memberId);
+  });
+
+  it("answers a vandal's empty snapshot with its own instead of confirming it", async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    const bob = await member(relay.connect());
+    const carol = await member(relay.connect());
+    await typed(bob, 'keep me', 1);
+    const empty = await (await ring()).encrypt({ roomId: ROOM, kind: 'doc-snapshot', sender: 'member-v' }, Y.encodeStateAsUpdate(new Y.Doc()));
+    relay.pending = { upToSeq: 1, sender: 'member-v', envelope: empty };
+
+    await typed(carol, '!', 2);
+    await until(() => relay.pending?.sender === carol.memberId, "carol's own snapshot waiting");
+    expect(relay.confirmCalls).toEqual([]);
+    expect(relay.updates).toHaveLength(2);
+  });
+
+  it('never confirms after skipping an update it could not decrypt', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.snapshotEvery = 2;
+    const bob = await member(relay.connect());
+    const carolTransport = relay.connect();
+    const carol = await member(carolTransport);
+    const forged = await (await ring()).encrypt({ roomId: ROOM, kind: 'doc-update', sender: 'member-y' }, new Uint8Array([1, 2, 3]));
+    carolTransport.emit((l) => l.docUpdate?.(ROOM, { seq: 99, sender: 'member-x', envelope: forged })); // wrong sender: AD mismatch
+    await typed(bob, 'ab', 1);
+    await typed(bob, 'cd', 2);
+    await until(() => relay.pending !== null, 'pending snapshot');
+
+    await typed(carol, '?', 3); // asked, but carol skipped an update
+    const dave = await member(relay.connect());
+    await typed(dave, '!', 4); // asked too, and holds every update
+    await until(() => relay.snapshot !== null, "dave's confirmation");
+    expect(relay.confirmCalls.map((c) => c.by)).toEqual([dave.memberId]);
+  });
+});
