@@ -15,7 +15,15 @@ export function cssString(text: string): string {
   return `${out}"`;
 }
 
-export function remoteCursorCss(states: Map<number, Record<string, unknown>>, selfClientId: number): string {
+/**
+ * `shownName` gives the name the member list shows for a Yjs client ("Ann (2)" beside another Ann);
+ * without one, the name in its awareness state.
+ */
+export function remoteCursorCss(
+  states: Map<number, Record<string, unknown>>,
+  selfClientId: number,
+  shownName: (clientId: number) => string | undefined = () => undefined,
+): string {
   const rules: string[] = [];
   states.forEach((state, clientId) => {
     if (clientId === selfClientId || !Number.isSafeInteger(clientId) || clientId < 0) return;
@@ -25,7 +33,7 @@ export function remoteCursorCss(states: Map<number, Record<string, unknown>>, se
     rules.push(
       `.yRemoteSelection-${clientId}{background-color:${color}40}`,
       `.yRemoteSelectionHead-${clientId}{border-color:${color}}`,
-      `.yRemoteSelectionHead-${clientId}::after{content:${cssString(user.name)};background-color:${color}}`,
+      `.yRemoteSelectionHead-${clientId}::after{content:${cssString(shownName(clientId) ?? user.name)};background-color:${color}}`,
     );
   });
   return rules.join('\n');
