@@ -24,7 +24,7 @@ export function CodeEditor({ sync }: { sync: RoomSync }) {
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       renderLineHighlight: 'all',
-      padding: { top: 8 },
+      padding: { top: 18 }, // room for a cursor's name tag above line 1
     });
     // The binding also disposes itself when the model is disposed.
     new MonacoBinding(sync.text, textModel, new Set([editor]), sync.awareness);

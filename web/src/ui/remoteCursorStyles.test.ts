@@ -18,7 +18,18 @@ describe('remote cursor styles', () => {
     ]);
     const css = remoteCursorCss(states, 1);
     expect(css).toContain('.yRemoteSelection-2{background-color:#34d39940}');
-    expect(css).toContain('.yRemoteSelectionHead-2::after{content:"Guest Otter";background-color:#34d399}');
+    expect(css).toContain('.yRemoteSelectionHead-2::after{content:"Guest Otter";background-color:#34d399;opacity:1}');
     expect(css).not.toMatch(/-1\b|-3\b|-4\b/);
+  });
+
+  it('hides the name tag of someone who has not moved for a while, keeping the caret', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [2, { user: { name: 'Ann', color: '#34d399' } }],
+      [3, { user: { name: 'Bob', color: '#f87171' } }],
+    ]);
+    const css = remoteCursorCss(states, 1, () => undefined, (id) => id === 2);
+    expect(css).toContain('.yRemoteSelectionHead-2::after{content:"Ann";background-color:#34d399;opacity:1}');
+    expect(css).toContain('.yRemoteSelectionHead-3::after{content:"Bob";background-color:#f87171;opacity:0}');
+    expect(css).toContain('.yRemoteSelectionHead-3{border-color:#f87171}');
   });
 });

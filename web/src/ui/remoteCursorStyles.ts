@@ -23,6 +23,8 @@ export function remoteCursorCss(
   states: Map<number, Record<string, unknown>>,
   selfClientId: number,
   shownName: (clientId: number) => string | undefined = () => undefined,
+  /** Whether the person moved or typed a moment ago: only then their name tag shows over the code. */
+  active: (clientId: number) => boolean = () => true,
 ): string {
   const rules: string[] = [];
   states.forEach((state, clientId) => {
@@ -33,7 +35,7 @@ export function remoteCursorCss(
     rules.push(
       `.yRemoteSelection-${clientId}{background-color:${color}40}`,
       `.yRemoteSelectionHead-${clientId}{border-color:${color}}`,
-      `.yRemoteSelectionHead-${clientId}::after{content:${cssString(shownName(clientId) ?? user.name)};background-color:${color}}`,
+      `.yRemoteSelectionHead-${clientId}::after{content:${cssString(shownName(clientId) ?? user.name)};background-color:${color};opacity:${active(clientId) ? 1 : 0}}`,
     );
   });
   return rules.join('\n');
