@@ -9,6 +9,7 @@ import { PasswordPage } from './PasswordPage';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
+import { RoomSkeleton } from './RoomSkeleton';
 import { TopBar } from './TopBar';
 import { ChatPane } from './chat/ChatPane';
 import { FilesPage } from './files/FilesPage';
@@ -60,7 +61,7 @@ function Room(props: RoomProps) {
 function NamedRoom({ roomId, linkSecret, view, name }: RoomProps & { name: string }) {
   const { session, failure } = useRoomSession(roomId, linkSecret, name);
   if (failure) return <NoDeviceKeys message={failure} />;
-  if (!session) return <main className="notice" aria-busy="true" />;
+  if (!session) return <RoomSkeleton />;
   return <OpenOrClosed session={session} view={view} />;
 }
 
