@@ -8,6 +8,7 @@ import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, 
 import { filesPath } from './files/filesRoute';
 import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
+import { ThemeSetting } from './ThemeSetting';
 import { YourNameSetting } from './YourName';
 
 /** The room's hamburger menu, wired to the session: who is here, the files, and the creator's settings or "Leave room". */
@@ -65,6 +66,7 @@ export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, 
     <MenuDisclosure label="Room menu">
       <MembersSection members={members} canKick={isCreator} kick={kick} fingerprintOf={fingerprintOf} />
       {yourName}
+      <ThemeSetting />
       <FilesLink roomId={roomId} />
       {isCreator ? (
         <div role="group" aria-labelledby={settingsId} className="room-settings">

@@ -28,7 +28,9 @@ export const MessageItem = memo(function MessageItem({ item, author, showHeader,
   return (
     <article className={`message ${item.status}${item.mine ? ' mine' : ''}${showHeader ? '' : ' follow-up'}`} aria-label={`${name}, ${time}`}>
       <header className={showHeader ? 'message-header' : 'message-header visually-hidden'}>
-        <span className="author" style={author ? { color: author.color } : undefined}>
+        {/* The member's colour marks the name rather than colouring it: no one colour reads well on both themes. */}
+        <span className="author">
+          {author && <span className="dot" style={{ background: author.color }} aria-hidden="true" />}
           {name}
         </span>
         <time dateTime={new Date(item.sentAt).toISOString()} title={formatFullTime(item.sentAt)}>
