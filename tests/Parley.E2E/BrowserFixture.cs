@@ -40,8 +40,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (its own storage), as another person on another machine.</summary>
-    public async Task<IPage> NewPersonAsync(Uri? server = null, string timezone = "Europe/Berlin", int width = 1280)
+    int people;
+
+    /// <summary>
+    /// A fresh browser profile (its own storage), as another person on another machine. Unless
+    /// <paramref name="chooseName"/>, it is someone who chose a name in an earlier room ("Person 3"),
+    /// so tests that are not about names skip that first step.
+    /// </summary>
+    public async Task<IPage> NewPersonAsync(Uri? server = null, string timezone = "Europe/Berlin", int width = 1280, bool chooseName = false)
     {
         var context = await Browser.NewContextAsync(new()
         {
@@ -54,6 +60,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         // Generous bounds: CI runs on two cores, and a bound only matters when something is wrong.
         context.SetDefaultTimeout(20_000);
         context.SetDefaultNavigationTimeout(45_000);
+        if (!chooseName)
+        {
+            var name = $"Person {Interlocked.Increment(ref people)}";
+            await context.AddInitScriptAsync(
+                $"try {{ if (!localStorage.getItem('parley.name')) localStorage.setItem('parley.name', '{name}'); }} catch {{}}");
+        }
         return await context.NewPageAsync();
     }
 

@@ -5,6 +5,7 @@ import { refusalCodeOf } from '../wire/refusals';
 import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
 import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { sleep, until } from '../wire/testing/waiting';
+import { Value } from '../state/value';
 import type { LocalProfile } from './identity';
 import { memoryMemberStore, type MemberStore } from './memberStore';
 import { openProfile, sealProfile, UNKNOWN_NAME } from './roomLobby';
@@ -23,7 +24,7 @@ afterEach(async () => {
 
 async function person(transport: FakeTransport, profile?: LocalProfile, members: MemberStore = memoryMemberStore()) {
   const sync = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
-    device: await testDevice(), keys: await ring(), transport, members, profile, onProblem: () => {}, retryMs: RETRY_MS });
+    device: await testDevice(), keys: await ring(), transport, members, profile: profile && new Value(profile), onProblem: () => {}, retryMs: RETRY_MS });
   syncs.push(sync);
   sync.start();
   return { sync, members, transport };

@@ -22,7 +22,7 @@ export interface RoomLobbyOptions {
   link: RoomLink;
   transport: RoomTransport;
   /** This browser's name and colour, sent with every join; none sends no profile. */
-  profile?: LocalProfile;
+  profile?: Value<LocalProfile>;
   /** Join again: the creator let this browser in. */
   rejoin: () => void;
   /** The creator refused this browser: the room is over for it. */
@@ -84,7 +84,7 @@ export class RoomLobby {
   /** JoinRoom's profile field: sealed afresh for every join. */
   async joinProfile(): Promise<Envelope | null> {
     const { link, roomId, profile } = this.options;
-    return profile ? sealProfile((await link.secrets()).lobbyKey, roomId, profile) : null;
+    return profile ? sealProfile((await link.secrets()).lobbyKey, roomId, profile.get()) : null;
   }
 
   /** Takes a join result; true when it put this browser in the lobby rather than the room. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveRoomSecrets, fromBase64Url, joinVerifierText, toBase64Url } from '../crypto';
 import { createRoom } from './createRoom';
-import { isProfile, localProfile } from './identity';
+import { cleanName, freeColor, LocalIdentity, MAX_NAME, MEMBER_COLORS, rememberedName } from './identity';
 import { invitePathFrom, parseRoomLocation } from './links';
 import { memoryMemberStore } from './memberStore';
 import { defaultRoomName, roomDisplayName } from './roomName';
@@ -76,13 +76,39 @@ describe('createRoom', () => {
   });
 });
 
-describe('local profile', () => {
-  it('is made once and then kept', () => {
+describe('local identity', () => {
+  const memoryStorage = () => {
     const data = new Map<string, string>();
-    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as Storage;
-    const first = localProfile(storage);
-    expect(isProfile(first)).toBe(true);
-    expect(first.name).toMatch(/^Guest [A-Z][a-z]+$/);
-    expect(localProfile(storage)).toEqual(first);
+    return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as Storage;
+  };
+
+  it('remembers the chosen name for the next rooms of this browser', () => {
+    const storage = memoryStorage();
+    expect(rememberedName(storage)).toBeNull();
+    const identity = new LocalIdentity('Ann', MEMBER_COLORS[0], storage);
+    expect(identity.rename('  Ann   Lee ')).toBe(true);
+    expect(identity.profile.get().name).toBe('Ann Lee');
+    expect(rememberedName(storage)).toBe('Ann Lee');
+  });
+
+  it('refuses an empty name and keeps the old one', () => {
+    const storage = memoryStorage();
+    const identity = new LocalIdentity('Ann', MEMBER_COLORS[0], storage);
+    expect(identity.rename(' \u200e\t ')).toBe(false);
+    expect(identity.profile.get().name).toBe('Ann');
+    expect(rememberedName(storage)).toBeNull();
+  });
+
+  it('drops control and direction characters and cuts long names', () => {
+    expect(cleanName('Ann\u202e\u0000 Lee')).toBe('Ann Lee');
+    expect([...cleanName('x'.repeat(100))!].length).toBe(MAX_NAME);
+    expect(cleanName('   ')).toBeNull();
+  });
+
+  it('takes the first colour nobody holds, then the least used one', () => {
+    expect(freeColor([])).toBe(MEMBER_COLORS[0]);
+    expect(freeColor([MEMBER_COLORS[0], MEMBER_COLORS[1].toUpperCase()])).toBe(MEMBER_COLORS[2]);
+    expect(new Set(MEMBER_COLORS).size).toBe(12);
+    expect(freeColor([...MEMBER_COLORS, MEMBER_COLORS[0]])).toBe(MEMBER_COLORS[1]);
   });
 });

@@ -39,7 +39,7 @@ export interface RoomSyncOptions {
   /** Member credentials and creator token; defaults to localStorage (`parley.member.{roomId}`) in a browser. */
   members?: MemberStore;
   /** This browser's name and colour, sent (encrypted) with every join for the creator's lobby. */
-  profile?: LocalProfile;
+  profile?: Value<LocalProfile>;
   onProblem?: (problem: SyncProblem) => void;
   batchMs?: number;
   awarenessIntervalMs?: number;

@@ -3,6 +3,7 @@ import { RegisterPage, SignInPage } from './AccountPages';
 import { filesRoomOf } from './files/filesRoute';
 import { LandingPage } from './LandingPage';
 import { useLocation } from './navigation';
+import { RoomSkeleton } from './RoomSkeleton';
 
 // The room page carries Monaco (megabytes); the landing page should not wait for it.
 const RoomPage = lazy(() => import('./RoomPage').then((m) => ({ default: m.RoomPage })));
@@ -14,7 +15,7 @@ export function App() {
   // The room and its Files page share one RoomPage, so moving between them keeps the session.
   if (!pathname.startsWith('/r/') && !filesRoomOf(pathname)) return <LandingPage />;
   return (
-    <Suspense fallback={<main className="notice" aria-busy="true" />}>
+    <Suspense fallback={<RoomSkeleton />}>
       <RoomPage pathname={pathname} hash={hash} />
     </Suspense>
   );

@@ -3,6 +3,9 @@ import { MonacoBinding } from 'y-monaco';
 import type { RoomSync } from '../sync/roomSync';
 import { DEFAULT_LANGUAGE, useSharedLanguage } from './hooks';
 import { indentationFor, monaco } from './monaco';
+import { shownTheme } from './theme';
+
+const monacoTheme = () => (shownTheme.get() === 'light' ? 'vs' : 'vs-dark');
 
 /** Monaco bound to the room's Y.Text; cursors and selections travel through awareness. */
 export function CodeEditor({ sync }: { sync: RoomSync }) {
@@ -14,7 +17,7 @@ export function CodeEditor({ sync }: { sync: RoomSync }) {
     const textModel = monaco.editor.createModel('', DEFAULT_LANGUAGE);
     const editor = monaco.editor.create(host.current!, {
       model: textModel,
-      theme: 'vs-dark',
+      theme: monacoTheme(),
       automaticLayout: true,
       ariaLabel: 'Code editor',
       // The classic hidden textarea rather than the experimental EditContext: mature with screen
@@ -24,12 +27,15 @@ export function CodeEditor({ sync }: { sync: RoomSync }) {
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       renderLineHighlight: 'all',
-      padding: { top: 8 },
+      padding: { top: 18 }, // room for a cursor's name tag above line 1
     });
     // The binding also disposes itself when the model is disposed.
     new MonacoBinding(sync.text, textModel, new Set([editor]), sync.awareness);
     model.current = textModel;
+    // Monaco's theme is global to the page: one call repaints every editor.
+    const offTheme = shownTheme.subscribe(() => monaco.editor.setTheme(monacoTheme()));
     return () => {
+      offTheme();
       model.current = null;
       editor.dispose();
       textModel.dispose();

@@ -57,9 +57,9 @@ export function MemberItems({ members, labelledBy, canKick, onKick, fingerprintO
         return (
           <li key={m.memberId} className={m.status}>
             <span className="presence-dot" aria-hidden="true" />
-            <span className="person-name" style={{ color: m.color }}>
-              {m.name}
-            </span>
+            {/* Their colour (cursor, chat) as a swatch: the name stays in the text colour, readable on both themes. */}
+            <span className="member-swatch" style={{ background: m.color }} aria-hidden="true" />
+            <span className="person-name">{m.name}</span>
             {m.isSelf && <span className="you"> (you)</span>}
             {m.isCreator && <span className="member-role"> creator</span>}
             <span className="presence-status"> {m.status}</span>

@@ -8,6 +8,8 @@ import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, 
 import { filesPath } from './files/filesRoute';
 import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
+import { ThemeSetting } from './ThemeSetting';
+import { YourNameSetting } from './YourName';
 
 /** The room's hamburger menu, wired to the session: who is here, the files, and the creator's settings or "Leave room". */
 export function RoomMenu({ session, onDone }: { session: RoomSession; onDone: (text: string) => void }) {
@@ -24,6 +26,7 @@ export function RoomMenu({ session, onDone }: { session: RoomSession; onDone: (t
       fingerprintOf={(m) => (m.isSelf ? own : fingerprints.get(m.memberId)) ?? null}
       kick={(m) => sync.access.kick(m.memberId)}
       leave={() => sync.access.leave()}
+      yourName={<YourNameSetting session={session} onDone={onDone} />}
       settings={<CreatorSettings sync={sync} roomId={roomId} onDone={onDone} />}
     />
   );
@@ -50,16 +53,20 @@ export interface RoomMenuViewProps {
   fingerprintOf: (member: MemberPresence) => string | null;
   kick: (member: MemberPresence) => Promise<void>;
   leave: () => Promise<void>;
+  /** Everyone's own name, changeable. */
+  yourName?: ReactNode;
   /** The creator's settings; shown to the creator alone. */
   settings: ReactNode;
 }
 
 /** One menu for everyone: the member count and list, the files, then the creator's settings or, for others, "Leave room". */
-export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, settings }: RoomMenuViewProps) {
+export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, yourName, settings }: RoomMenuViewProps) {
   const settingsId = useId();
   return (
     <MenuDisclosure label="Room menu">
       <MembersSection members={members} canKick={isCreator} kick={kick} fingerprintOf={fingerprintOf} />
+      {yourName}
+      <ThemeSetting />
       <FilesLink roomId={roomId} />
       {isCreator ? (
         <div role="group" aria-labelledby={settingsId} className="room-settings">

@@ -1,5 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { rememberedName } from '../rooms/identity';
 import { useValue } from '../state/value';
 import { CodeEditor } from './CodeEditor';
 import { JoinRequests } from './JoinRequests';
@@ -8,12 +9,14 @@ import { PasswordPage } from './PasswordPage';
 import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
+import { RoomSkeleton } from './RoomSkeleton';
 import { TopBar } from './TopBar';
 import { ChatPane } from './chat/ChatPane';
 import { FilesPage } from './files/FilesPage';
 import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
 import { useAwayStatus, useMediaQuery, usePreventFileNavigation } from './hooks';
 import { useRoomSession, type RoomSession } from './useRoomSession';
+import { ChooseNamePage, NameClashNote } from './YourName';
 
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
   const route = useRoomRoute(pathname, hash);
@@ -42,10 +45,23 @@ function IncompleteLink() {
   );
 }
 
-function Room({ roomId, linkSecret, view }: { roomId: string; linkSecret: Uint8Array; view: 'room' | 'files' }) {
-  const { session, failure } = useRoomSession(roomId, linkSecret);
+interface RoomProps {
+  roomId: string;
+  linkSecret: Uint8Array;
+  view: 'room' | 'files';
+}
+
+/** A browser's first room asks for a name before it joins: the join already carries it (to the lobby). */
+function Room(props: RoomProps) {
+  const [name, setName] = useState(() => rememberedName());
+  if (!name) return <ChooseNamePage onChosen={setName} />;
+  return <NamedRoom {...props} name={name} />;
+}
+
+function NamedRoom({ roomId, linkSecret, view, name }: RoomProps & { name: string }) {
+  const { session, failure } = useRoomSession(roomId, linkSecret, name);
   if (failure) return <NoDeviceKeys message={failure} />;
-  if (!session) return <main className="notice" aria-busy="true" />;
+  if (!session) return <RoomSkeleton />;
   return <OpenOrClosed session={session} view={view} />;
 }
 
@@ -110,9 +126,10 @@ function RoomLayout({ session }: { session: RoomSession }) {
           until one does.
         </p>
       )}
+      <NameClashNote session={session} />
       <JoinRequests sync={sync} />
       <RemovalNotices session={session} />
-      <RemoteCursorStyles awareness={sync.awareness} />
+      <RemoteCursorStyles sync={sync} presence={session.presence} />
       {narrow ? <RoomTabs session={session} /> : <RoomSplit session={session} />}
     </div>
   );

@@ -4,6 +4,7 @@ import type { MemberPresence } from '../chat/presence';
 export const member = (memberId: string, name: string, extra: Partial<MemberPresence> = {}): MemberPresence => ({
   memberId,
   name,
+  chosenName: name,
   color: '#34d399',
   status: 'online',
   isSelf: false,

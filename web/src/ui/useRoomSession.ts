@@ -5,7 +5,7 @@ import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
 import { FileTransfers } from '../files/fileTransfers';
 import { FileManager } from '../files/manager/fileManager';
-import { localProfile } from '../rooms/identity';
+import { LocalIdentity } from '../rooms/identity';
 import { defaultMemberStore } from '../rooms/memberStore';
 import { defaultRoomName } from '../rooms/roomName';
 import { RoomSync } from '../sync/roomSync';
@@ -21,6 +21,8 @@ export interface RoomSession {
   fileManager: FileManager;
   /** The name the room shows until its creator names it (picked from the room id). */
   defaultName: string;
+  /** This browser's name and colour here; the room menu renames it. */
+  identity: LocalIdentity;
 }
 
 /** Stops everything of a session; safe to call twice (the room closing, then the page leaving). */
@@ -61,10 +63,11 @@ function followLink(sync: RoomSync, roomId: string): () => void {
  * grants to this browser's device; the link secret admits it and proves to the members that it
  * holds the link. Keyed by room id alone: the fragment changes under it when the link is renewed.
  */
-export function useRoomSession(roomId: string, linkSecret: Uint8Array): { session: RoomSession | null; failure: string | null } {
+export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: string): { session: RoomSession | null; failure: string | null } {
   const [session, setSession] = useState<RoomSession | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const initialSecret = useRef(linkSecret);
+  const initialName = useRef(name);
 
   useEffect(() => {
     let cancelled = false;
@@ -75,12 +78,14 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array): { sessio
       const transport = new HubTransport('/hub');
       void transport.start();
       const keys = new RoomKeyRing();
-      const profile = localProfile();
+      const identity = new LocalIdentity(initialName.current);
+      const { profile } = identity;
       const sync = new RoomSync({ roomId, linkSecret: initialSecret.current, device, keys, transport, profile });
-      sync.awareness.setLocalStateField('user', profile);
+      sync.awareness.setLocalStateField('user', profile.get());
+      const offProfile = profile.subscribe((p) => sync.awareness.setLocalStateField('user', p));
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
-      const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: () => profile });
+      const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: profile.get });
       const mayShare = () => sync.access.abilities.get()?.shareFiles === true;
       const apiOptions = { roomId, credentials: lastCredentials(sync.membership) };
       const api = new FileApi(apiOptions);
@@ -91,9 +96,10 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array): { sessio
       sync.start();
       chat.start();
       fileManager.start();
-      const running = { roomId, sync, chat, presence: new Presence(sync, chat), files, fileManager, defaultName };
+      const running = { roomId, sync, chat, presence: new Presence(sync, chat, identity), files, fileManager, defaultName, identity };
       const stopAll = stopper(running, transport);
       stop = () => {
+        offProfile();
         unfollow();
         stopAll();
       };

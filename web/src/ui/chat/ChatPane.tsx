@@ -51,7 +51,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
       <header className="chat-header">
         <h2 id="chat-heading">Chat</h2>
       </header>
-      <MessageList chat={chat} files={files} />
+      <MessageList chat={chat} files={files} presence={session.presence} />
       <TypingIndicator session={session} />
       <Composer chat={chat} staged={staged} shareFiles={shareFiles} />
       {dragging && (

@@ -13,6 +13,8 @@ export interface MessageActions {
 
 interface Props {
   item: ChatItem;
+  /** Who wrote it, as the room shows them now; none for a message that did not decrypt. */
+  author?: { name: string; color: string };
   /** False for a follow-up from the same author moments later: the name and time are not repeated visually. */
   showHeader: boolean;
   files: FileTransfers;
@@ -20,14 +22,15 @@ interface Props {
 }
 
 /** One message: author and local time, the text as safe Markdown, attachments, and its status if it is ours. */
-export const MessageItem = memo(function MessageItem({ item, showHeader, files, actions }: Props) {
-  const author = item.body?.author;
+export const MessageItem = memo(function MessageItem({ item, author, showHeader, files, actions }: Props) {
   const name = author?.name ?? 'Unknown';
   const time = formatTime(item.sentAt);
   return (
     <article className={`message ${item.status}${item.mine ? ' mine' : ''}${showHeader ? '' : ' follow-up'}`} aria-label={`${name}, ${time}`}>
       <header className={showHeader ? 'message-header' : 'message-header visually-hidden'}>
-        <span className="author" style={author ? { color: author.color } : undefined}>
+        {/* The member's colour marks the name rather than colouring it: no one colour reads well on both themes. */}
+        <span className="author">
+          {author && <span className="dot" style={{ background: author.color }} aria-hidden="true" />}
           {name}
         </span>
         <time dateTime={new Date(item.sentAt).toISOString()} title={formatFullTime(item.sentAt)}>

@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import type { ChatItem, ChatSync } from '../../chat/chatSync';
+import type { Presence } from '../../chat/presence';
 import type { FileTransfers } from '../../files/fileTransfers';
 import { useValue } from '../../state/value';
 import { MessageItem, type MessageActions } from './MessageItem';
@@ -21,8 +22,12 @@ const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
  * bottom (and always for the reader's own new message), keeps the reader's place when earlier
  * pages load above, and loads them when scrolled near the top or on the button.
  */
-export function MessageList({ chat, files }: { chat: ChatSync; files: FileTransfers }) {
+export function MessageList({ chat, files, presence }: { chat: ChatSync; files: FileTransfers; presence: Presence }) {
   const items = useValue(chat.messages);
+  // Messages show who wrote them as the member list does (their name now, "Ann (2)" beside another
+  // Ann); the name in the message itself is for members no longer listed.
+  const members = useValue(presence.members);
+  const listed = new Map(members.map((m) => [m.memberId, m]));
   const hasEarlier = useValue(chat.hasEarlier);
   const loadingEarlier = useValue(chat.loadingEarlier);
   const loaded = useValue(chat.loaded);
@@ -84,10 +89,16 @@ export function MessageList({ chat, files }: { chat: ChatSync; files: FileTransf
               {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}
               {!!item.missingBefore && (
                 <p className="chat-gap unreadable" role="note">
-                  Some messages from {item.body?.author.name ?? 'this member'} may be missing.
+                  Some messages from {(listed.get(item.sender) ?? item.body?.author)?.name ?? 'this member'} may be missing.
                 </p>
               )}
-              <MessageItem item={item} showHeader={newDay || !followsUp(item, before)} files={files} actions={actions} />
+              <MessageItem
+                item={item}
+                author={listed.get(item.sender) ?? item.body?.author}
+                showHeader={newDay || !followsUp(item, before)}
+                files={files}
+                actions={actions}
+              />
             </Fragment>
           );
         })}
