@@ -12,7 +12,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Storage.Migrations
 {
     [DbContext(typeof(ParleyDb))]
-    [Migration("20261130031219_Initial")]
+    [Migration("20261130040035_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
