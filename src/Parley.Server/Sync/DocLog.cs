@@ -68,6 +68,7 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options, TimePro
         room.BytesSinceSnapshot = await rest.SumAsync(u => (long)u.Envelope.Ciphertext.Length, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        ParleyMetrics.BytesStored("snapshot", envelope.Ciphertext.Length);
     }
 
     Task<long> SnapshotSeqAsync(string roomId, CancellationToken ct) =>
