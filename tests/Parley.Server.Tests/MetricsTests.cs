@@ -92,6 +92,12 @@ public partial class MetricsTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.True(Value(text, "parley_refusals_total", "code=\"not-creator\"") >= 1);
         Assert.True(Value(text, "parley_rate_limited_total", "scope=\"rooms\"") >= 1);
         Assert.True(Value(text, "parley_rooms_ended_total", "reason=\"expired\"") >= 1);
+        // The dashboard draws only what is served: each of its selectors names a family in the scrape.
+        var served = Sample().Matches(text).Select(m => m.Groups["name"].Value).ToHashSet();
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(ParleyServerProcess.RepoRoot, "deploy", "grafana", "parley.json"));
+        var drawn = Selector().Matches(dashboard).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Contains("parley_connections", drawn);
+        Assert.All(drawn, name => Assert.Contains(name, served));
         foreach (var secret in new[] { Marker, room.RoomId, idle.RoomId, alice.MemberId, bob.MemberId, carol.MemberId })
             Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase);
     }
@@ -133,4 +139,7 @@ public partial class MetricsTests(ServerFixture fixture) : IClassFixture<ServerF
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>[^}]*)\})? (?<value>[^ \n]+)", RegexOptions.Multiline)]
     private static partial Regex Sample();
+
+    [GeneratedRegex(@"([a-z_]+)\{job=")]
+    private static partial Regex Selector();
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Parley.Server.Hosting;
 
@@ -56,7 +57,9 @@ public static class MetricsSetup
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (!builder.Configuration.GetValue<bool>($"{MetricsOptions.Section}:{nameof(MetricsOptions.Enabled)}")) return;
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("parley"))
+            .WithMetrics(metrics => metrics
             .AddMeter(Meters)
             .AddPrometheusExporter(prometheus =>
             {
