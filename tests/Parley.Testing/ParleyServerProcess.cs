@@ -92,6 +92,15 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Sends SIGTERM, as systemd and docker stop do, and waits for the server to exit by itself.</summary>
+    /// <returns>The process's exit code.</returns>
+    public async Task<int> TerminateAsync(TimeSpan within)
+    {
+        using (var signal = Process.Start("/bin/kill", ["-TERM", process.Id.ToString()])) await signal.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(within);
+        return process.ExitCode;
+    }
+
     /// <summary>Private memory of the server process, in bytes.</summary>
     public long WorkingSetBytes
     {

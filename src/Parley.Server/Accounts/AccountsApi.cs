@@ -75,7 +75,10 @@ public static class AccountsApi
         if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
             return WrongCredentials();
         if (!s.Guard.TryAttempt(http, request.UserName))
+        {
+            ParleyMetrics.RateLimitHit("sign-in");
             return Problems.Refused(RefusalCode.RateLimited, "Too many sign-in attempts: wait a minute.", 429);
+        }
         var user = await s.Users.FindByNameAsync(request.UserName);
         if (user is null)
         {

@@ -13,8 +13,8 @@ namespace Parley.Server.Chat;
 /// per (room, sender, client message id): a retry gets the first acknowledgement back.
 /// </summary>
 public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, IOptions<ParleyOptions> options,
-    TimeProvider clock, ILogger<ChatWriter> log)
-    : BatchedWriter<ChatWriter.Message, ChatAck>(log)
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<ChatWriter> log)
+    : BatchedWriter<ChatWriter.Message, ChatAck>("chat", lifetime, log)
 {
     public sealed record Message(string RoomId, string SenderId, string ConnectionId, string ClientMessageId, Envelope Envelope);
 
@@ -84,6 +84,7 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+        ParleyMetrics.Committed("chat", stored.Count, stored.Sum(s => (long)s.Row.Envelope.Ciphertext.Length));
 
         foreach (var (pending, row) in repeats) pending.Done.TrySetResult(row.ToAck());
         foreach (var (pending, row) in stored)

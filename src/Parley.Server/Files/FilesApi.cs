@@ -93,7 +93,11 @@ public static class FilesApi
         try { staged = await s.Blobs.StageChunkAsync(roomId, fileId, index, http.Request.Body, length, ct); }
         catch (InvalidDataException e) { return Problems.Refused(RefusalCode.ChunkInvalid, e.Message, 400); }
         await using (staged)
-            return await LandChunkAsync(db, file, index, staged, ct) is { } refused ? refused : TypedResults.NoContent();
+        {
+            if (await LandChunkAsync(db, file, index, staged, ct) is { } refused) return refused;
+            ParleyMetrics.BytesStored("file-chunk", length);
+            return TypedResults.NoContent();
+        }
     }
 
     // A complete file never changes. Streaming a chunk takes as long as the client likes, so a

@@ -38,11 +38,19 @@ public static class ParleyHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.AddParleyHealthChecks();
+        builder.AddParleyMetrics();
+        // On SIGTERM the writers refuse new pushes and write out what is queued (BatchedWriter),
+        // SignalR closes the connections (clients reconnect), then the host exits, in this much time at most.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddRateLimiter(limits =>
         {
             limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limits.OnRejected = (rejected, _) => new ValueTask(Problems.Refused(RefusalCode.RateLimited,
-                "Too many rooms created from this address: wait a minute.", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
+            limits.OnRejected = (rejected, _) =>
+            {
+                ParleyMetrics.RateLimitHit("rooms");
+                return new ValueTask(Problems.Refused(RefusalCode.RateLimited,
+                    "Too many rooms created from this address: wait a minute.", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
+            };
             limits.AddPolicy(RoomsApi.CreationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 ClientAddress.KeyOf(http),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RoomsPerMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -121,6 +129,7 @@ public static class ParleyHost
         app.UseRateLimiter();
 
         app.MapParleyHealthChecks();
+        app.MapParleyMetrics();
         // The web client as built: Brotli and gzip variants made at build time, chosen by
         // Accept-Encoding, with ETags (CachePolicy gives Vite's hashed assets/ a year).
         app.MapStaticAssets();

@@ -71,6 +71,9 @@ public sealed class ParleyOptions : IValidatableObject
     /// <summary>Wrong guesses a room takes from all addresses together in an hour; then newcomers are refused until the hour is over.</summary>
     [Range(1, 1_000_000)] public int PasswordFailuresPerRoomPerHour { get; set; } = 100;
 
+    /// <summary>How long a stop (SIGTERM) may take to write out queued pushes and close connections before the process exits anyway.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Origins besides the server's own whose pages may open the hub (for example "https://parley.example").</summary>
     public string[] AllowedOrigins { get; set; } = [];
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 using Parley.Server.Realtime;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
@@ -125,6 +126,7 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+        ParleyMetrics.KeyRotated();
         await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null });
         // Members the rotation did not cover (joined but never keyed) still need the new key.
         await RequestKeysAsync(roomId, (await DirectoryAsync(roomId, ct)).Where(m => !grantees.Contains(m.MemberId)), ct);

@@ -30,6 +30,8 @@ public sealed class ConnectionGate(IOptions<HubLimits> options, ILogger<Connecti
         if (perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > options.Value.MaxConnectionsPerAddress)
         {
             Release(address);
+            ParleyMetrics.RateLimitHit("connections");
+            ParleyMetrics.Refused(RefusalCode.RateLimited);
             log.LogInformation("Refused a connection from {Address}: {Limit} already open", address, options.Value.MaxConnectionsPerAddress);
             // Thrown from OnConnectedAsync, SignalR closes the connection with this text and no reconnect.
             throw new HubException(RefusalCodes.HubMessage(RefusalCode.RateLimited, "Too many connections from this address."));

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Realtime;
 
@@ -11,7 +13,7 @@ namespace Parley.Server.Realtime;
 /// </summary>
 sealed class ConnectionOutbox(string connectionId, IHubContext<RoomHub> hub, HubLimits limits, Action drop, ILogger log)
 {
-    readonly record struct Delivery(string Method, object?[] Args, long Bytes);
+    readonly record struct Delivery(string Method, object?[] Args, long Bytes, long Posted);
 
     // Unbounded as a channel; bounded by the counters below, which close the connection instead of
     // making a producer wait: no writer ever waits on a reader.
@@ -32,7 +34,7 @@ sealed class ConnectionOutbox(string connectionId, IHubContext<RoomHub> hub, Hub
             Drop($"{messages} events / {bytes} bytes behind");
             return;
         }
-        queue.Writer.TryWrite(new Delivery(method, args, size));
+        queue.Writer.TryWrite(new Delivery(method, args, size, Stopwatch.GetTimestamp()));
     }
 
     public void Complete() => queue.Writer.TryComplete();
@@ -46,6 +48,7 @@ sealed class ConnectionOutbox(string connectionId, IHubContext<RoomHub> hub, Hub
             try
             {
                 await hub.Clients.Client(connectionId).SendCoreAsync(d.Method, d.Args, timeout.Token).WaitAsync(timeout.Token);
+                ParleyMetrics.FannedOut(d.Posted);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {

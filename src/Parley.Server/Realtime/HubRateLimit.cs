@@ -25,7 +25,11 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
             });
         }
         using var lease = ((RateLimiter)limiter!).AttemptAcquire();
-        if (!lease.IsAcquired) throw new Refusal(RefusalCode.RateLimited, "Too many requests: slow down.");
+        if (!lease.IsAcquired)
+        {
+            ParleyMetrics.RateLimitHit("hub");
+            throw new Refusal(RefusalCode.RateLimited, "Too many requests: slow down.");
+        }
         return await next(invocation);
     }
 

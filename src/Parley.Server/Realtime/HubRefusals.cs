@@ -10,7 +10,7 @@ namespace Parley.Server.Realtime;
 /// <see cref="Refusal"/>, clients get a HubException "&lt;code&gt;: &lt;text&gt;". A refusal is the
 /// server working as meant, so it is logged at Information without a stack trace, and counted.
 /// </summary>
-public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
+public sealed partial class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
 {
     /// <summary>SignalR's dispatcher logs every exception a hub method throws, HubExceptions included, as an error.</summary>
     public static void Quiet(ILoggingBuilder logging) =>
@@ -23,8 +23,7 @@ public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
         catch (Refusal refusal)
         {
             ParleyMetrics.Refused(refusal.Code);
-            log.LogInformation("Refused {Method} on connection {Connection}: {Code}", invocation.HubMethodName,
-                invocation.Context.ConnectionId, refusal.Code.Wire());
+            Refused(log, invocation.HubMethodName, invocation.Context.ConnectionId, refusal.Code.Wire());
             throw new HubException(refusal.HubMessage);
         }
         catch (Exception e) when (DiskFull.Is(e))
@@ -41,4 +40,9 @@ public sealed class HubRefusals(ILogger<HubRefusals> log) : IHubFilter
             throw;
         }
     }
+
+    // The code, not the refusal's text: a text may quote what the caller sent.
+    [LoggerMessage(EventId = 1010, EventName = "HubCallRefused", Level = LogLevel.Information,
+        Message = "Refused {Method} on connection {Connection}: {Code}")]
+    static partial void Refused(ILogger log, string method, string connection, string code);
 }

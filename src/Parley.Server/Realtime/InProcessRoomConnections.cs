@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Realtime;
 
@@ -17,9 +18,15 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
     readonly ConcurrentDictionary<(string RoomId, string MemberId), RefusalCode> revokedMembers = new();
     readonly ConcurrentDictionary<string, RefusalCode> revokedRooms = new();
 
-    public void Opened(string connectionId, Action abort) => aborts[connectionId] = abort;
+    public void Opened(string connectionId, Action abort)
+    {
+        if (aborts.TryAdd(connectionId, abort)) ParleyMetrics.ConnectionOpened();
+    }
 
-    public void Closed(string connectionId) => aborts.TryRemove(connectionId, out _);
+    public void Closed(string connectionId)
+    {
+        if (aborts.TryRemove(connectionId, out _)) ParleyMetrics.ConnectionClosed();
+    }
 
     public void Abort(string connectionId)
     {
@@ -30,8 +37,16 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
     {
         lock (rooms)
         {
-            if (!rooms.TryGetValue(roomId, out var members)) rooms[roomId] = members = new();
-            if (!members.TryGetValue(memberId, out var connections)) members[memberId] = connections = new();
+            if (!rooms.TryGetValue(roomId, out var members))
+            {
+                rooms[roomId] = members = new();
+                ParleyMetrics.RoomsActive(1);
+            }
+            if (!members.TryGetValue(memberId, out var connections))
+            {
+                members[memberId] = connections = new();
+                ParleyMetrics.MembersOnlineChanged(1);
+            }
             connections.Add(connectionId);
             return connections.Count == 1;
         }
@@ -44,7 +59,12 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
             if (!rooms.TryGetValue(roomId, out var members) || !members.TryGetValue(memberId, out var connections)) return false;
             if (!connections.Remove(connectionId) || connections.Count > 0) return false;
             members.Remove(memberId);
-            if (members.Count == 0) rooms.Remove(roomId);
+            ParleyMetrics.MembersOnlineChanged(-1);
+            if (members.Count == 0)
+            {
+                rooms.Remove(roomId);
+                ParleyMetrics.RoomsActive(-1);
+            }
             return true;
         }
     }
@@ -82,8 +102,21 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
         {
             if (!rooms.TryGetValue(roomId, out var members)) return;
             closing = members.Where(m => memberId is null || m.Key == memberId).SelectMany(m => m.Value).ToList();
-            if (memberId is null) rooms.Remove(roomId);
-            else members.Remove(memberId);
+            if (memberId is null)
+            {
+                rooms.Remove(roomId);
+                ParleyMetrics.MembersOnlineChanged(-members.Count);
+                ParleyMetrics.RoomsActive(-1);
+            }
+            else if (members.Remove(memberId))
+            {
+                ParleyMetrics.MembersOnlineChanged(-1);
+                if (members.Count == 0)
+                {
+                    rooms.Remove(roomId);
+                    ParleyMetrics.RoomsActive(-1);
+                }
+            }
         }
         await Task.WhenAll(closing.Select(c => hub.Groups.RemoveFromGroupAsync(c, RoomGroups.Of(roomId), ct)));
         _ = Task.Delay(CloseAfter, CancellationToken.None).ContinueWith(_ =>

@@ -26,7 +26,7 @@ public sealed class RoomControl(ParleyDb db, RoomDeletion deletion, IRoomConnect
         // The log names who was removed; only the creator removes anyone.
         await activity.RecordAsync(roomId, memberId!, ActivityAction.Kicked, ct);
         await ShutOutAsync(roomId, memberId!, RefusalCode.MemberRemoved, ct);
-        log.LogInformation("Member {MemberId} was removed from room {RoomId}", memberId, roomId);
+        log.MemberKicked(roomId, memberId!);
     }
 
     public async Task LeaveAsync(string roomId, string callerId, CancellationToken ct)
@@ -84,13 +84,17 @@ public sealed class RoomControl(ParleyDb db, RoomDeletion deletion, IRoomConnect
             .Where(m => m.Id == memberId && m.RoomId == roomId && m.Admission == MemberAdmission.Waiting && m.KickedAt == null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.Admission, admit ? MemberAdmission.Admitted : MemberAdmission.Refused), ct);
         if (decided == 0) throw new Refusal(RefusalCode.NotWaiting, "Not waiting: nobody by that id is waiting to join.");
-        if (admit) await activity.RecordAsync(roomId, memberId!, ActivityAction.Joined, ct);
+        if (admit)
+        {
+            await activity.RecordAsync(roomId, memberId!, ActivityAction.Joined, ct);
+            log.MemberJoined(roomId, memberId!, resumed: false);
+        }
         await notifier.Waiting(roomId, memberId!).JoinDecided(roomId, admit);
     }
 
     public async Task TerminateAsync(string roomId, CancellationToken ct)
     {
         await deletion.DeleteAsync(roomId, RoomEndReason.Terminated, idleBefore: null, ct);
-        log.LogInformation("Room {RoomId} was terminated by its creator", roomId);
+        log.RoomTerminated(roomId);
     }
 }

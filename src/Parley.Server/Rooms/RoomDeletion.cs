@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 using Parley.Server.Realtime;
 using Parley.Server.Storage;
 
@@ -41,6 +42,7 @@ public sealed class RoomDeletion(ParleyDb db, IBlobStore blobs, IRoomConnections
             deleted = true;
         }, () => blobs.DeleteRoomAsync(roomId, ct));
         if (!deleted) return false;
+        ParleyMetrics.RoomEnded(reason == RoomEndReason.Expired ? "expired" : "terminated");
         connections.Revoke(roomId, null, code);
         liveness.Forget(roomId);
         await blobs.DeleteRoomAsync(roomId, ct);

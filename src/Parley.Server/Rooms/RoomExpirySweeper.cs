@@ -36,7 +36,7 @@ public sealed class RoomExpirySweeper(IServiceScopeFactory scopes, IRoomConnecti
             else if (await deletion.DeleteAsync(roomId, RoomEndReason.Expired, cutoff, ct))
             {
                 expired++;
-                log.LogInformation("Room {RoomId} expired after {IdleExpiry} without activity", roomId, options.Value.IdleExpiry);
+                log.RoomExpired(roomId, options.Value.IdleExpiry);
             }
         }
         var retentionCutoff = now - options.Value.TombstoneRetention;

@@ -12,7 +12,7 @@ namespace Parley.Server.Rooms;
 /// on), and lets a returning browser resume as the same member.
 /// </summary>
 public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvider clock, RoomActivity activity,
-    RoomDeletion deletion, RoomLiveness liveness)
+    RoomDeletion deletion, RoomLiveness liveness, ILogger<RoomMembers> log)
 {
     /// <summary>What a member shut out of a room is told, by why.</summary>
     public static string Why(RefusalCode reason) => reason switch
@@ -50,6 +50,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
         // A resume needs no join key: the member token is the stronger proof, and the link may
         // have been renewed since this member joined.
         var admission = await ResumeAsync(room, request, cancellationToken);
+        var resumed = admission is not null;
         if (admission is null)
         {
             if (request.JoinKey is not { Length: 32 } ||
@@ -71,6 +72,8 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             if (claimed == 1) room.CreatorId = admission.MemberId;
         }
         liveness.Touch(room.Id);
+        // A lobby guest is logged as joined once the creator admits them (RoomControl.DecideJoinAsync).
+        if (!admission.Waiting) log.MemberJoined(room.Id, admission.MemberId, resumed);
         return admission;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Parley.Protocol;
 using Parley.Server.Accounts;
+using Parley.Server.Hosting;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Rooms;
@@ -23,7 +24,7 @@ public static class RoomsApi
     }
 
     static async Task<Results<Created<CreateRoomResponse>, ValidationProblem>> CreateRoom(
-        CreateRoomRequest request, ParleyDb db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateRoomRequest request, ParleyDb db, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (!TryDecodeVerifier(request.JoinVerifier, out var verifier))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -44,6 +45,8 @@ public static class RoomsApi
         };
         db.Rooms.Add(room);
         await db.SaveChangesAsync(cancellationToken);
+        ParleyMetrics.RoomCreated();
+        loggers.CreateLogger(typeof(RoomsApi)).RoomCreated(room.Id);
         return TypedResults.Created($"/r/{room.Id}", new CreateRoomResponse(room.Id, Base64Url.Encode(creatorToken)));
     }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 
 namespace Parley.Server.Storage;
 
@@ -7,8 +9,11 @@ namespace Parley.Server.Storage;
 /// Queues writes and stores them in batches, one transaction each, so many small writes share one
 /// durable commit. A caller's task completes only after its batch committed: nothing is
 /// acknowledged before it is on disk. Subclasses say how a batch is written.
+/// When the host begins to stop, new writes are refused (server-unavailable: the client keeps them
+/// and sends them again once reconnected) and what is queued is still written and acknowledged,
+/// within the host's shutdown timeout.
 /// </summary>
-public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundService
+public abstract class BatchedWriter<TItem, TResult> : BackgroundService
 {
     const int MaxBatch = 512;
 
@@ -16,32 +21,70 @@ public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundSer
     {
         public TItem Item { get; } = item;
         public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public long Arrived { get; } = Stopwatch.GetTimestamp();
         public void Refuse(Refusal refusal) => Done.TrySetException(refusal);
     }
 
     readonly Channel<Pending> queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Cancelled only when the shutdown timeout runs out with writes still queued.
+    readonly CancellationTokenSource abandon = new();
+    readonly string name;
+    readonly ILogger log;
+
+    /// <param name="name">The writer's label in metrics ("doc", "chat").</param>
+    protected BatchedWriter(string name, IHostApplicationLifetime lifetime, ILogger log)
+    {
+        this.name = name;
+        this.log = log;
+        // Stopping begins before any hosted service stops, while connections still make calls.
+        lifetime.ApplicationStopping.Register(() => queue.Writer.TryComplete());
+    }
 
     protected async Task<TResult> EnqueueAsync(TItem item, CancellationToken cancellationToken)
     {
         var pending = new Pending(item);
-        await queue.Writer.WriteAsync(pending, cancellationToken);
+        try { await queue.Writer.WriteAsync(pending, cancellationToken); }
+        catch (ChannelClosedException) { throw ShuttingDown; }
         return await pending.Done.Task;
     }
 
+    static Refusal ShuttingDown => new(RefusalCode.ServerUnavailable, "The server is shutting down; send it again once reconnected.");
+
     /// <summary>Stores the batch in one transaction and completes (or refuses) every item.</summary>
     protected abstract Task WriteBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Writer.TryComplete();
+        await using var _ = cancellationToken.Register(abandon.Cancel);
+        // Returns once the queue is written out (ExecuteAsync ends with it), or when the timeout runs out.
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        abandon.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
         try
         {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            // Not stoppingToken: the loop ends when the queue is completed and empty, so a stop writes out what is queued.
+            while (await queue.Reader.WaitToReadAsync(abandon.Token))
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
-                try { await WriteBatchAsync(batch, stoppingToken); }
+                try
+                {
+                    await WriteBatchAsync(batch, abandon.Token);
+                    ParleyMetrics.BatchWritten(name, batch.Count);
+                    foreach (var p in batch)
+                        if (p.Done.Task.IsCompletedSuccessfully) ParleyMetrics.Acknowledged(name, p.Arrived);
+                }
                 catch (Exception e) when (DiskFull.Is(e))
                 {
                     // The transaction rolled back: nothing of the batch is stored or acknowledged.
@@ -55,10 +98,14 @@ public abstract class BatchedWriter<TItem, TResult>(ILogger log) : BackgroundSer
                 }
             }
         }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            log.LogWarning("The shutdown timeout ran out before every queued write was stored; the rest is refused");
+        }
         finally
         {
             // Nothing unacknowledged is lost: clients keep what was not acknowledged and send it again.
-            while (queue.Reader.TryRead(out var p)) p.Refuse(new Refusal(RefusalCode.ServerUnavailable, "The server is shutting down."));
+            while (queue.Reader.TryRead(out var p)) p.Refuse(ShuttingDown);
         }
     }
 }

@@ -13,7 +13,8 @@ namespace Parley.Server.Sync;
 /// no gaps and stay right when several server nodes share one database.
 /// </summary>
 public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, SnapshotPolicy policy,
-    IOptions<ParleyOptions> options, TimeProvider clock, ILogger<DocWriter> log) : BatchedWriter<DocWriter.Push, PushResult>(log)
+    IOptions<ParleyOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<DocWriter> log)
+    : BatchedWriter<DocWriter.Push, PushResult>("doc", lifetime, log)
 {
     public sealed record Push(string RoomId, string SenderId, string ConnectionId, Envelope Envelope);
 
@@ -88,6 +89,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
+        ParleyMetrics.Committed("doc-update", acknowledged.Count, acknowledged.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
 
         foreach (var (pending, update, due, confirmDue) in acknowledged)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Parley.Protocol;
+using Parley.Server.Hosting;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 
@@ -31,6 +32,7 @@ public sealed class SnapshotStore(ParleyDb db, TimeProvider clock)
         else await HoldAsync(room, upToSeq, senderId, stored, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        ParleyMetrics.BytesStored("snapshot", envelope.Ciphertext.Length);
     }
 
     /// <returns>The snapshot waiting for confirmation, or null when none waits.</returns>
