@@ -25,7 +25,7 @@ public class AccountTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Signed in as")).ToHaveCountAsync(0);
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.GetByLabel("User name").FillAsync(userName);
         await page.GetByLabel("Password").FillAsync("not the password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -10,9 +10,9 @@ public class LobbyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
         var link = alice.Page.Url;
         await alice.TypeAtEndAsync("lobby-guarded code");
-        var lobby = (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Button, new() { Name = "Lobby" });
+        var lobby = (await alice.OpenRoomSettingsAsync()).GetByRole(AriaRole.Switch, new() { Name = "Lobby" });
         await lobby.ClickAsync();
-        await Assertions.Expect(lobby).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(lobby).ToBeCheckedAsync();
         await alice.CloseMenuAsync(); // it would cover the join requests' buttons
 
         var bobPage = await fixture.NewPersonAsync();

@@ -18,6 +18,12 @@ public class PasswordRoomTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await dialog.GetByLabel("New room password").FillAsync("hunter22 is long enough");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
         await Assertions.Expect(alice.Page.GetByLabel("Password protected")).ToBeVisibleAsync();
+        // The setting says it is on, and offers to change or remove it.
+        var settings = await alice.OpenRoomSettingsAsync();
+        await Assertions.Expect(settings.GetByText("Password: on")).ToBeVisibleAsync();
+        await Assertions.Expect(settings.GetByRole(AriaRole.Button, new() { Name = "Change password" })).ToBeVisibleAsync();
+        await Assertions.Expect(settings.GetByRole(AriaRole.Button, new() { Name = "Remove password" })).ToBeVisibleAsync();
+        await alice.CloseMenuAsync();
 
         var bobPage = await fixture.NewPersonAsync();
         await bobPage.GotoAsync(link, new() { WaitUntil = WaitUntilState.DOMContentLoaded });

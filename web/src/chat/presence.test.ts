@@ -150,7 +150,8 @@ describe('presence', () => {
     const settled = () =>
       everyone.every((p) => {
         const list = p.presence.members.get();
-        return list.length === 3 && list.every((m) => m.status === 'online') && new Set(list.map((m) => m.color)).size === 3;
+        const named = list.every((m) => m.chosenName !== 'Guest'); // everyone's awareness state has arrived
+        return list.length === 3 && named && list.every((m) => m.status === 'online') && new Set(list.map((m) => m.color)).size === 3;
       });
     await until(settled, 'three colours at everyone');
     for (const p of everyone) {

@@ -156,6 +156,7 @@ describe("the creator's join requests", () => {
   it('vanish once decided, and show a refusal in the server\'s words', async () => {
     const { relay, ann } = await room();
     const bob = await person(relay.connect(), BOB);
+    await waitingFor(bob); // Bob's join first: it is member-2, whatever the sealing of each profile takes
     const cat = await person(relay.connect(), CAT);
     await until(() => names(ann.sync).length === 2, 'both requests');
     await ann.sync.lobby.decide('member-2', true);

@@ -1,13 +1,22 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { account } from '../accounts/accountClient';
 import { createRoom } from '../rooms/createRoom';
+import { ROOM_NAME_MAX, roomNameProblem } from '../rooms/roomEnvelopes';
+import { newPasswordProblem, PASSWORD_MAX_LENGTH } from '../rooms/roomProtection';
+import { keepSetup } from '../rooms/roomSetup';
 import { invitePathFrom, roomPath } from '../rooms/links';
 import { defaultMemberStore } from '../rooms/memberStore';
-import { AccountBar } from './AccountBar';
+import { AccountBar, AccountLink, useAccount } from './AccountBar';
 import { CHECKING_HUMAN } from './AccountPages';
 import { navigate } from './navigation';
 
 export function LandingPage() {
+  const id = useId();
+  const state = useAccount();
+  const canName = state?.abilities.nameRoom === true;
+  const canProtect = state?.abilities.protectRoom === true;
+  const [roomName, setRoomName] = useState('');
+  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +26,13 @@ export function LandingPage() {
     document.title = 'Parley';
   }, []);
 
-  async function start() {
+  async function start(event: FormEvent) {
+    event.preventDefault();
+    const problem = (canName && roomName.trim() ? roomNameProblem(roomName) : null) ?? (canProtect && password ? newPasswordProblem(password) : null);
+    if (problem) {
+      setError(problem);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -25,6 +40,7 @@ export function LandingPage() {
       const proof = await account.roomCreationProof(() => setChecking(true));
       setChecking(false);
       const room = await createRoom(fetch, defaultMemberStore(), proof);
+      keepSetup(room.roomId, { name: canName && roomName.trim() ? roomName.trim() : null, password: canProtect && password ? password : null });
       navigate(`${roomPath(room.roomId)}#${room.linkSecret}`);
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not start a session.');
@@ -45,9 +61,40 @@ export function LandingPage() {
       <AccountBar offerRegister />
       <h1 className="landing-title">Parley</h1>
       <p className="pitch">Code together in real time. End-to-end encrypted: the server never sees your code.</p>
-      <button type="button" className="primary" onClick={() => void start()} disabled={busy} aria-busy={busy}>
-        Start a session
-      </button>
+      <form className="start" onSubmit={(e) => void start(e)} noValidate>
+        {state?.signedIn ? (
+          <fieldset className="start-options">
+            <legend>Optional</legend>
+            <label htmlFor={`${id}-name`}>Room name</label>
+            <input id={`${id}-name`} type="text" value={roomName} maxLength={ROOM_NAME_MAX} disabled={!canName} autoComplete="off" onChange={(e) => setRoomName(e.target.value)} />
+            <label htmlFor={`${id}-password`}>Room password</label>
+            <input
+              id={`${id}-password`}
+              type="password"
+              value={password}
+              maxLength={PASSWORD_MAX_LENGTH}
+              disabled={!canProtect}
+              autoComplete="new-password"
+              aria-describedby={`${id}-password-hint`}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            <p id={`${id}-password-hint`} className="hint">
+              People with the link then also need this password. End-to-end encryption does not depend on it.
+            </p>
+          </fieldset>
+        ) : (
+          state && (
+            <p className="hint">
+              {/* The whole purpose in the link's name: the account bar has its own "Sign in". */}
+              <AccountLink to="/signin">Sign in to name a new room or protect it with a password</AccountLink>: on this server,
+              those settings need an account.
+            </p>
+          )
+        )}
+        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          Start a session
+        </button>
+      </form>
       {checking && (
         <p role="status" className="hint">
           {CHECKING_HUMAN}

@@ -16,6 +16,7 @@ import { FilesPage } from './files/FilesPage';
 import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
 import { useAwayStatus, useMediaQuery, usePreventFileNavigation } from './hooks';
 import { useRoomSession, type RoomSession } from './useRoomSession';
+import { useRoomSetup } from './useRoomSetup';
 import { ChooseNamePage, NameClashNote } from './YourName';
 
 export function RoomPage({ pathname, hash }: { pathname: string; hash: string }) {
@@ -109,6 +110,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
   const message = useValue(sync.failure);
   const keyless = useValue(sync.roomKeys.waiting);
   const roomName = useRoomName(session);
+  const setupFailure = useRoomSetup(session);
   const narrow = useMediaQuery('(max-width: 699px)');
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();
@@ -118,6 +120,11 @@ function RoomLayout({ session }: { session: RoomSession }) {
       {message && (
         <p role="alert" className="banner">
           {message}
+        </p>
+      )}
+      {setupFailure && (
+        <p role="alert" className="banner">
+          {setupFailure}
         </p>
       )}
       {keyless && !message && (

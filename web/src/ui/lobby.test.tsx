@@ -1,6 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { LobbyToggle } from './CreatorControls';
 import { JoinRequestItems } from './JoinRequests';
 import { WaitingPage } from './LobbyPages';
 import { RoomClosedPage } from './RoomClosedPage';
@@ -37,14 +36,5 @@ describe('join requests', () => {
   it('hold both buttons while a decision is on its way', () => {
     const html = renderToStaticMarkup(<JoinRequestItems requests={requests} deciding={new Set(['m3'])} onDecide={() => {}} />);
     expect(html.match(/disabled=""/g)).toHaveLength(2);
-  });
-});
-
-describe('the lobby toggle', () => {
-  it('is a button named "Lobby" whose pressed state says whether the lobby is on', () => {
-    expect(renderToStaticMarkup(<LobbyToggle on busy={false} onToggle={() => {}} />)).toBe(
-      '<button type="button" aria-pressed="true">Lobby</button>',
-    );
-    expect(renderToStaticMarkup(<LobbyToggle on={false} busy={false} onToggle={() => {}} />)).toContain('aria-pressed="false"');
   });
 });

@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+
+namespace Parley.E2E;
+
+/// <summary>"Start a session: a link, with a password option": a signed-in person names and protects a room as they start it.</summary>
+public class StartOptionsTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_name_and_password_chosen_at_the_start_hold_for_the_next_person()
+    {
+        var alicePage = await fixture.NewPersonAsync();
+        await RoomPage.RegisterAsync(alicePage);
+        await alicePage.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await alicePage.GetByLabel("Room name").FillAsync("Friday pairing");
+        await alicePage.GetByLabel("Room password").FillAsync("a long shared secret");
+        await alicePage.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
+        var alice = new RoomPage(alicePage);
+        await alice.WaitForEditorAsync();
+        await Assertions.Expect(alicePage.GetByLabel("Password protected")).ToBeVisibleAsync();
+        await Assertions.Expect(alicePage).ToHaveTitleAsync("Friday pairing · Parley");
+
+        var bobPage = await fixture.NewPersonAsync();
+        await bobPage.GotoAsync(alicePage.Url, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Assertions.Expect(bobPage.GetByRole(AriaRole.Heading, new() { Name = "This room is protected" })).ToBeVisibleAsync();
+        await bobPage.GetByLabel("Room password").FillAsync("a long shared secret");
+        await bobPage.GetByRole(AriaRole.Button, new() { Name = "Enter room" }).ClickAsync();
+        await new RoomPage(bobPage).WaitForEditorAsync();
+        await Assertions.Expect(bobPage).ToHaveTitleAsync("Friday pairing · Parley");
+    }
+
+    [Fact]
+    public async Task A_guest_is_told_why_there_are_no_options_and_still_starts_at_once()
+    {
+        var page = await fixture.NewPersonAsync();
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Assertions.Expect(page.GetByText("to name a new room or protect it with a password")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Room password")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
+        await new RoomPage(page).WaitForEditorAsync();
+    }
+}
