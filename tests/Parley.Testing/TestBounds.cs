@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Parley.Client.Sessions;
 
-namespace Parley.Server.Tests;
+namespace Parley.Testing;
 
 static class TestBounds
 {
