@@ -18,6 +18,14 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     readonly bool ownsDataDirectory;
     bool disposed;
 
+    /// <summary>
+    /// A joiner waits for another member's client to grant it the key. On CI's two cores, with a
+    /// server and several clients making RSA keys at once, that once took longer than the client's
+    /// 15 s default; a bound only matters when something is wrong, so every test (which starts a
+    /// server before it joins) allows more.
+    /// </summary>
+    static ParleyServerProcess() => Parley.Client.Sessions.RoomSession.KeyWait = TimeSpan.FromSeconds(60);
+
     ParleyServerProcess(Process process, string dataDirectory, bool ownsDataDirectory)
     {
         this.process = process;
