@@ -11,6 +11,7 @@ import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
 import { RoomSkeleton } from './RoomSkeleton';
 import { TopBar } from './TopBar';
+import { UnusableLinkPage } from './UnusableLinkPage';
 import { ChatPane } from './chat/ChatPane';
 import { FilesPage } from './files/FilesPage';
 import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
@@ -97,7 +98,11 @@ function OpenOrClosed({ session, view }: { session: RoomSession; view: 'room' | 
   const waiting = useValue(sync.lobby.waiting);
   const keyless = useValue(sync.roomKeys.waiting);
   const status = useValue(sync.status);
+  const refusal = useValue(sync.joinRefusal);
+  const membership = useValue(sync.membership);
   if (closed) return <RoomClosedPage reason={closed} />;
+  // Refused before it ever got in (a renewed link, a room that is gone): no room to show at all.
+  if (refusal && !membership) return <UnusableLinkPage code={refusal} />;
   if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
   if (waiting) return <WaitingPage />;
   if (keyless && status === 'connecting') return <KeyWaitPage />;
