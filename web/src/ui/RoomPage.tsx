@@ -1,6 +1,7 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { rememberedName } from '../rooms/identity';
+import { recentRooms } from '../rooms/recentRooms';
 import { useValue } from '../state/value';
 import { CodeEditor } from './CodeEditor';
 import { JoinRequests } from './JoinRequests';
@@ -76,6 +77,14 @@ function NoDeviceKeys({ message }: { message: string }) {
   );
 }
 
+/** Keeps this room in the browser's "Recent rooms" under the name it shows now (nothing is sent). */
+function useRecentRoom({ sync, roomId }: RoomSession, name: string): void {
+  const membership = useValue(sync.membership);
+  useEffect(() => {
+    if (membership) void recentRooms()?.record({ roomId, name, lastOpenedAt: Date.now() }).catch(() => {});
+  }, [membership, roomId, name]);
+}
+
 /** The room's custom name once it is read, else the one picked from its id. */
 function useRoomName(session: RoomSession): string {
   const custom = useValue(session.sync.roomKeys.roomName);
@@ -100,6 +109,10 @@ function OpenOrClosed({ session, view }: { session: RoomSession; view: 'room' | 
   const status = useValue(sync.status);
   const refusal = useValue(sync.joinRefusal);
   const membership = useValue(sync.membership);
+  useEffect(() => {
+    // A room this browser can no longer open has no place among its recent rooms.
+    if (closed || (refusal && !membership)) void recentRooms()?.forget(session.roomId).catch(() => {});
+  }, [closed, refusal, membership, session.roomId]);
   if (closed) return <RoomClosedPage reason={closed} />;
   // Refused before it ever got in (a renewed link, a room that is gone): no room to show at all.
   if (refusal && !membership) return <UnusableLinkPage code={refusal} />;
@@ -116,6 +129,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
   const keyless = useValue(sync.roomKeys.waiting);
   const roomName = useRoomName(session);
   const setupFailure = useRoomSetup(session);
+  useRecentRoom(session, roomName);
   const narrow = useMediaQuery('(max-width: 699px)');
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();
