@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { rememberedName } from '../rooms/identity';
 import { recentRooms } from '../rooms/recentRooms';
@@ -85,14 +85,33 @@ function useRecentRoom({ sync, roomId }: RoomSession, name: string): void {
   }, [membership, roomId, name]);
 }
 
-/** The room's custom name once it is read, else the one picked from its id. */
+/**
+ * The room's custom name once it is read, else the one picked from its id; the tab's title says
+ * it, with the count of messages from others that came while the tab was hidden: "(3) Name · Parley".
+ */
 function useRoomName(session: RoomSession): string {
   const custom = useValue(session.sync.roomKeys.roomName);
   const name = custom ?? session.defaultName;
+  const unread = useUnreadWhileHidden(session);
   useEffect(() => {
-    document.title = `${name} · Parley`;
-  }, [name]);
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${name} · Parley`;
+  }, [name, unread]);
   return name;
+}
+
+function useUnreadWhileHidden({ chat }: RoomSession): number {
+  const items = useValue(chat.messages);
+  const [hiddenAfter, setHiddenAfter] = useState<number | null>(null);
+  const newest = items.reduce((max, item) => Math.max(max, item.seq ?? 0), 0);
+  const newestNow = useRef(newest);
+  newestNow.current = newest;
+  useEffect(() => {
+    const onChange = () => setHiddenAfter(document.hidden ? newestNow.current : null);
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  if (hiddenAfter === null) return 0;
+  return items.filter((item) => item.seq !== null && item.seq > hiddenAfter && !item.mine).length;
 }
 
 /**
