@@ -83,6 +83,15 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         Assert.Equal(64, await image.EvaluateAsync<int>("img => img.naturalWidth"));
         Assert.Equal(48, await image.EvaluateAsync<int>("img => img.naturalHeight"));
 
+        // Clicked, it opens full size; Escape closes it and the focus is back on the picture.
+        var opener = message.GetByRole(AriaRole.Button, new() { Name = "Open sunset.png full size" });
+        await opener.ClickAsync();
+        var viewer = bob.Page.GetByRole(AriaRole.Dialog, new() { Name = "sunset.png" });
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Img, new() { Name = "sunset.png" })).ToBeVisibleAsync();
+        await bob.Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(viewer).ToHaveCountAsync(0);
+        await Assertions.Expect(opener).ToBeFocusedAsync();
+
         var download = await bob.Page.RunAndWaitForDownloadAsync(() =>
             message.GetByRole(AriaRole.Button, new() { Name = "Download data.bin" }).ClickAsync());
         Assert.Equal("data.bin", download.SuggestedFilename);
@@ -158,5 +167,29 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         await phone.Page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(phone.Menu).ToBeHiddenAsync();
         await Assertions.Expect(phone.MenuButton).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task A_code_block_is_highlighted_and_goes_into_the_editor_and_a_hidden_tab_counts_new_messages_in_its_title()
+    {
+        var (alice, bob) = await TwoPeopleAsync(aliceSignsUp: false);
+        await bob.Composer.FillAsync("try this:\n```js\nconst answer = 42;\n```");
+        await bob.Composer.PressAsync("Enter");
+        var message = alice.Message("try this:");
+        // Monaco's colorizer has run: the block holds its token spans.
+        await Assertions.Expect(message.Locator("pre.monaco-colorized span[class^='mtk']").First).ToBeVisibleAsync();
+        await message.GetByRole(AriaRole.Button, new() { Name = "Insert into editor" }).ClickAsync();
+        await alice.WaitForCodeAsync(c => c.Contains("const answer = 42;"), "the block in alice's editor");
+        await bob.WaitForCodeAsync(c => c.Contains("const answer = 42;"), "and in bob's, as an ordinary edit");
+
+        // Alice's tab goes to the background; two messages from Bob show in its title.
+        const string setHidden = "h => { Object.defineProperty(document, 'hidden', { configurable: true, get: () => h }); document.dispatchEvent(new Event('visibilitychange')); }";
+        await alice.Page.EvaluateAsync(setHidden, true);
+        var plainTitle = await alice.Page.TitleAsync();
+        await bob.SendMessageAsync("one");
+        await bob.SendMessageAsync("two");
+        await Assertions.Expect(alice.Page).ToHaveTitleAsync("(2) " + plainTitle);
+        await alice.Page.EvaluateAsync(setHidden, false);
+        await Assertions.Expect(alice.Page).ToHaveTitleAsync(plainTitle);
     }
 }

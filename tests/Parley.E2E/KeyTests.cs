@@ -51,8 +51,19 @@ public class KeyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 
         var late = await fixture.NewPersonAsync();
         await late.GotoAsync(oldLink);
+        // The old link gets a page that says what happened, not a room that never loads.
+        await Assertions.Expect(late.GetByRole(AriaRole.Heading, new() { Name = "This link does not open the room" })).ToBeVisibleAsync();
         await Assertions.Expect(late.GetByText("This link does not open this room")).ToBeVisibleAsync();
+        await Assertions.Expect(late.GetByRole(AriaRole.Textbox, new() { Name = "Code editor" })).ToHaveCountAsync(0);
         var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), newLink);
         await carol.WaitForCodeAsync(c => c.Contains("before renewal") && c.Contains("after renewal"), "the whole code for carol");
+
+        // A Files address shared with the invite fragment lets a newcomer in, on the Files page.
+        var dave = await fixture.NewPersonAsync();
+        var roomId = new Uri(newLink).AbsolutePath.Split('/')[^1];
+        await dave.GotoAsync($"/rooms/{roomId}/files#{FragmentOf(newLink).TrimStart('#')}");
+        await Assertions.Expect(dave.GetByRole(AriaRole.Button, new() { Name = "Upload files" })).ToBeVisibleAsync();
+        await Assertions.Expect(dave.GetByRole(AriaRole.Heading, new() { Name = "Open the room's invite link first" })).ToHaveCountAsync(0);
+        await Assertions.Expect(dave.GetByRole(AriaRole.Status).GetByText("Connected")).ToBeVisibleAsync();
     }
 }

@@ -38,4 +38,25 @@ public class StartOptionsTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
         await new RoomPage(page).WaitForEditorAsync();
     }
+
+    [Fact]
+    public async Task A_room_this_browser_was_in_is_listed_under_Recent_rooms_opens_from_there_and_can_be_forgotten()
+    {
+        var page = await fixture.NewPersonAsync();
+        var room = await RoomPage.StartSessionAsync(page);
+        var roomPath = new Uri(page.Url).AbsolutePath;
+        var name = (await page.TitleAsync()).Replace(" · Parley", "");
+
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        var recent = page.GetByRole(AriaRole.Region, new() { Name = "Recent rooms" });
+        await recent.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await room.WaitForEditorAsync();
+        Assert.Equal(roomPath, new Uri(page.Url).AbsolutePath);
+
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await recent.GetByRole(AriaRole.Button, new() { Name = $"Forget {name}" }).ClickAsync();
+        await Assertions.Expect(recent).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recent rooms" })).ToHaveCountAsync(0);
+    }
 }

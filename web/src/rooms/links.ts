@@ -13,19 +13,24 @@ export type RoomLocation =
   | { kind: 'incomplete'; roomId: string }
   | { kind: 'not-a-room' };
 
+/** The link secret in an address's fragment (`#{linkSecret}`), or null when there is none or it is damaged. */
+export function linkSecretOf(hash: string): Uint8Array | null {
+  try {
+    const secret = fromBase64Url(hash.replace(/^#/, ''));
+    return secret.length === LINK_SECRET_BYTES ? secret : null;
+  } catch {
+    return null; // a secret that does not decode is as good as none
+  }
+}
+
 /** Reads `/r/{roomId}` plus `#{linkSecret}`; a missing or damaged secret makes the link incomplete. */
 export function parseRoomLocation(pathname: string, hash: string): RoomLocation {
   const match = /^\/r\/([^/]+)\/?$/.exec(pathname);
   if (!match) return { kind: 'not-a-room' };
   const roomId = decodeURIComponent(match[1]);
   if (!ROOM_ID.test(roomId)) return { kind: 'not-a-room' };
-  try {
-    const secret = fromBase64Url(hash.replace(/^#/, ''));
-    if (secret.length === LINK_SECRET_BYTES) return { kind: 'room', roomId, linkSecret: secret };
-  } catch {
-    // falls through: a secret that does not decode is as good as none
-  }
-  return { kind: 'incomplete', roomId };
+  const secret = linkSecretOf(hash);
+  return secret ? { kind: 'room', roomId, linkSecret: secret } : { kind: 'incomplete', roomId };
 }
 
 /**

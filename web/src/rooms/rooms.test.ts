@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deriveRoomSecrets, fromBase64Url, joinVerifierText, toBase64Url } from '../crypto';
 import { createRoom } from './createRoom';
 import { cleanName, freeColor, LocalIdentity, MAX_NAME, MEMBER_COLORS, rememberedName } from './identity';
-import { invitePathFrom, parseRoomLocation } from './links';
+import { invitePathFrom, linkSecretOf, parseRoomLocation } from './links';
 import { memoryMemberStore } from './memberStore';
 import { defaultRoomName, roomDisplayName } from './roomName';
 
@@ -20,6 +20,13 @@ describe('invite links', () => {
     expect(parseRoomLocation('/r/abc', '#short').kind).toBe('incomplete');
     expect(parseRoomLocation('/r/abc', `#${secret.slice(0, 30)}`).kind).toBe('incomplete');
     expect(parseRoomLocation('/elsewhere', `#${secret}`).kind).toBe('not-a-room');
+  });
+
+  it('reads a whole secret from any fragment (a Files address shared with one lets a newcomer in)', () => {
+    expect(linkSecretOf(`#${secret}`)).toEqual(new Uint8Array(32).fill(5));
+    expect(linkSecretOf('')).toBeNull();
+    expect(linkSecretOf('#not base64 !')).toBeNull();
+    expect(linkSecretOf(`#${secret.slice(0, 30)}`)).toBeNull();
   });
 
   it('accepts pasted links in full or as a path', () => {

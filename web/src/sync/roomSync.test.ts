@@ -307,6 +307,8 @@ describe('RoomSync', () => {
     const { sync } = await client(relay.connect());
     await until(() => sync.status.get() === 'failed', 'failure');
     expect(sync.failure.get()).toBe(REFUSAL_WORDS['join-key-invalid']);
+    expect(sync.joinRefusal.get()).toBe('join-key-invalid'); // the page then says the link does not open the room
+    expect(sync.membership.get()).toBeNull();
   });
 
   it('follows `more` through every page when catching up', async () => {

@@ -12,7 +12,7 @@ import { RoomProtection } from '../rooms/roomProtection';
 import { Value } from '../state/value';
 import type { Envelope, JoinResult } from '../wire/protocol';
 import { errorText, REFUSAL_WORDS } from '../wire/refusalWords';
-import { refusalCodeOf } from '../wire/refusals';
+import { refusalCodeOf, type RefusalCode } from '../wire/refusals';
 import type { ConnectionState, RoomTransport } from '../wire/transport';
 import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
@@ -63,6 +63,8 @@ export class RoomSync {
   readonly status = new Value<SyncStatus>('connecting');
   /** Why the status is 'failed', in words for the person. */
   readonly failure = new Value<string | null>(null);
+  /** Why a join was refused for good (a renewed link, a room that is gone); this browser never gets in with it. */
+  readonly joinRefusal = new Value<RefusalCode | null>(null);
   readonly onlineCount: Value<number>;
   /** Member ids online in the room, this browser included. */
   readonly online: Value<readonly string[]>;
@@ -300,6 +302,7 @@ export class RoomSync {
     const code = refusalCodeOf(error);
     if (isFatalJoinRefusal(code)) {
       this.failure.set(errorText(error));
+      this.joinRefusal.set(code);
       this.status.set('failed');
       const reason = closedBy(code);
       if (reason) this.access.close(reason);

@@ -3,6 +3,7 @@ import { MonacoBinding } from 'y-monaco';
 import type { RoomSync } from '../sync/roomSync';
 import { DEFAULT_LANGUAGE, useSharedLanguage } from './hooks';
 import { indentationFor, monaco } from './monaco';
+import { registerEditor } from './editorBridge';
 import { shownTheme } from './theme';
 
 const monacoTheme = () => (shownTheme.get() === 'light' ? 'vs' : 'vs-dark');
@@ -32,9 +33,18 @@ export function CodeEditor({ sync }: { sync: RoomSync }) {
     // The binding also disposes itself when the model is disposed.
     new MonacoBinding(sync.text, textModel, new Set([editor]), sync.awareness);
     model.current = textModel;
+    registerEditor({
+      insert(text) {
+        const at = editor.getSelection() ?? textModel.getFullModelRange().collapseToEnd();
+        editor.executeEdits('chat', [{ range: at, text, forceMoveMarkers: true }]);
+        editor.pushUndoStop();
+        editor.focus();
+      },
+    });
     // Monaco's theme is global to the page: one call repaints every editor.
     const offTheme = shownTheme.subscribe(() => monaco.editor.setTheme(monacoTheme()));
     return () => {
+      registerEditor(null);
       offTheme();
       model.current = null;
       editor.dispose();

@@ -9,6 +9,7 @@ import { defaultMemberStore } from '../rooms/memberStore';
 import { AccountBar, AccountLink, useAccount } from './AccountBar';
 import { CHECKING_HUMAN } from './AccountPages';
 import { navigate } from './navigation';
+import { RecentRooms } from './RecentRooms';
 
 export function LandingPage() {
   const id = useId();
@@ -100,6 +101,7 @@ export function LandingPage() {
           {CHECKING_HUMAN}
         </p>
       )}
+      <RecentRooms />
       <form className="join" onSubmit={join}>
         <label htmlFor="invite-link">Invite link</label>
         <div className="join-row">

@@ -1,6 +1,7 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { rememberedName } from '../rooms/identity';
+import { recentRooms } from '../rooms/recentRooms';
 import { useValue } from '../state/value';
 import { CodeEditor } from './CodeEditor';
 import { JoinRequests } from './JoinRequests';
@@ -11,6 +12,7 @@ import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
 import { RoomSkeleton } from './RoomSkeleton';
 import { TopBar } from './TopBar';
+import { UnusableLinkPage } from './UnusableLinkPage';
 import { ChatPane } from './chat/ChatPane';
 import { FilesPage } from './files/FilesPage';
 import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
@@ -75,14 +77,41 @@ function NoDeviceKeys({ message }: { message: string }) {
   );
 }
 
-/** The room's custom name once it is read, else the one picked from its id. */
+/** Keeps this room in the browser's "Recent rooms" under the name it shows now (nothing is sent). */
+function useRecentRoom({ sync, roomId }: RoomSession, name: string): void {
+  const membership = useValue(sync.membership);
+  useEffect(() => {
+    if (membership) void recentRooms()?.record({ roomId, name, lastOpenedAt: Date.now() }).catch(() => {});
+  }, [membership, roomId, name]);
+}
+
+/**
+ * The room's custom name once it is read, else the one picked from its id; the tab's title says
+ * it, with the count of messages from others that came while the tab was hidden: "(3) Name · Parley".
+ */
 function useRoomName(session: RoomSession): string {
   const custom = useValue(session.sync.roomKeys.roomName);
   const name = custom ?? session.defaultName;
+  const unread = useUnreadWhileHidden(session);
   useEffect(() => {
-    document.title = `${name} · Parley`;
-  }, [name]);
+    document.title = `${unread > 0 ? `(${unread}) ` : ''}${name} · Parley`;
+  }, [name, unread]);
   return name;
+}
+
+function useUnreadWhileHidden({ chat }: RoomSession): number {
+  const items = useValue(chat.messages);
+  const [hiddenAfter, setHiddenAfter] = useState<number | null>(null);
+  const newest = items.reduce((max, item) => Math.max(max, item.seq ?? 0), 0);
+  const newestNow = useRef(newest);
+  newestNow.current = newest;
+  useEffect(() => {
+    const onChange = () => setHiddenAfter(document.hidden ? newestNow.current : null);
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  if (hiddenAfter === null) return 0;
+  return items.filter((item) => item.seq !== null && item.seq > hiddenAfter && !item.mine).length;
 }
 
 /**
@@ -97,7 +126,15 @@ function OpenOrClosed({ session, view }: { session: RoomSession; view: 'room' | 
   const waiting = useValue(sync.lobby.waiting);
   const keyless = useValue(sync.roomKeys.waiting);
   const status = useValue(sync.status);
+  const refusal = useValue(sync.joinRefusal);
+  const membership = useValue(sync.membership);
+  useEffect(() => {
+    // A room this browser can no longer open has no place among its recent rooms.
+    if (closed || (refusal && !membership)) void recentRooms()?.forget(session.roomId).catch(() => {});
+  }, [closed, refusal, membership, session.roomId]);
   if (closed) return <RoomClosedPage reason={closed} />;
+  // Refused before it ever got in (a renewed link, a room that is gone): no room to show at all.
+  if (refusal && !membership) return <UnusableLinkPage code={refusal} />;
   if (prompt) return <PasswordPage prompt={prompt} onEnter={(password) => sync.protection.enter(password)} />;
   if (waiting) return <WaitingPage />;
   if (keyless && status === 'connecting') return <KeyWaitPage />;
@@ -111,6 +148,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
   const keyless = useValue(sync.roomKeys.waiting);
   const roomName = useRoomName(session);
   const setupFailure = useRoomSetup(session);
+  useRecentRoom(session, roomName);
   const narrow = useMediaQuery('(max-width: 699px)');
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();

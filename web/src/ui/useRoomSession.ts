@@ -103,9 +103,10 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: str
         unfollow();
         stopAll();
       };
-      // Kicked, ended, refused or left: the page keeps the session only to say so; the connection
-      // would just keep knocking on a door that stays shut.
+      // Kicked, ended, refused or left, or a link that never got in: the page keeps the session
+      // only to say so; the connection would just keep knocking on a door that stays shut.
       sync.closed.subscribe((closed) => closed && stop?.());
+      sync.joinRefusal.subscribe((code) => code && !sync.membership.get() && stop?.());
       setSession(running);
     });
     // Without WebCrypto (a page served over plain http, an old browser) there are no device keys to make.

@@ -3,6 +3,7 @@ import type { Attachment } from '../../files/attachment';
 import type { DownloadTask } from '../../files/downloader';
 import type { FileTransfers } from '../../files/fileTransfers';
 import { AUTO_PREVIEW_BYTES, MAX_PREVIEW_BYTES, mediaKind } from '../../files/media';
+import { ViewableImage } from './ImageViewer';
 import { formatBytes, isAbort } from '../../files/transfer';
 import { TransferBar } from './Transfers';
 
@@ -80,7 +81,7 @@ export function AttachmentView({ attachment, files }: { attachment: Attachment; 
   const box = thumbnail ? { width: thumbnail.width, height: thumbnail.height } : {};
   return (
     <figure className={`attachment ${kind}`}>
-      {kind === 'image' && (full.url ?? thumb.url) && <img src={(full.url ?? thumb.url)!} alt={attachment.name} {...box} />}
+      {kind === 'image' && (full.url ?? thumb.url) && <ViewableImage src={(full.url ?? thumb.url)!} name={attachment.name} {...box} />}
       {kind === 'video' && full.url && <video controls preload="metadata" src={full.url} poster={thumb.url ?? undefined} aria-label={attachment.name} />}
       {kind === 'video' && !full.url && thumb.url && <img src={thumb.url} alt={`${attachment.name} (still)`} {...box} />}
       {kind === 'audio' && full.url && <audio controls preload="metadata" src={full.url} aria-label={attachment.name} />}

@@ -1,5 +1,6 @@
 import { memo, type ComponentProps } from 'react';
-import Markdown, { type Components } from 'react-markdown';
+import Markdown, { type Components, type ExtraProps } from 'react-markdown';
+import { CodeBlock } from './CodeBlock';
 import remarkBreaks from 'remark-breaks';
 import remarkGfm from 'remark-gfm';
 
@@ -38,7 +39,26 @@ function Image({ src, alt }: ComponentProps<'img'>) {
   return <Link href={href}>{alt || href || 'image'}</Link>;
 }
 
+type HastNode = NonNullable<ExtraProps['node']>['children'][number];
+
+const textOf = (node: HastNode): string =>
+  node.type === 'text' ? node.value : 'children' in node ? node.children.map((c) => textOf(c as HastNode)).join('') : '';
+
+/** A fenced block: its text and the language named after the fence (```ts), for CodeBlock. */
+function Pre({ node, children }: ComponentProps<'pre'> & ExtraProps) {
+  const code = node?.children[0];
+  if (!code || code.type !== 'element' || code.tagName !== 'code') return <pre>{children}</pre>;
+  const classes = code.properties.className;
+  const tag = (Array.isArray(classes) ? classes : []).map(String).find((c) => c.startsWith('language-'));
+  return (
+    <CodeBlock code={textOf(code).replace(/\n$/, '')} language={tag ? tag.slice('language-'.length) : null}>
+      {children}
+    </CodeBlock>
+  );
+}
+
 const components: Components = {
+  pre: Pre,
   a: ({ href, children }) => <Link href={href}>{children}</Link>,
   img: ({ src, alt }) => <Image src={src} alt={alt} />,
   input: ({ type, checked }) => (type === 'checkbox' ? <input type="checkbox" checked={checked} disabled readOnly /> : null),

@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { parseRoomLocation } from '../../rooms/links';
+import { linkSecretOf, parseRoomLocation } from '../../rooms/links';
 import { defaultMemberStore } from '../../rooms/memberStore';
 
 // `/rooms/{roomId}/files`: the room's Files page, in the same app and the same room session as the
-// editor. Its address has no link secret: the room page's one is used (kept in memory while the
-// session runs, and in localStorage next to the member credentials once this browser got in).
+// editor. Its address usually has no link secret: the room page's one is used (kept in memory while
+// the session runs, and in localStorage next to the member credentials once this browser got in).
+// A Files address shared with the invite fragment (`/rooms/{id}/files#{secret}`) lets a newcomer in.
 
 const FILES_PATH = /^\/rooms\/([A-Za-z0-9_-]{1,64})\/files\/?$/;
 
@@ -29,7 +30,8 @@ export function useRoomRoute(pathname: string, hash: string): RoomRoute {
   const filesRoom = filesRoomOf(pathname);
   let route: RoomRoute;
   if (filesRoom) {
-    const kept = last.current?.roomId === filesRoom ? last.current.linkSecret : defaultMemberStore().loadLinkSecret(filesRoom);
+    const kept =
+      linkSecretOf(hash) ?? (last.current?.roomId === filesRoom ? last.current.linkSecret : defaultMemberStore().loadLinkSecret(filesRoom));
     route = kept ? { kind: 'room', roomId: filesRoom, linkSecret: kept, view: 'files' } : { kind: 'no-link', roomId: filesRoom };
   } else {
     const place = parseRoomLocation(pathname, hash);
