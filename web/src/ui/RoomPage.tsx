@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { rememberedName } from '../rooms/identity';
 import { recentRooms } from '../rooms/recentRooms';
@@ -11,6 +12,7 @@ import { RemoteCursorStyles } from './RemoteCursorStyles';
 import { RemovalNotices } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
 import { RoomSkeleton } from './RoomSkeleton';
+import { EditorHint, focusPane, SkipLinks, usePaneShortcuts, type Pane } from './roomKeyboard';
 import { TopBar } from './TopBar';
 import { UnusableLinkPage } from './UnusableLinkPage';
 import { ChatPane } from './chat/ChatPane';
@@ -150,32 +152,49 @@ function RoomLayout({ session }: { session: RoomSession }) {
   const setupFailure = useRoomSetup(session);
   useRecentRoom(session, roomName);
   const narrow = useMediaQuery('(max-width: 699px)');
+  const [tab, setTab] = useState<Pane>('code');
   useAwayStatus(sync.awareness);
   usePreventFileNavigation();
+  // Rendered at once, so the pane a narrow screen was hiding shows before the focus moves into it.
+  const goTo = (pane: Pane) => focusPane(pane, (p) => flushSync(() => setTab(p)));
+  usePaneShortcuts(goTo);
   return (
     <div className="room">
+      <SkipLinks goTo={goTo} />
       <TopBar session={session} roomName={roomName} />
-      {message && (
-        <p role="alert" className="banner">
-          {message}
-        </p>
-      )}
-      {setupFailure && (
-        <p role="alert" className="banner">
-          {setupFailure}
-        </p>
-      )}
-      {keyless && !message && (
-        <p role="alert" className="banner">
-          The room&apos;s key changed and no member has shared the new one with this browser yet: new edits and messages wait
-          until one does.
-        </p>
-      )}
-      <NameClashNote session={session} />
-      <JoinRequests sync={sync} />
-      <RemovalNotices session={session} />
-      <RemoteCursorStyles sync={sync} presence={session.presence} />
-      {narrow ? <RoomTabs session={session} /> : <RoomSplit session={session} />}
+      <main className="room-main">
+        {message && (
+          <p role="alert" className="banner">
+            {message}
+          </p>
+        )}
+        {setupFailure && (
+          <p role="alert" className="banner">
+            {setupFailure}
+          </p>
+        )}
+        {keyless && !message && (
+          <p role="alert" className="banner">
+            The room&apos;s key changed and no member has shared the new one with this browser yet: new edits and messages
+            wait until one does.
+          </p>
+        )}
+        <NameClashNote session={session} />
+        <JoinRequests sync={sync} />
+        <RemovalNotices session={session} />
+        <RemoteCursorStyles sync={sync} presence={session.presence} />
+        {narrow ? <RoomTabs session={session} tab={tab} setTab={setTab} /> : <RoomSplit session={session} />}
+      </main>
+    </div>
+  );
+}
+
+/** The editor with the line under it that says how to leave it. */
+function EditorArea({ session }: { session: RoomSession }) {
+  return (
+    <div className="editor-area">
+      <CodeEditor sync={session.sync} />
+      <EditorHint />
     </div>
   );
 }
@@ -186,7 +205,7 @@ function RoomSplit({ session }: { session: RoomSession }) {
   return (
     <Group orientation="horizontal" className="split" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
       <Panel id="editor" defaultSize="68%" minSize="25%" className="pane">
-        <CodeEditor sync={session.sync} />
+        <EditorArea session={session} />
       </Panel>
       <Separator className="resize-handle" aria-label="Resize editor and chat" />
       <Panel id="chat" defaultSize="32%" minSize="20%" className="pane side">
@@ -197,8 +216,7 @@ function RoomSplit({ session }: { session: RoomSession }) {
 }
 
 /** Narrow screens: one pane at a time. Both stay mounted, so the editor keeps its state while chatting. */
-function RoomTabs({ session }: { session: RoomSession }) {
-  const [tab, setTab] = useState<'code' | 'chat'>('code');
+function RoomTabs({ session, tab, setTab }: { session: RoomSession; tab: Pane; setTab: (tab: Pane) => void }) {
   const unread = useUnread(session, tab === 'chat');
   const tabs = [
     ['code', 'Code'],
@@ -230,7 +248,7 @@ function RoomTabs({ session }: { session: RoomSession }) {
         ))}
       </div>
       <div role="tabpanel" id="panel-code" aria-labelledby="tab-code" className="tab-panel" hidden={tab !== 'code'}>
-        <CodeEditor sync={session.sync} />
+        <EditorArea session={session} />
       </div>
       <div role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" className="tab-panel side" hidden={tab !== 'chat'}>
         <ChatPane session={session} />
