@@ -103,10 +103,16 @@ public sealed class RoomPage(IPage page)
         return room;
     }
 
+    /// <summary>
+    /// A first visit loads Monaco, makes the device's RSA and ECDSA keys and waits for a member's
+    /// key grant; on CI's two cores with three browsers at once that once took over 20 s, so the
+    /// bound is wider here (it only matters when something is wrong).
+    /// </summary>
     public async Task WaitForEditorAsync()
     {
-        await Editor.WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await Page.GetByRole(AriaRole.Status).GetByText("Connected").WaitForAsync();
+        var generous = new LocatorWaitForOptions { Timeout = 45_000 };
+        await Editor.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 45_000 });
+        await Page.GetByRole(AriaRole.Status).GetByText("Connected").WaitForAsync(generous);
     }
 
     /// <summary>Types at the end of the document, key by key, as a person would.</summary>
