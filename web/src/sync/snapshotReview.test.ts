@@ -4,20 +4,11 @@ import { importRoomKey, RoomKeyRing } from '../crypto';
 import { memoryMemberStore } from '../rooms/memberStore';
 import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
 import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
+import { until } from '../wire/testing/waiting';
 import { RoomSync } from './roomSync';
 
 const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const KEY_BYTES = new Uint8Array(32).fill(9);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
-
 const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(KEY_BYTES) });
 const syncs: RoomSync[] = [];
 

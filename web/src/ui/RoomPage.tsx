@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { rememberedName } from '../rooms/identity';
@@ -18,7 +18,7 @@ import { UnusableLinkPage } from './UnusableLinkPage';
 import { ChatPane } from './chat/ChatPane';
 import { FilesPage } from './files/FilesPage';
 import { NoLinkSecretPage, useRoomRoute } from './files/filesRoute';
-import { useAwayStatus, useMediaQuery, usePreventFileNavigation } from './hooks';
+import { useAwayStatus, useMediaQuery, usePageVisible, usePreventFileNavigation } from './hooks';
 import { useRoomSession, type RoomSession } from './useRoomSession';
 import { useRoomSetup } from './useRoomSetup';
 import { ChooseNamePage, NameClashNote } from './YourName';
@@ -94,26 +94,11 @@ function useRecentRoom({ sync, roomId }: RoomSession, name: string): void {
 function useRoomName(session: RoomSession): string {
   const custom = useValue(session.sync.roomKeys.roomName);
   const name = custom ?? session.defaultName;
-  const unread = useUnreadWhileHidden(session);
+  const unread = useUnread(session, usePageVisible());
   useEffect(() => {
     document.title = `${unread > 0 ? `(${unread}) ` : ''}${name} · Parley`;
   }, [name, unread]);
   return name;
-}
-
-function useUnreadWhileHidden({ chat }: RoomSession): number {
-  const items = useValue(chat.messages);
-  const [hiddenAfter, setHiddenAfter] = useState<number | null>(null);
-  const newest = items.reduce((max, item) => Math.max(max, item.seq ?? 0), 0);
-  const newestNow = useRef(newest);
-  newestNow.current = newest;
-  useEffect(() => {
-    const onChange = () => setHiddenAfter(document.hidden ? newestNow.current : null);
-    document.addEventListener('visibilitychange', onChange);
-    return () => document.removeEventListener('visibilitychange', onChange);
-  }, []);
-  if (hiddenAfter === null) return 0;
-  return items.filter((item) => item.seq !== null && item.seq > hiddenAfter && !item.mine).length;
 }
 
 /**
@@ -257,7 +242,7 @@ function RoomTabs({ session, tab, setTab }: { session: RoomSession; tab: Pane; s
   );
 }
 
-/** Messages from others that arrived while the chat tab was not showing. */
+/** Messages from others that arrived while the chat was not showing (its tab, or the whole page). */
 function useUnread({ chat }: RoomSession, showing: boolean): number {
   const items = useValue(chat.messages);
   const loaded = useValue(chat.loaded);

@@ -62,6 +62,17 @@ export function useMediaQuery(query: string): boolean {
   );
 }
 
+/** Whether the page is showing (not a background tab or a minimised window). */
+export function usePageVisible(): boolean {
+  return useSyncExternalStore(
+    (onChange) => {
+      document.addEventListener('visibilitychange', onChange);
+      return () => document.removeEventListener('visibilitychange', onChange);
+    },
+    () => !document.hidden,
+  );
+}
+
 /** A file dropped beside the chat's drop zone would make the browser open it in place of the room. */
 export function usePreventFileNavigation(): void {
   useEffect(() => {
