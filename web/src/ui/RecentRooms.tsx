@@ -1,10 +1,10 @@
-import { useEffect, useId, useState, type MouseEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { toBase64Url } from '../crypto';
 import { recentRooms, type RecentRoom } from '../rooms/recentRooms';
 import { defaultMemberStore } from '../rooms/memberStore';
 import { roomPath } from '../rooms/links';
 import { formatFullTime } from './chat/format';
-import { navigate } from './navigation';
+import { followInApp } from './navigation';
 
 /**
  * The landing page's "Recent rooms": those this browser was in and still holds a link for, read
@@ -33,11 +33,6 @@ export function RecentRooms() {
   }, []);
 
   if (rooms.length === 0) return null;
-  const open = (path: string) => (event: MouseEvent) => {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    navigate(path);
-  };
   async function forget(roomId: string) {
     await recentRooms()?.forget(roomId);
     setRooms((now) => now.filter((r) => r.roomId !== roomId));
@@ -48,7 +43,7 @@ export function RecentRooms() {
       <ul>
         {rooms.map((room) => (
           <li key={room.roomId}>
-            <a href={room.path} onClick={open(room.path)}>
+            <a href={room.path} onClick={followInApp(room.path)}>
               {room.name}
             </a>
             <time dateTime={new Date(room.lastOpenedAt).toISOString()}>{formatFullTime(room.lastOpenedAt)}</time>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { MemberPresence } from '../chat/presence';
 import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
@@ -6,7 +6,7 @@ import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
 import { MembersSection } from './MembersPanel';
 import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
 import { filesPath } from './files/filesRoute';
-import { navigate } from './navigation';
+import { followInApp } from './navigation';
 import type { RoomSession } from './useRoomSession';
 import { ThemeSetting } from './ThemeSetting';
 import { YourNameSetting } from './YourName';
@@ -82,14 +82,8 @@ export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, 
 
 function FilesLink({ roomId }: { roomId: string }) {
   const path = filesPath(roomId);
-  function onClick(event: MouseEvent) {
-    // Modified clicks open a new tab or window: the browser's job, not the router's.
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    event.preventDefault();
-    navigate(path);
-  }
   return (
-    <a className="menu-link" href={path} onClick={onClick}>
+    <a className="menu-link" href={path} onClick={followInApp(path)}>
       Files
     </a>
   );

@@ -1,7 +1,7 @@
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { RefusalCode } from '../wire/refusals';
 import { REFUSAL_WORDS } from '../wire/refusalWords';
-import { navigate } from './navigation';
+import { followInApp } from './navigation';
 
 const HEADINGS: Partial<Record<RefusalCode, string>> = {
   'join-key-invalid': 'This link does not open the room',
@@ -20,10 +20,6 @@ export function UnusableLinkPage({ code }: { code: RefusalCode }) {
     document.title = `${title} · Parley`;
     heading.current?.focus();
   }, [title]);
-  const go = (path: string) => (event: MouseEvent) => {
-    event.preventDefault();
-    navigate(path);
-  };
   return (
     <main className="notice">
       <h1 ref={heading} tabIndex={-1}>
@@ -34,7 +30,7 @@ export function UnusableLinkPage({ code }: { code: RefusalCode }) {
         <p>Invite links change when the room&apos;s creator renews them or removes someone. Whoever invited you can copy the current one from the room.</p>
       )}
       <p>
-        <a href="/" onClick={go('/')}>
+        <a href="/" onClick={followInApp('/')}>
           Start a new session, or paste another link
         </a>
       </p>
