@@ -18,8 +18,8 @@ public sealed class DocUpdateRow
     public StoredUpdate ToWire() => new(Seq, SenderId, Envelope.ToWire());
 }
 
-/// <summary>The room's newest encrypted snapshot; it replaces every update up to UpToSeq.</summary>
-public sealed class DocSnapshotRow
+/// <summary>An encrypted snapshot covering every update up to UpToSeq; the room's (confirmed) or a pending one.</summary>
+public abstract class SnapshotRow
 {
     public required string RoomId { get; init; }
     public long UpToSeq { get; set; }
@@ -27,21 +27,18 @@ public sealed class DocSnapshotRow
     public required StoredEnvelope Envelope { get; set; }
     public DateTime CreatedAt { get; set; }
 
+    public void Take(long upToSeq, string senderId, StoredEnvelope envelope, DateTime at) =>
+        (UpToSeq, SenderId, Envelope, CreatedAt) = (upToSeq, senderId, envelope, at);
+
     public StoredSnapshot ToWire() => new(UpToSeq, SenderId, Envelope.ToWire());
 }
+
+/// <summary>The room's newest confirmed snapshot; it replaced every update up to UpToSeq.</summary>
+public sealed class DocSnapshotRow : SnapshotRow;
 
 /// <summary>A member's snapshot that waits for another member's check before it replaces anything
 /// (docs/protocol.md, "Vandal snapshots"); at most one per room, the newest.</summary>
-public sealed class PendingSnapshotRow
-{
-    public required string RoomId { get; init; }
-    public long UpToSeq { get; set; }
-    public required string SenderId { get; set; }
-    public required StoredEnvelope Envelope { get; set; }
-    public DateTime CreatedAt { get; set; }
-
-    public StoredSnapshot ToWire() => new(UpToSeq, SenderId, Envelope.ToWire());
-}
+public sealed class PendingSnapshotRow : SnapshotRow;
 
 sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEntityTypeConfiguration<DocSnapshotRow>,
     IEntityTypeConfiguration<PendingSnapshotRow>
@@ -55,21 +52,17 @@ sealed class DocRowConfiguration : IEntityTypeConfiguration<DocUpdateRow>, IEnti
         update.HasOne<Room>().WithMany().HasForeignKey(u => u.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 
-    public void Configure(EntityTypeBuilder<DocSnapshotRow> snapshot)
+    public void Configure(EntityTypeBuilder<DocSnapshotRow> snapshot) => ConfigureSnapshot(snapshot);
+
+    public void Configure(EntityTypeBuilder<PendingSnapshotRow> pending) => ConfigureSnapshot(pending);
+
+    /// <summary>One row per room at most, gone with the room.</summary>
+    static void ConfigureSnapshot<T>(EntityTypeBuilder<T> snapshot) where T : SnapshotRow
     {
         snapshot.HasKey(s => s.RoomId);
         snapshot.Property(s => s.RoomId).HasMaxLength(Ids.Length);
         snapshot.Property(s => s.SenderId).HasMaxLength(Ids.Length);
         snapshot.ComplexProperty(s => s.Envelope, envelope => envelope.HasEnvelopeColumns());
-        snapshot.HasOne<Room>().WithOne().HasForeignKey<DocSnapshotRow>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
-    }
-
-    public void Configure(EntityTypeBuilder<PendingSnapshotRow> pending)
-    {
-        pending.HasKey(s => s.RoomId);
-        pending.Property(s => s.RoomId).HasMaxLength(Ids.Length);
-        pending.Property(s => s.SenderId).HasMaxLength(Ids.Length);
-        pending.ComplexProperty(s => s.Envelope, envelope => envelope.HasEnvelopeColumns());
-        pending.HasOne<Room>().WithOne().HasForeignKey<PendingSnapshotRow>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
+        snapshot.HasOne<Room>().WithOne().HasForeignKey<T>(s => s.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -87,7 +87,7 @@ public sealed class SnapshotStore(ParleyDb db, TimeProvider clock)
             db.PendingSnapshots.Add(row = new PendingSnapshotRow { RoomId = room.Id, SenderId = senderId, Envelope = envelope });
         else
             room.SnapshotBytes -= row.Envelope.Ciphertext.Length;
-        (row.UpToSeq, row.SenderId, row.Envelope, row.CreatedAt) = (upToSeq, senderId, envelope, clock.GetUtcNow().UtcDateTime);
+        row.Take(upToSeq, senderId, envelope, clock.GetUtcNow().UtcDateTime);
         room.SnapshotBytes += envelope.Ciphertext.Length;
         room.PendingSnapshotSeq = upToSeq;
     }
@@ -98,7 +98,7 @@ public sealed class SnapshotStore(ParleyDb db, TimeProvider clock)
         var row = await db.DocSnapshots.SingleOrDefaultAsync(s => s.RoomId == room.Id, ct);
         if (row is null)
             db.DocSnapshots.Add(row = new DocSnapshotRow { RoomId = room.Id, SenderId = senderId, Envelope = envelope });
-        (row.UpToSeq, row.SenderId, row.Envelope, row.CreatedAt) = (upToSeq, senderId, envelope, clock.GetUtcNow().UtcDateTime);
+        row.Take(upToSeq, senderId, envelope, clock.GetUtcNow().UtcDateTime);
 
         long pendingBytes = 0;
         var pending = await db.PendingSnapshots.SingleOrDefaultAsync(p => p.RoomId == room.Id, ct);
