@@ -58,15 +58,19 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
         {
             if (!rooms.TryGetValue(roomId, out var members) || !members.TryGetValue(memberId, out var connections)) return false;
             if (!connections.Remove(connectionId) || connections.Count > 0) return false;
-            members.Remove(memberId);
-            ParleyMetrics.MembersOnlineChanged(-1);
-            if (members.Count == 0)
-            {
-                rooms.Remove(roomId);
-                ParleyMetrics.RoomsActive(-1);
-            }
+            DropMember(roomId, members, memberId);
             return true;
         }
+    }
+
+    /// <summary>Under the lock: drops a member, and its room once no member is left, keeping the gauges true.</summary>
+    void DropMember(string roomId, Dictionary<string, HashSet<string>> members, string memberId)
+    {
+        if (!members.Remove(memberId)) return;
+        ParleyMetrics.MembersOnlineChanged(-1);
+        if (members.Count > 0) return;
+        rooms.Remove(roomId);
+        ParleyMetrics.RoomsActive(-1);
     }
 
     public IReadOnlyList<string> Online(string roomId)
@@ -108,15 +112,7 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
                 ParleyMetrics.MembersOnlineChanged(-members.Count);
                 ParleyMetrics.RoomsActive(-1);
             }
-            else if (members.Remove(memberId))
-            {
-                ParleyMetrics.MembersOnlineChanged(-1);
-                if (members.Count == 0)
-                {
-                    rooms.Remove(roomId);
-                    ParleyMetrics.RoomsActive(-1);
-                }
-            }
+            else DropMember(roomId, members, memberId);
         }
         await Task.WhenAll(closing.Select(c => hub.Groups.RemoveFromGroupAsync(c, RoomGroups.Of(roomId), ct)));
         _ = Task.Delay(CloseAfter, CancellationToken.None).ContinueWith(_ =>
