@@ -9,6 +9,7 @@ import { useSharedLanguage } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
+import { copyText } from './clipboard';
 
 const STATUS_TEXT: Record<SyncStatus, string> = {
   connecting: 'Connecting…',
@@ -35,12 +36,7 @@ export function TopBar({ session, roomName }: { session: RoomSession; roomName: 
   }
 
   async function copy(text: string, done: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      say(done);
-    } catch {
-      say('Copy failed: the browser blocked the clipboard');
-    }
+    say(await copyText(text, done));
   }
 
   return (

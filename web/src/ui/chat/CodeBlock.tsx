@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { copyText } from '../clipboard';
 import { insertIntoEditor } from '../editorBridge';
 
 /** Monaco's own colorizer (no second highlighter): loaded with the editor, which the room page has anyway. */
@@ -28,15 +29,6 @@ export function CodeBlock({ code, language, children }: { code: string; language
     };
   }, [code, language]);
 
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(code);
-      setSaid('Copied');
-    } catch {
-      setSaid('Copy failed: the browser blocked the clipboard');
-    }
-  }
-
   return (
     <figure className="code-block">
       {html !== null ? (
@@ -46,7 +38,7 @@ export function CodeBlock({ code, language, children }: { code: string; language
         <pre>{children}</pre>
       )}
       <figcaption>
-        <button type="button" className="small" onClick={() => void copy()}>
+        <button type="button" className="small" onClick={() => void copyText(code, 'Copied').then(setSaid)}>
           Copy
         </button>
         <button type="button" className="small" onClick={() => setSaid(insertIntoEditor(code) ? 'Inserted' : 'Open the code tab first')}>
