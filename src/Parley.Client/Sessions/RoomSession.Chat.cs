@@ -77,13 +77,13 @@ public sealed partial class RoomSession
 
     ChatEntry? Open(StoredChat chat)
     {
+        Read(chat.Seq); // read, shown or not: a gap across a refused message is still a gap
         byte[] plaintext;
         try { plaintext = Decrypt(EnvelopeKind.Chat, chat.Sender, chat.Envelope, chat.ClientMessageId); }
         catch (Exception e) when (e is CryptographicException or KeyNotFoundException)
         {
             return Refuse(chat, ChatVerdict.Undecryptable);
         }
-        Read(chat.Seq);
         // Only now: an id that did not verify proves nothing about its sender's order.
         var verdict = chatOrder.Check(chat.Seq, chat.Sender, chat.ClientMessageId);
         return verdict == ChatVerdict.InOrder
@@ -93,7 +93,6 @@ public sealed partial class RoomSession
 
     ChatEntry? Refuse(StoredChat chat, ChatVerdict verdict)
     {
-        Read(chat.Seq); // read, if not shown: a gap across it is still a gap
         ChatRefused?.Invoke(new RefusedChat(chat, verdict));
         return null;
     }
