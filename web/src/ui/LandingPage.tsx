@@ -63,6 +63,11 @@ export function LandingPage() {
       <h1 className="landing-title">Parley</h1>
       <p className="pitch">Code together in real time. End-to-end encrypted: the server never sees your code.</p>
       <form className="start" onSubmit={(e) => void start(e)} noValidate>
+        {/* First, so nothing moves it when the account's state arrives and the options below appear;
+            Enter in an option submits the form all the same. */}
+        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          Start a session
+        </button>
         {state?.signedIn ? (
           <fieldset className="start-options">
             <legend>Optional</legend>
@@ -92,9 +97,6 @@ export function LandingPage() {
             </p>
           )
         )}
-        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-          Start a session
-        </button>
       </form>
       {checking && (
         <p role="status" className="hint">
