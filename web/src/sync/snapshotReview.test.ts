@@ -50,6 +50,7 @@ describe('snapshot review', () => {
     await until(() => relay.pending !== null, 'pending snapshot');
     expect(relay.snapshot).toBeNull();
     expect(relay.updates).toHaveLength(2);
+    await until(() => carol.text.toString() === 'abcd', "bob's text at carol"); // so her '!' goes at the end
 
     await typed(carol, '!', 3); // confirmDue
     await until(() => relay.snapshot !== null, 'confirmed');
@@ -57,6 +58,29 @@ describe('snapshot review', () => {
     expect(relay.updates.map((u) => u.seq)).toEqual([3]);
     const joiner = await member(relay.connect());
     expect(joiner.text.toString()).toBe('abcd!');
+  });
+
+  it('reviews again when the snapshot it checked was replaced meanwhile, even under the same seq and sender', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.snapshotEvery = 2;
+    const bob = await member(relay.connect());
+    const carolTransport = relay.connect();
+    const carol = await member(carolTransport);
+    await typed(bob, 'ab', 1);
+    await typed(bob, 'cd', 2);
+    await until(() => relay.pending !== null, 'pending snapshot');
+    // Bob's next snapshot lands while Carol checks his first: her confirmation names the old bytes.
+    const again = { ...relay.pending!, envelope: await (await ring()).encrypt({ roomId: ROOM, kind: 'doc-snapshot', sender: bob.memberId! }, Y.encodeStateAsUpdate(bob.text.doc!)) };
+    const confirm = carolTransport.confirmSnapshot.bind(carolTransport);
+    carolTransport.confirmSnapshot = async (...args) => {
+      if (relay.pending !== again) relay.pending = again;
+      return confirm(...args);
+    };
+
+    await typed(carol, '!', 3);
+    await until(() => relay.snapshot !== null, 'confirmed');
+    expect(relay.confirmCalls.map((c) => c.by)).toEqual([carol.memberId, carol.memberId]);
+    expect(relay.snapshot).toBe(again);
   });
 
   it('on a full log, confirms the snapshot waiting from another member, and the refused edit lands', async () => {

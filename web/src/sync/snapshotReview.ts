@@ -25,6 +25,9 @@ export interface SnapshotReviewOptions {
 
 const refOf = (s: SnapshotRef) => `${s.upToSeq}:${s.sender}`;
 
+/** How many snapshots one review looks at when the one it checked was replaced meanwhile. */
+const REVIEW_ATTEMPTS = 3;
+
 /**
  * Checks another member's pending snapshot against the room's log and confirms it when it holds what it
  * covers (docs/protocol.md, "Vandal snapshots"). The log it rebuilds comes from the server, which keeps
@@ -58,7 +61,19 @@ export class SnapshotReview {
     return this.running;
   }
 
+  /**
+   * Reviews what waits now. A snapshot replaced while this browser checked it (its sender's next one,
+   * which covers more) or confirmed by another member meanwhile is not the end of it: the one waiting
+   * then is reviewed too, a bounded number of times, since this may be the last push that asks.
+   */
   private async run(): Promise<ReviewOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.reviewWaiting();
+      if (outcome !== 'gone' || attempt === REVIEW_ATTEMPTS) return outcome === 'gone' ? 'skipped' : outcome;
+    }
+  }
+
+  private async reviewWaiting(): Promise<ReviewOutcome | 'gone'> {
     const { transport, roomId } = this.options;
     const found = await transport.fetchPendingSnapshot(roomId);
     if (!found) return 'none';
@@ -69,13 +84,15 @@ export class SnapshotReview {
     const holds = await this.check(found.pending, found.confirmed);
     // Checked again: an update this browser could not read may have come in meanwhile.
     if (this.options.incomplete()) return 'skipped';
-    let outcome: ReviewOutcome = 'failed';
-    if (holds) {
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(found.pending.envelope.ciphertext)));
-      outcome = (await transport.confirmSnapshot(roomId, found.pending.upToSeq, found.pending.sender, digest)) ? 'confirmed' : 'skipped';
+    if (!holds) {
+      this.outcomes.set(ref, 'failed');
+      return 'failed';
     }
-    this.outcomes.set(ref, outcome);
-    return outcome;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(found.pending.envelope.ciphertext)));
+    const confirmed = await transport.confirmSnapshot(roomId, found.pending.upToSeq, found.pending.sender, digest);
+    if (!confirmed) return 'gone'; // not noted: a replacement may carry the same seq and sender
+    this.outcomes.set(ref, 'confirmed');
+    return 'confirmed';
   }
 
   /** Rebuilds the covered log from the confirmed snapshot and the updates after it; anything unreadable fails.
