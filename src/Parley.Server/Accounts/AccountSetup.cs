@@ -39,9 +39,8 @@ public static class AccountSetup
                 identity.Password.RequireUppercase = false;
                 identity.Password.RequireNonAlphanumeric = false;
                 identity.Password.RequiredUniqueChars = 1;
-                identity.Lockout.AllowedForNewUsers = true;
-                identity.Lockout.MaxFailedAccessAttempts = 5;
-                identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // Locking is SignInGuard's, for every user name alike: Identity's would lock only real ones.
+                identity.Lockout.AllowedForNewUsers = false;
                 identity.User.RequireUniqueEmail = false;
             })
             .AddEntityFrameworkStores<ParleyDb>()

@@ -79,16 +79,23 @@ public static class AccountsApi
             ParleyMetrics.RateLimitHit("sign-in");
             return Problems.Refused(RefusalCode.RateLimited, "Too many sign-in attempts: wait a minute.", 429);
         }
+        if (s.Guard.IsLocked(request.UserName))
+            return Problems.Refused(RefusalCode.AccountLocked, "Too many failed sign-ins: this account is locked for a few minutes.", 429);
         var user = await s.Users.FindByNameAsync(request.UserName);
         if (user is null)
         {
             s.Guard.SpendAsOnAKnownUser(request.Password);
+            s.Guard.Failed(request.UserName);
             return WrongCredentials();
         }
-        var result = await s.SignIn.PasswordSignInAsync(user, request.Password, isPersistent: true, lockoutOnFailure: true);
-        if (result.IsLockedOut)
-            return Problems.Refused(RefusalCode.AccountLocked, "Too many failed sign-ins: this account is locked for a few minutes.", 429);
-        if (!result.Succeeded) return WrongCredentials();
+        // The guard keeps the lockout, in memory and for unknown names too (SignInGuard's remarks).
+        var result = await s.SignIn.PasswordSignInAsync(user, request.Password, isPersistent: true, lockoutOnFailure: false);
+        if (!result.Succeeded)
+        {
+            s.Guard.Failed(request.UserName);
+            return WrongCredentials();
+        }
+        s.Guard.Succeeded(request.UserName);
         return TypedResults.Ok(await s.SignedInAsync(http, user));
     }
 
