@@ -63,8 +63,8 @@ public class AccountTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
             message.GetByRole(AriaRole.Button, new() { Name = "Download notes.txt" }).ClickAsync());
         Assert.Equal("shared notes", await File.ReadAllTextAsync(await download.PathAsync()));
 
-        // Bob signs in from the room and comes straight back to it, now able to share.
-        await bob.Page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        // Bob signs in from the room (its menu) and comes straight back to it, now able to share.
+        await (await bob.OpenMenuAsync()).GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await bob.Page.GetByRole(AriaRole.Link, new() { Name = "Register" }).ClickAsync();
         await bob.Page.GetByLabel("User name").FillAsync("bob" + Guid.NewGuid().ToString("N")[..8]);
         await bob.Page.GetByLabel("Password").FillAsync(RoomPage.Password);

@@ -85,6 +85,30 @@ public sealed class RoomPage(IPage page)
         return userName;
     }
 
+    /// <summary>A signed-in person starts a session with the landing page's options: a room name and a password.</summary>
+    public static async Task<RoomPage> StartSessionAsync(IPage page, string roomName, string password)
+    {
+        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.GetByLabel("Room name").FillAsync(roomName);
+        await page.GetByLabel("Room password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
+        var room = new RoomPage(page);
+        await room.WaitForEditorAsync();
+        return room;
+    }
+
+    /// <summary>Opens a password-protected room's link and gives its password.</summary>
+    public static async Task<RoomPage> EnterWithPasswordAsync(IPage page, string url, string password)
+    {
+        await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This room is protected" })).ToBeVisibleAsync();
+        await page.GetByLabel("Room password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enter room" }).ClickAsync();
+        var room = new RoomPage(page);
+        await room.WaitForEditorAsync();
+        return room;
+    }
+
     public static async Task<RoomPage> StartSessionAsync(IPage page)
     {
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });

@@ -10,22 +10,12 @@ public class StartOptionsTests(BrowserFixture fixture) : IClassFixture<BrowserFi
     {
         var alicePage = await fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(alicePage);
-        await alicePage.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await alicePage.GetByLabel("Room name").FillAsync("Friday pairing");
-        await alicePage.GetByLabel("Room password").FillAsync("a long shared secret");
-        await alicePage.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
-        var alice = new RoomPage(alicePage);
-        await alice.WaitForEditorAsync();
+        await RoomPage.StartSessionAsync(alicePage, "Friday pairing", "a long shared secret");
         await Assertions.Expect(alicePage.GetByLabel("Password protected")).ToBeVisibleAsync();
         await Assertions.Expect(alicePage).ToHaveTitleAsync("Friday pairing · Parley");
 
-        var bobPage = await fixture.NewPersonAsync();
-        await bobPage.GotoAsync(alicePage.Url, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await Assertions.Expect(bobPage.GetByRole(AriaRole.Heading, new() { Name = "This room is protected" })).ToBeVisibleAsync();
-        await bobPage.GetByLabel("Room password").FillAsync("a long shared secret");
-        await bobPage.GetByRole(AriaRole.Button, new() { Name = "Enter room" }).ClickAsync();
-        await new RoomPage(bobPage).WaitForEditorAsync();
-        await Assertions.Expect(bobPage).ToHaveTitleAsync("Friday pairing · Parley");
+        var bob = await RoomPage.EnterWithPasswordAsync(await fixture.NewPersonAsync(), alicePage.Url, "a long shared secret");
+        await Assertions.Expect(bob.Page).ToHaveTitleAsync("Friday pairing · Parley");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode 
 import type { MemberPresence } from '../chat/presence';
 import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
+import { AccountBar } from './AccountBar';
 import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
 import { MembersSection } from './MembersPanel';
 import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
@@ -12,7 +13,7 @@ import { ThemeSetting } from './ThemeSetting';
 import { YourNameSetting } from './YourName';
 
 /** The room's hamburger menu, wired to the session: who is here, the files, and the creator's settings or "Leave room". */
-export function RoomMenu({ session, onDone }: { session: RoomSession; onDone: (text: string) => void }) {
+export function RoomMenu({ session, onDone, tools }: { session: RoomSession; onDone: (text: string) => void; tools?: ReactNode }) {
   const { sync, roomId } = session;
   const isCreator = useValue(sync.isCreator);
   const members = useValue(session.presence.members);
@@ -26,7 +27,9 @@ export function RoomMenu({ session, onDone }: { session: RoomSession; onDone: (t
       fingerprintOf={(m) => (m.isSelf ? own : fingerprints.get(m.memberId)) ?? null}
       kick={(m) => sync.access.kick(m.memberId)}
       leave={() => sync.access.leave()}
+      tools={tools}
       yourName={<YourNameSetting session={session} onDone={onDone} />}
+      account={<AccountBar />}
       settings={<CreatorSettings sync={sync} roomId={roomId} onDone={onDone} />}
     />
   );
@@ -53,19 +56,25 @@ export interface RoomMenuViewProps {
   fingerprintOf: (member: MemberPresence) => string | null;
   kick: (member: MemberPresence) => Promise<void>;
   leave: () => Promise<void>;
+  /** The top bar's controls that a narrow screen has no room for. */
+  tools?: ReactNode;
   /** Everyone's own name, changeable. */
   yourName?: ReactNode;
+  /** Who is signed in (and "Sign out"), or "Sign in". */
+  account?: ReactNode;
   /** The creator's settings; shown to the creator alone. */
   settings: ReactNode;
 }
 
 /** One menu for everyone: the member count and list, the files, then the creator's settings or, for others, "Leave room". */
-export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, yourName, settings }: RoomMenuViewProps) {
+export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, tools, yourName, account, settings }: RoomMenuViewProps) {
   const settingsId = useId();
   return (
     <MenuDisclosure label="Room menu">
+      {tools}
       <MembersSection members={members} canKick={isCreator} kick={kick} fingerprintOf={fingerprintOf} />
       {yourName}
+      {account}
       <ThemeSetting />
       <FilesLink roomId={roomId} />
       {isCreator ? (

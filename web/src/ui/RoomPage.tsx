@@ -146,7 +146,7 @@ function RoomLayout({ session }: { session: RoomSession }) {
   return (
     <div className="room">
       <SkipLinks goTo={goTo} />
-      <TopBar session={session} roomName={roomName} />
+      <TopBar session={session} roomName={roomName} narrow={narrow} />
       <main className="room-main">
         {message && (
           <p role="alert" className="banner">

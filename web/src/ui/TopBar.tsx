@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useValue } from '../state/value';
 import type { SyncStatus } from '../sync/roomSync';
-import { AccountBar } from './AccountBar';
 import { ProtectionLock } from './PasswordPage';
 import { currentInviteLink } from './RoomControls';
 import { RoomMenu } from './RoomMenu';
@@ -18,13 +17,16 @@ const STATUS_TEXT: Record<SyncStatus, string> = {
   failed: 'Disconnected',
 };
 
-export function TopBar({ session, roomName }: { session: RoomSession; roomName: string }) {
+/**
+ * The room's header: one row at every width. What does not fit on a phone (the language and "Copy
+ * all code") moves into the room menu, as does the account on every width; feedback floats below
+ * the row, so no control ever moves when it appears.
+ */
+export function TopBar({ session, roomName, narrow }: { session: RoomSession; roomName: string; narrow: boolean }) {
   const { sync, roomId } = session;
   const status = useValue(sync.status);
   const online = useValue(sync.onlineCount);
   const isProtected = useValue(sync.protection.isProtected);
-  const language = useSharedLanguage(sync.meta);
-  const languages = useMemo(languageOptions, []);
   const [feedback, setFeedback] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -39,6 +41,11 @@ export function TopBar({ session, roomName }: { session: RoomSession; roomName: 
     say(await copyText(text, done));
   }
 
+  const copyCode = (
+    <button type="button" onClick={() => void copy(sync.text.toString(), 'Copied')}>
+      Copy all code
+    </button>
+  );
   return (
     <header className="topbar">
       <a
@@ -51,38 +58,61 @@ export function TopBar({ session, roomName }: { session: RoomSession; roomName: 
       >
         Parley
       </a>
-      <h1 className="room-name">{roomName}</h1>
+      <h1 className="room-name" title={roomName}>
+        {roomName}
+      </h1>
       <ProtectionLock isProtected={isProtected} />
       <span className="members" aria-label="Members online">
         {online} online
       </span>
       <span className="spacer" />
-      <div className="language">
-        <label htmlFor="language-picker">Language</label>
-        <select id="language-picker" value={language} onChange={(e) => sync.meta.set('language', e.target.value)}>
-          {!languages.some((l) => l.id === language) && <option value={language}>{language}</option>}
-          {languages.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button type="button" onClick={() => void copy(sync.text.toString(), 'Copied')}>
-        Copy all code
-      </button>
+      {!narrow && <LanguagePicker session={session} />}
+      {!narrow && copyCode}
       {/* The room's current link, which may have been renewed since this page opened. */}
-      <button type="button" onClick={() => void copy(currentInviteLink(sync, roomId), 'Invite link copied')}>
-        Copy invite link
+      <button
+        type="button"
+        aria-label={narrow ? 'Copy invite link' : undefined}
+        onClick={() => void copy(currentInviteLink(sync, roomId), 'Invite link copied')}
+      >
+        {narrow ? 'Invite' : 'Copy invite link'}
       </button>
-      <span className="feedback" aria-live="polite">
+      <span role="status" aria-label="Connection status" className={`connection ${status}`}>
+        <span className="connection-text">{STATUS_TEXT[status]}</span>
+      </span>
+      <RoomMenu
+        session={session}
+        onDone={say}
+        tools={
+          narrow && (
+            <div className="menu-tools">
+              <LanguagePicker session={session} />
+              {copyCode}
+            </div>
+          )
+        }
+      />
+      <span className={feedback ? 'feedback shown' : 'feedback'} aria-live="polite">
         {feedback}
       </span>
-      <span role="status" aria-label="Connection status" className={`connection ${status}`}>
-        {STATUS_TEXT[status]}
-      </span>
-      <AccountBar />
-      <RoomMenu session={session} onDone={say} />
     </header>
+  );
+}
+
+function LanguagePicker({ session }: { session: RoomSession }) {
+  const { sync } = session;
+  const language = useSharedLanguage(sync.meta);
+  const languages = useMemo(languageOptions, []);
+  return (
+    <div className="language">
+      <label htmlFor="language-picker">Language</label>
+      <select id="language-picker" value={language} onChange={(e) => sync.meta.set('language', e.target.value)}>
+        {!languages.some((l) => l.id === language) && <option value={language}>{language}</option>}
+        {languages.map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
