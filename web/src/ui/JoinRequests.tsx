@@ -49,9 +49,9 @@ export function JoinRequestItems({ requests, deciding, onDecide }: JoinRequestIt
     <ul>
       {requests.map((r) => (
         <li key={r.memberId}>
-          <span className="person-name" style={r.color ? { color: r.color } : undefined}>
-            {r.name}
-          </span>
+          {/* The colour as a swatch: as text colour, several member colours are too faint to read. */}
+          {r.color && <span className="member-swatch" style={{ background: r.color }} aria-hidden="true" />}
+          <span className="person-name">{r.name}</span>
           {/* Visible "Admit" and "Refuse", named with the person so each button says whom it decides on. */}
           <button type="button" className="small primary" disabled={deciding.has(r.memberId)} onClick={() => onDecide(r.memberId, true)}>
             Admit<span className="visually-hidden"> {r.name}</span>
