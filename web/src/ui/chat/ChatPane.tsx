@@ -4,6 +4,7 @@ import { typingText } from '../../chat/typing';
 import { useValue } from '../../state/value';
 import type { RoomSession } from '../useRoomSession';
 import { Composer } from './Composer';
+import type { ReplyTarget } from './MessageItem';
 import { MessageList } from './MessageList';
 import { useStaged } from './useStaged';
 
@@ -26,6 +27,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
   const { chat, files } = session;
   const staged = useStaged(files);
   const [dragging, setDragging] = useState(false);
+  const [replyTo, setReplyTo] = useState<ReplyTarget | null>(null);
   const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
 
   return (
@@ -51,9 +53,9 @@ export function ChatPane({ session }: { session: RoomSession }) {
       <header className="chat-header">
         <h2 id="chat-heading">Chat</h2>
       </header>
-      <MessageList chat={chat} files={files} presence={session.presence} />
+      <MessageList chat={chat} files={files} presence={session.presence} onReply={setReplyTo} />
       <TypingIndicator session={session} />
-      <Composer chat={chat} staged={staged} shareFiles={shareFiles} />
+      <Composer chat={chat} staged={staged} shareFiles={shareFiles} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           {shareFiles === false ? SIGN_IN_TO_SHARE_FILES : 'Drop files to attach them'}

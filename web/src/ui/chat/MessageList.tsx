@@ -3,7 +3,7 @@ import type { ChatItem, ChatSync } from '../../chat/chatSync';
 import type { Presence } from '../../chat/presence';
 import type { FileTransfers } from '../../files/fileTransfers';
 import { useValue } from '../../state/value';
-import { MessageItem, type MessageActions } from './MessageItem';
+import { focusMessage, MessageItem, MessageStatus, messageElementId, type MessageActions, type ReplyTarget } from './MessageItem';
 import { dayKey, dayLabel } from './format';
 
 const NEAR_BOTTOM_PX = 48;
@@ -22,7 +22,33 @@ const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
  * bottom (and always for the reader's own new message), keeps the reader's place when earlier
  * pages load above, and loads them when scrolled near the top or on the button.
  */
-export function MessageList({ chat, files, presence }: { chat: ChatSync; files: FileTransfers; presence: Presence }) {
+const ACTION_WORDS = { edit: 'Edit', delete: 'Delete', react: 'Reaction' } as const;
+
+/** Actions are not messages: one shows only while it failed, as a line to retry or discard it. */
+function FailedAction({ item, actions }: { item: ChatItem; actions: MessageActions }) {
+  if (item.status !== 'failed' || !item.body?.action) return null;
+  return (
+    <div className="message failed mine">
+      <MessageStatus item={item} actions={actions} label={`${ACTION_WORDS[item.body.action.type]} not sent`} />
+    </div>
+  );
+}
+
+function showMessage(key: string): void {
+  const element = document.getElementById(messageElementId(key));
+  element?.scrollIntoView?.({ block: 'center' });
+  focusMessage(element);
+}
+
+interface Props {
+  chat: ChatSync;
+  files: FileTransfers;
+  presence: Presence;
+  /** Reply starts a reply in the composer. */
+  onReply: (target: ReplyTarget) => void;
+}
+
+export function MessageList({ chat, files, presence, onReply }: Props) {
   const items = useValue(chat.messages);
   // Messages show who wrote them as the member list does (their name now, "Ann (2)" beside another
   // Ann); the name in the message itself is for members no longer listed.
@@ -35,7 +61,15 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const previous = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
-  const actions = useRef<MessageActions>({ retry: (id) => chat.retry(id), discard: (id) => chat.discard(id) }).current;
+  const actions = useRef<MessageActions>({
+    retry: (id) => chat.retry(id),
+    discard: (id) => chat.discard(id),
+    reply: onReply,
+    edit: (item, text) => chat.act({ type: 'edit', id: item.clientMessageId }, text),
+    remove: (item) => chat.act({ type: 'delete', id: item.clientMessageId }),
+    react: (item, emoji, on) => chat.act({ type: 'react', to: { sender: item.sender, id: item.clientMessageId }, emoji, on }),
+    show: showMessage,
+  }).current;
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -92,13 +126,18 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
                   Some messages from {(listed.get(item.sender) ?? item.body?.author)?.name ?? 'this member'} may be missing.
                 </p>
               )}
-              <MessageItem
-                item={item}
-                author={listed.get(item.sender) ?? item.body?.author}
-                showHeader={newDay || !followsUp(item, before)}
-                files={files}
-                actions={actions}
-              />
+              {item.body?.action ? (
+                <FailedAction item={item} actions={actions} />
+              ) : (
+                <MessageItem
+                  item={item}
+                  author={listed.get(item.sender) ?? item.body?.author}
+                  quoteName={item.quote && (listed.get(item.quote.sender) ?? item.quote.author)?.name}
+                  showHeader={newDay || !followsUp(item, before)}
+                  files={files}
+                  actions={actions}
+                />
+              )}
             </Fragment>
           );
         })}

@@ -1,0 +1,77 @@
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { REACTIONS } from '../../chat/messageBody';
+
+interface Props {
+  /** The author's name, for "Reply to Ann". */
+  name: string;
+  /** Own messages can be edited and deleted. */
+  mine: boolean;
+  /** The emoji this member has reacted with already. */
+  reacted: ReadonlySet<string>;
+  onReact(emoji: string, on: boolean): void;
+  onReply(): void;
+  onEdit(): void;
+  /** Asks first (MessageItem): a delete cannot be undone. */
+  onDelete(): void;
+}
+
+/**
+ * A message's actions, shown while the pointer is over the message or the focus is in it, so they
+ * are there for keyboard users too.
+ */
+export function MessageToolbar({ name, mine, reacted, onReact, onReply, onEdit, onDelete }: Props) {
+  const [picking, setPicking] = useState(false);
+  const addReaction = useRef<HTMLButtonElement>(null);
+
+  function closePicker() {
+    setPicking(false);
+    addReaction.current?.focus();
+  }
+
+  function onPickerKey(event: KeyboardEvent) {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    closePicker();
+  }
+
+  return (
+    <div className="message-actions" role="group" aria-label="Message actions">
+      <button type="button" ref={addReaction} className="small" aria-expanded={picking} onClick={() => setPicking(!picking)} title="Add reaction">
+        <span aria-hidden="true">☺+</span>
+        <span className="visually-hidden">Add reaction</span>
+      </button>
+      <button type="button" className="small" onClick={onReply} aria-label={`Reply to ${name}`} title="Reply">
+        Reply
+      </button>
+      {mine && (
+        <>
+          <button type="button" className="small" onClick={onEdit} aria-label="Edit message" title="Edit">
+            Edit
+          </button>
+          <button type="button" className="small" onClick={onDelete} aria-label="Delete message" title="Delete">
+            Delete
+          </button>
+        </>
+      )}
+      {picking && (
+        <div className="reaction-picker" role="group" aria-label="Pick a reaction" onKeyDown={onPickerKey}>
+          {REACTIONS.map((emoji) => (
+            <button
+              key={emoji}
+              type="button"
+              className="small"
+              aria-pressed={reacted.has(emoji)}
+              aria-label={`React with ${emoji}`}
+              onClick={() => {
+                onReact(emoji, !reacted.has(emoji));
+                closePicker();
+              }}
+            >
+              {emoji}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
