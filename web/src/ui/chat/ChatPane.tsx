@@ -53,7 +53,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
       <header className="chat-header">
         <h2 id="chat-heading">Chat</h2>
       </header>
-      <MessageList chat={chat} files={files} presence={session.presence} onReply={setReplyTo} />
+      <MessageList chat={chat} files={files} presence={session.presence} systemLines={session.systemLines.lines} onReply={setReplyTo} />
       <TypingIndicator session={session} />
       <Composer chat={chat} staged={staged} shareFiles={shareFiles} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
       {dragging && (

@@ -1,10 +1,11 @@
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import type { ChatItem, ChatSync } from '../../chat/chatSync';
 import type { Presence } from '../../chat/presence';
+import { interleave, systemText, type SystemLine } from '../../chat/systemLines';
 import type { FileTransfers } from '../../files/fileTransfers';
-import { useValue } from '../../state/value';
+import { useValue, type Value } from '../../state/value';
 import { focusMessage, MessageItem, MessageStatus, messageElementId, type MessageActions, type ReplyTarget } from './MessageItem';
-import { dayKey, dayLabel } from './format';
+import { dayKey, dayLabel, formatFullTime, formatTime } from './format';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
@@ -34,6 +35,18 @@ function FailedAction({ item, actions }: { item: ChatItem; actions: MessageActio
   );
 }
 
+/** "Ann joined": muted, with its local time. Names are looked up as they show now: a joiner's may come after the join. */
+function SystemLineView({ line, presence }: { line: SystemLine; presence: Presence }) {
+  return (
+    <p className="system-line">
+      <span>{systemText(line, (id) => presence.nameOf(id))}</span>{' '}
+      <time dateTime={new Date(line.at).toISOString()} title={formatFullTime(line.at)}>
+        {formatTime(line.at)}
+      </time>
+    </p>
+  );
+}
+
 function showMessage(key: string): void {
   const element = document.getElementById(messageElementId(key));
   element?.scrollIntoView?.({ block: 'center' });
@@ -44,12 +57,14 @@ interface Props {
   chat: ChatSync;
   files: FileTransfers;
   presence: Presence;
+  systemLines: Value<readonly SystemLine[]>;
   /** Reply starts a reply in the composer. */
   onReply: (target: ReplyTarget) => void;
 }
 
-export function MessageList({ chat, files, presence, onReply }: Props) {
+export function MessageList({ chat, files, presence, systemLines, onReply }: Props) {
   const items = useValue(chat.messages);
+  const lines = useValue(systemLines);
   // Messages show who wrote them as the member list does (their name now, "Ann (2)" beside another
   // Ann); the name in the message itself is for members no longer listed.
   const members = useValue(presence.members);
@@ -99,6 +114,10 @@ export function MessageList({ chat, files, presence, onReply }: Props) {
     return () => observer.disconnect();
   }, []);
 
+  // Messages and the local lines ("Ann joined") between them; the day separators go by messages only.
+  const rows = interleave(items, lines);
+  let lastItem: ChatItem | undefined;
+
   function onScroll() {
     const el = scroller.current!;
     pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
@@ -115,9 +134,13 @@ export function MessageList({ chat, files, presence, onReply }: Props) {
         )}
         {loaded && items.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
         {!loaded && <p className="empty">Loading messages…</p>}
-        {items.map((item, i) => {
-          const before = items[i - 1];
-          const newDay = !before || dayKey(before.sentAt) !== dayKey(item.sentAt);
+        {rows.map((row, i) => {
+          if (!('key' in row)) return <SystemLineView key={`line-${row.id}`} line={row} presence={presence} />;
+          const item = row;
+          const previous = rows[i - 1];
+          const before = previous && 'key' in previous ? previous : undefined; // after a line, the name shows again
+          const newDay = !lastItem || dayKey(lastItem.sentAt) !== dayKey(item.sentAt);
+          lastItem = item;
           return (
             <Fragment key={item.key}>
               {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Presence } from '../../chat/presence';
+import { SystemLines } from '../../chat/systemLines';
 import { member, ROOM, stopMembers } from '../../chat/testing/chatMembers';
 import { FileApi, lastCredentials } from '../../files/fileApi';
 import { FileTransfers } from '../../files/fileTransfers';
@@ -22,10 +23,10 @@ beforeAll(() => {
   };
 });
 
-const presences: Presence[] = [];
+const watchers: { destroy(): void }[] = [];
 afterEach(async () => {
   cleanup();
-  for (const presence of presences.splice(0)) presence.destroy();
+  for (const watcher of watchers.splice(0)) watcher.destroy();
   await stopMembers();
 });
 
@@ -33,10 +34,11 @@ afterEach(async () => {
 async function pane(relay: FakeRelay, name: string) {
   const { room, chat } = await member(relay.connect(), name);
   const presence = new Presence(room, chat);
-  presences.push(presence);
+  const systemLines = new SystemLines(room, presence.members, chat.messages);
+  watchers.push(presence, systemLines);
   const files = new FileTransfers(new FileApi({ roomId: ROOM, credentials: lastCredentials(room.membership) }));
   // The parts of a session the chat pane uses, each the real one.
-  const session = { chat, presence, files, sync: room } as unknown as RoomSession;
+  const session = { chat, presence, systemLines, files, sync: room } as unknown as RoomSession;
   const { container } = render(<ChatPane session={session} />);
   return { chat, view: within(container) };
 }
@@ -66,6 +68,7 @@ describe('message actions in the chat pane', () => {
     const { ann, bob } = await ann_and_bob();
     act(() => bob.chat.send('How does the cache work?\nDetails follow.'));
     const question = await messageBy(ann.view, 'Bob');
+    expect(ann.view.getByText('Bob joined')).toBeTruthy(); // a local line, named once Bob's name is known
 
     fireEvent.click(question.getByRole('button', { name: 'Reply to Bob' }));
     expect(ann.view.getByText('Replying to').textContent).toBe('Replying to Bob');
