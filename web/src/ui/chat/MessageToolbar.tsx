@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { REACTIONS } from '../../chat/messageBody';
 
 interface Props {
@@ -22,6 +22,20 @@ interface Props {
 export function MessageToolbar({ name, mine, reacted, onReact, onReply, onEdit, onDelete }: Props) {
   const [picking, setPicking] = useState(false);
   const addReaction = useRef<HTMLButtonElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+
+  // A press anywhere else closes the picker (by pointer: some browsers do not focus a pressed button).
+  useEffect(() => {
+    if (!picking) return;
+    const outside = (event: PointerEvent) => !bar.current?.contains(event.target as Node) && setPicking(false);
+    document.addEventListener('pointerdown', outside, true);
+    return () => document.removeEventListener('pointerdown', outside, true);
+  }, [picking]);
+
+  // Tabbing away closes it too, or it would wait, unseen, for the next hover.
+  function onBlur(event: FocusEvent) {
+    if (event.relatedTarget && !event.currentTarget.contains(event.relatedTarget as Node)) setPicking(false);
+  }
 
   function closePicker() {
     setPicking(false);
@@ -35,7 +49,7 @@ export function MessageToolbar({ name, mine, reacted, onReact, onReply, onEdit, 
   }
 
   return (
-    <div className="message-actions" role="group" aria-label="Message actions">
+    <div className={picking ? 'message-actions open' : 'message-actions'} role="group" aria-label="Message actions" ref={bar} onBlur={onBlur}>
       <button type="button" ref={addReaction} className="small" aria-expanded={picking} onClick={() => setPicking(!picking)} title="Add reaction">
         <span aria-hidden="true">☺+</span>
         <span className="visually-hidden">Add reaction</span>
