@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessageBody, encodeMessageBody, type MessageBody } from './messageBody';
+import { BODY_BLOCK, decodeMessageBody, encodeMessageBody, type MessageBody } from './messageBody';
 
 const author = { name: 'Ann', color: '#34d399' };
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA.7';
@@ -25,6 +25,14 @@ describe('reply, edit, delete and reaction bodies', () => {
       expect(wire(body)).toEqual(shape);
       expect(decodeMessageBody(encodeMessageBody(body))).toEqual(body);
     }
+  });
+
+  it('are padded to whole blocks, so a reaction is the size of a short message', () => {
+    const react: MessageBody = { author, text: '', attachments: [], action: { type: 'react', to: { sender: SENDER, id: ID }, emoji: '👍', on: true } };
+    const short: MessageBody = { author, text: 'ok', attachments: [] };
+    expect(encodeMessageBody(react).length).toBe(BODY_BLOCK);
+    expect(encodeMessageBody(short).length).toBe(BODY_BLOCK);
+    expect(encodeMessageBody({ ...short, text: 'x'.repeat(BODY_BLOCK) }).length).toBe(2 * BODY_BLOCK);
   });
 
   it('still reads a plain message of before, which has none of the new fields', () => {

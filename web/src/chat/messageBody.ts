@@ -46,8 +46,17 @@ const ACTION_FIELDS = ['edit', 'delete', 'react'] as const;
 type Raw = Record<string, unknown>;
 const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Bodies are padded with spaces (still valid JSON) to a multiple of this, so that the envelope's
+ * size does not tell the server a reaction or delete (always small) from a short message.
+ */
+export const BODY_BLOCK = 256;
+
 export function encodeMessageBody(body: MessageBody): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(wireShape(body)));
+  const json = new TextEncoder().encode(JSON.stringify(wireShape(body)));
+  const padded = new Uint8Array(Math.ceil(json.length / BODY_BLOCK) * BODY_BLOCK).fill(0x20);
+  padded.set(json);
+  return padded;
 }
 
 function wireShape({ author, text, attachments, replyTo, action }: MessageBody): Raw {
