@@ -59,6 +59,14 @@ describe('folding edits, deletes and reactions into messages', () => {
     expect(fold.apply([original, edit])[0]).toMatchObject({ edited: true, body: { text: 'later text' } });
   });
 
+  it('holds a reaction to a message not loaded (or never sent) without showing anything', () => {
+    const fold = new ActionFold();
+    const like = act('cat', 1, { type: 'react', to: { sender: 'bob', id: id(3) }, emoji: '👍', on: true });
+    expect(fold.apply([like])).toEqual([]);
+    const later = message('bob', 3, 'here now');
+    expect(fold.apply([later, like])[0].reactions).toEqual([{ emoji: '👍', count: 1, mine: false }]);
+  });
+
   it('counts reactions per emoji, the newest of each member and emoji winning, and marks mine', () => {
     const msg = message('bob', 1, 'party');
     const shown = new ActionFold().apply([

@@ -23,14 +23,14 @@ const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
  * bottom (and always for the reader's own new message), keeps the reader's place when earlier
  * pages load above, and loads them when scrolled near the top or on the button.
  */
-const ACTION_WORDS = { edit: 'Edit', delete: 'Delete', react: 'Reaction' } as const;
+const ACTION_WORDS = { edit: 'Your edit', delete: 'Your delete', react: 'Your reaction' } as const;
 
 /** Actions are not messages: one shows only while it failed, as a line to retry or discard it. */
 function FailedAction({ item, actions }: { item: ChatItem; actions: MessageActions }) {
   if (item.status !== 'failed' || !item.body?.action) return null;
   return (
     <div className="message failed mine">
-      <MessageStatus item={item} actions={actions} label={`${ACTION_WORDS[item.body.action.type]} not sent`} />
+      <MessageStatus item={item} actions={actions} label={ACTION_WORDS[item.body.action.type]} />
     </div>
   );
 }

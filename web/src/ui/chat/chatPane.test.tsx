@@ -149,4 +149,19 @@ describe('message actions in the chat pane', () => {
     await atAnn.findByRole('button', { name: '🎉 1, react with 🎉' });
     expect(atBob.getByRole('button', { name: '🎉 1, react with 🎉' }).getAttribute('aria-pressed')).toBe('false');
   });
+
+  it('shows an action the server kept refusing as "Your edit: Not sent", with Retry', async () => {
+    const { relay, ann, bob } = await ann_and_bob();
+    act(() => ann.chat.send('draft'));
+    const mine = await messageBy(ann.view, 'Ann');
+    relay.refuseChats = 3; // every try the outbox makes
+    fireEvent.click(mine.getByRole('button', { name: 'Edit message' }));
+    type(mine, 'Edit message', 'final');
+    await ann.view.findByText('Your edit: Not sent');
+    expect(mine.queryByText('(edited)')).toBeNull();
+
+    fireEvent.click(ann.view.getByRole('button', { name: 'Retry' }));
+    await messageBy(bob.view, 'Ann', 'final');
+    expect(ann.view.queryByText('Your edit: Not sent')).toBeNull();
+  });
 });
