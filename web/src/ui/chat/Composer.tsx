@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type RefObject, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import type { ChatSync } from '../../chat/chatSync';
 import type { UploadTask } from '../../files/uploader';
@@ -24,6 +24,10 @@ interface Props {
   /** The message the next one answers, if Reply was chosen; Escape or Cancel reply drops it. */
   replyTo?: ReplyTarget | null;
   onCancelReply?: () => void;
+  /** Up arrow in an empty box: opens the newest own message in the editor; false if there is none. */
+  onEditLast?: () => boolean;
+  /** The text box, for whoever gives the focus back to it. */
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
 }
 
 /**
@@ -31,11 +35,12 @@ interface Props {
  * or a drop. `shareFiles` is the member's ability (null until the join says): without it the
  * attach button is off and says why.
  */
-export function Composer({ chat, staged, shareFiles, replyTo = null, onCancelReply = () => {} }: Props) {
+export function Composer({ chat, staged, shareFiles, replyTo = null, onCancelReply = () => {}, onEditLast, inputRef }: Props) {
   const reasonId = useId();
   const replyId = useId();
   const [text, setText] = useState('');
-  const input = useRef<HTMLTextAreaElement>(null);
+  const ownInput = useRef<HTMLTextAreaElement>(null);
+  const input = inputRef ?? ownInput;
   const picker = useRef<HTMLInputElement>(null);
   const canSend = text.trim().length > 0 || staged.tasks.length > 0;
 
@@ -70,6 +75,10 @@ export function Composer({ chat, staged, shareFiles, replyTo = null, onCancelRep
     if (event.key === 'Escape' && replyTo) {
       event.preventDefault();
       cancelReply();
+      return;
+    }
+    if (event.key === 'ArrowUp' && !text && staged.tasks.length === 0 && onEditLast?.()) {
+      event.preventDefault();
       return;
     }
     // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.

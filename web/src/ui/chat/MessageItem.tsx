@@ -26,6 +26,10 @@ export interface MessageActions {
   edit(item: ChatItem, text: string): void;
   remove(item: ChatItem): void;
   react(item: ChatItem, emoji: string, on: boolean): void;
+  /** Opens the in-place editor on a message (one at a time). */
+  startEdit(key: string): void;
+  /** Closes it; true if the focus went back where the edit was started from (the composer). */
+  endEdit(): boolean;
   /** Scrolls to a message by its item key and puts the focus on it. */
   show(key: string): void;
 }
@@ -38,6 +42,8 @@ interface Props {
   quoteName?: string;
   /** False for a follow-up from the same author moments later: the name and time are not repeated visually. */
   showHeader: boolean;
+  /** This message is open in the editor. */
+  editing?: boolean;
   files: FileTransfers;
   actions: MessageActions;
 }
@@ -57,10 +63,9 @@ export function focusMessage(element: HTMLElement | null): void {
  * One message: author and local time, what it replies to, the text as safe Markdown, attachments,
  * reactions, its status if it is ours, and its actions once the server has it.
  */
-export const MessageItem = memo(function MessageItem({ item, author, quoteName, showHeader, files, actions }: Props) {
+export const MessageItem = memo(function MessageItem({ item, author, quoteName, showHeader, editing = false, files, actions }: Props) {
   const name = author?.name ?? 'Unknown';
   const time = formatTime(item.sentAt);
-  const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const article = useRef<HTMLElement>(null);
   // Actions name the message by its id, which is final only once sent.
@@ -73,8 +78,7 @@ export const MessageItem = memo(function MessageItem({ item, author, quoteName, 
   }, [item.deleted, confirming]);
 
   function stopEditing() {
-    setEditing(false);
-    focusMessage(article.current);
+    if (!actions.endEdit()) focusMessage(article.current);
   }
 
   return (
@@ -99,7 +103,7 @@ export const MessageItem = memo(function MessageItem({ item, author, quoteName, 
         <p className="message-text unreadable">Message deleted</p>
       ) : item.body ? (
         <>
-          {editing ? (
+          {editing && item.mine ? (
             <MessageEditor text={item.body.text} canBeEmpty={item.body.attachments.length > 0} onSave={(text) => actions.edit(item, text)} onDone={stopEditing} />
           ) : (
             (item.body.text || item.edited) && (
@@ -123,14 +127,14 @@ export const MessageItem = memo(function MessageItem({ item, author, quoteName, 
       )}
       {item.reactions && !item.deleted && <ReactionChips reactions={item.reactions} onToggle={(emoji, on) => actions.react(item, emoji, on)} />}
       {item.mine && <MessageStatus item={item} actions={actions} />}
-      {canAct && !editing && (
+      {canAct && !(editing && item.mine) && (
         <MessageToolbar
           name={name}
           mine={item.mine}
           reacted={new Set(item.reactions?.filter((r) => r.mine).map((r) => r.emoji))}
           onReact={(emoji, on) => actions.react(item, emoji, on)}
           onReply={() => actions.reply({ ref: { sender: item.sender, id: item.clientMessageId }, name })}
-          onEdit={() => setEditing(true)}
+          onEdit={() => actions.startEdit(item.key)}
           onDelete={() => setConfirming(true)}
         />
       )}

@@ -60,9 +60,12 @@ interface Props {
   systemLines: Value<readonly SystemLine[]>;
   /** Reply starts a reply in the composer. */
   onReply: (target: ReplyTarget) => void;
+  /** The key of the message open in the editor, if any. */
+  editing: string | null;
+  onEdit: (key: string | null) => boolean;
 }
 
-export function MessageList({ chat, files, presence, systemLines, onReply }: Props) {
+export function MessageList({ chat, files, presence, systemLines, onReply, editing, onEdit }: Props) {
   const items = useValue(chat.messages);
   const lines = useValue(systemLines);
   // Messages show who wrote them as the member list does (their name now, "Ann (2)" beside another
@@ -84,6 +87,8 @@ export function MessageList({ chat, files, presence, systemLines, onReply }: Pro
     remove: (item) => chat.act({ type: 'delete', id: item.clientMessageId }),
     react: (item, emoji, on) => chat.act({ type: 'react', to: { sender: item.sender, id: item.clientMessageId }, emoji, on }),
     show: showMessage,
+    startEdit: (key) => onEdit(key),
+    endEdit: () => onEdit(null),
   }).current;
 
   useLayoutEffect(() => {
@@ -157,6 +162,7 @@ export function MessageList({ chat, files, presence, systemLines, onReply }: Pro
                   author={listed.get(item.sender) ?? item.body?.author}
                   quoteName={item.quote && (listed.get(item.quote.sender) ?? item.quote.author)?.name}
                   showHeader={newDay || !followsUp(item, before)}
+                  editing={item.key === editing}
                   files={files}
                   actions={actions}
                 />

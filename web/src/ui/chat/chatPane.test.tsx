@@ -164,4 +164,19 @@ describe('message actions in the chat pane', () => {
     await messageBy(bob.view, 'Ann', 'final');
     expect(ann.view.queryByText('Your edit: Not sent')).toBeNull();
   });
+
+  it('opens the newest own message in the editor on Up in an empty composer, and gives the focus back after', async () => {
+    const { ann } = await ann_and_bob();
+    act(() => ann.chat.send('first'));
+    act(() => ann.chat.send('second'));
+    const second = await messageBy(ann.view, 'Ann', 'second');
+    await until(() => ann.chat.messages.get().every((m) => m.status === 'sent'), 'both sent');
+
+    const composer = ann.view.getByRole('textbox', { name: 'Message' });
+    fireEvent.keyDown(composer, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(second.getByRole('textbox', { name: 'Edit message' }));
+    type(second, 'Edit message', 'second, better');
+    expect(document.activeElement).toBe(composer);
+    await messageBy(ann.view, 'Ann', 'second, better');
+  });
 });
