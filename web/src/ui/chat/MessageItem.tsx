@@ -71,10 +71,15 @@ export const MessageItem = memo(function MessageItem({ item, author, quoteName, 
   // Actions name the message by its id, which is final only once sent.
   const canAct = item.status === 'sent' && !!item.body && !item.deleted;
 
-  // Deleting removes every control the focus could return to: it stays on the message instead.
+  const deletedHere = useRef(false);
+
+  // Deleting removes every control the focus could return to: it stays on the message instead
+  // (only for a delete made here: another member's must not move anyone's focus).
   useEffect(() => {
     const lost = !document.activeElement || document.activeElement === document.body;
-    if (item.deleted && !confirming && lost) focusMessage(article.current);
+    if (!item.deleted || confirming || !deletedHere.current) return;
+    deletedHere.current = false;
+    if (lost) focusMessage(article.current);
   }, [item.deleted, confirming]);
 
   function stopEditing() {
@@ -139,7 +144,10 @@ export const MessageItem = memo(function MessageItem({ item, author, quoteName, 
         />
       )}
       {confirming && (
-        <ConfirmDialog title="Delete message?" confirmLabel="Delete" onConfirm={async () => actions.remove(item)} onClose={() => setConfirming(false)}>
+        <ConfirmDialog title="Delete message?" confirmLabel="Delete" onConfirm={async () => {
+            deletedHere.current = true;
+            actions.remove(item);
+          }} onClose={() => setConfirming(false)}>
           <p>Everyone in the room will see “Message deleted” in its place.</p>
         </ConfirmDialog>
       )}
