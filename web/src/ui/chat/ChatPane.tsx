@@ -27,6 +27,7 @@ export function ChatPane({ session }: { session: RoomSession }) {
   const { chat, files } = session;
   const staged = useStaged(files);
   const [dragging, setDragging] = useState(false);
+  const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
   const [replyTo, setReplyTo] = useState<ReplyTarget | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const editFromComposer = useRef(false);
@@ -50,7 +51,6 @@ export function ChatPane({ session }: { session: RoomSession }) {
     if (last) edit(last.key, true);
     return !!last;
   }
-  const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
 
   return (
     <section
