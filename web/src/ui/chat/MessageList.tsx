@@ -10,6 +10,8 @@ import { dayKey, dayLabel, formatFullTime, formatTime } from './format';
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
 const GROUP_WITHIN_MS = 5 * 60_000;
+/** Pages loaded at most to find a quoted original; one that does not exist must not load the whole history. */
+const MAX_PAGES_TO_ORIGINAL = 10;
 
 const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
   !!before &&
@@ -47,8 +49,11 @@ function SystemLineView({ line, presence }: { line: SystemLine; presence: Presen
   );
 }
 
-function showMessage(key: string): void {
-  const element = document.getElementById(messageElementId(key));
+/** The quoted original: scrolled to and focused; if it is further back, earlier pages load first (a few at most). */
+async function showMessage(chat: ChatSync, key: string): Promise<void> {
+  const find = () => document.getElementById(messageElementId(key));
+  for (let page = 0; !find() && chat.hasEarlier.get() && page < MAX_PAGES_TO_ORIGINAL; page++) await chat.loadEarlier();
+  const element = find();
   element?.scrollIntoView?.({ block: 'center' });
   focusMessage(element);
 }
@@ -86,7 +91,7 @@ export function MessageList({ chat, files, presence, systemLines, onReply, editi
     edit: (item, text) => chat.act({ type: 'edit', id: item.clientMessageId }, text),
     remove: (item) => chat.act({ type: 'delete', id: item.clientMessageId }),
     react: (item, emoji, on) => chat.act({ type: 'react', to: { sender: item.sender, id: item.clientMessageId }, emoji, on }),
-    show: showMessage,
+    show: (key) => void showMessage(chat, key),
     startEdit: (key) => onEdit(key),
     endEdit: () => onEdit(null),
   }).current;

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, within } from '@testing-library/react'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Presence } from '../../chat/presence';
 import { SystemLines } from '../../chat/systemLines';
-import { member, ROOM, stopMembers } from '../../chat/testing/chatMembers';
+import { foreign, member, ROOM, stopMembers } from '../../chat/testing/chatMembers';
 import { FileApi, lastCredentials } from '../../files/fileApi';
 import { FileTransfers } from '../../files/fileTransfers';
 import { TEST_JOIN_KEY } from '../../wire/testing/devices';
@@ -178,5 +178,17 @@ describe('message actions in the chat pane', () => {
     type(second, 'Edit message', 'second, better');
     expect(document.activeElement).toBe(composer);
     await messageBy(ann.view, 'Ann', 'second, better');
+  });
+
+  it('loads earlier pages to show a quoted original that was not loaded yet', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    relay.chats = await Promise.all(Array.from({ length: 59 }, (_, i) => foreign(i + 1, 'x', `m${i + 1}`)));
+    relay.chats.push(await foreign(60, 'x', 'about m1', undefined, { replyTo: { sender: 'x', id: relay.chats[0].clientMessageId } }));
+    const { view } = await pane(relay, 'Ann');
+
+    fireEvent.click(await view.findByRole('button', { name: 'In reply to x: Original message not loaded' }));
+    await until(() => document.activeElement?.tagName === 'ARTICLE', 'the original to take the focus');
+    expect(document.activeElement?.textContent).toContain('m1');
+    expect(view.getByRole('button', { name: 'In reply to x: m1' })).toBeTruthy();
   });
 });
