@@ -1,59 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importRoomKey, RoomKeyRing } from '../crypto';
-import { memoryMemberStore } from '../rooms/memberStore';
-import { RoomSync } from '../sync/roomSync';
-import type { StoredChat } from '../wire/protocol';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
-import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
+import { TEST_JOIN_KEY } from '../wire/testing/devices';
+import { FakeRelay } from '../wire/testing/fakeRelay';
 import { sleep, until } from '../wire/testing/waiting';
-import { ChatSync, type ChatProblem, type ChatSyncOptions } from './chatSync';
-import { encodeMessageBody } from './messageBody';
+import type { ChatSync } from './chatSync';
 import { parseMessageId } from './senderOrder';
+import { foreign, member, ROOM, stopMembers } from './testing/chatMembers';
 
-const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
-
-const running: { room: RoomSync; chat: ChatSync }[] = [];
-
-afterEach(async () => {
-  for (const { room, chat } of running.splice(0)) {
-    chat.destroy();
-    await room.destroy(100);
-  }
-});
-
-/** A member in the room: RoomSync joins, ChatSync rides on its membership, as in the app. */
-async function member(transport: FakeTransport, name: string, extra: Partial<ChatSyncOptions> = {}) {
-  const keys = await ring();
-  const problems: ChatProblem[] = [];
-  const room = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK,
-    device: await testDevice(), keys, transport, members: memoryMemberStore(), onProblem: () => {}, retryMs: 20 });
-  const chat = new ChatSync({
-    roomId: ROOM,
-    keys,
-    transport,
-    membership: room.membership,
-    author: () => ({ name, color: '#34d399' }),
-    onProblem: (p) => problems.push(p),
-    retryMs: 10,
-    ...extra,
-  });
-  running.push({ room, chat });
-  room.start();
-  chat.start();
-  await until(() => chat.loaded.get(), `${name} to load the chat`);
-  return { room, chat, problems, transport };
-}
+afterEach(stopMembers);
 
 const texts = (chat: ChatSync) => chat.messages.get().map((m) => m.body?.text);
 const statuses = (chat: ChatSync) => chat.messages.get().map((m) => m.status);
-
-/** An encrypted message from a member that exists only in the test; its counter is its seq unless given an id. */
-async function foreign(seq: number, sender: string, text: string, clientMessageId = `${sender.padEnd(22, 'A')}.${seq}`): Promise<StoredChat> {
-  const body = encodeMessageBody({ author: { name: sender, color: '#ffffff' }, text, attachments: [] });
-  const envelope = await (await ring()).encrypt({ roomId: ROOM, kind: 'chat', sender, messageId: clientMessageId }, body);
-  return { seq, sender, clientMessageId, sentAt: 1_700_000_000_000 + seq, envelope };
-}
 
 describe('ChatSync', () => {
   it('shows a message at once as sending, then sent, and delivers it live to the others', async () => {

@@ -7,7 +7,8 @@ import { LIMITS } from '../wire/limits';
 import type { StoredChat } from '../wire/protocol';
 import type { RoomTransport } from '../wire/transport';
 import { ChatTimeline, type ChatItem, type StoredMessage } from './chatTimeline';
-import { decodeMessageBody, encodeMessageBody, type Author, type MessageBody } from './messageBody';
+import { ActionFold } from './messageActions';
+import { decodeMessageBody, encodeMessageBody, type Author, type MessageAction, type MessageBody, type MessageRef } from './messageBody';
 import { Outbox } from './outbox';
 import { MessageIds, SenderOrder } from './senderOrder';
 import { TypingPeople, TypingSignal } from './typing';
@@ -56,7 +57,7 @@ export class ChatSync {
   /** The newest author details per member seen in messages: names of members who are offline. */
   readonly authors: Value<ReadonlyMap<string, Author>>;
 
-  private readonly timeline = new ChatTimeline();
+  private readonly timeline = new ChatTimeline(new ActionFold().apply);
   /** Highest seq up to which this browser has every message (from the first page it loaded on). */
   private readonly seqs = new SeqTracker();
   private readonly outbox: Outbox;
@@ -134,11 +135,16 @@ export class ChatSync {
   }
 
   /** Shows the message at once as "sending"; it goes out (after its uploads) as soon as it can. */
-  send(text: string, attachments: PendingAttachment[] = []): void {
+  send(text: string, attachments: PendingAttachment[] = [], replyTo?: MessageRef): void {
     const body = text.replace(/\s+$/, ''); // trailing blank lines only; leading indentation may be code
     if (!body.trim() && attachments.length === 0) return;
     this.typingSignal.stop();
-    this.outbox.add(this.options.author(), body, attachments);
+    this.outbox.add(this.options.author(), body, attachments, replyTo ? { replyTo } : {});
+  }
+
+  /** An edit (with its new text), delete or reaction: sent, acknowledged and retried like a message, shown folded into its target. */
+  act(action: MessageAction, text = ''): void {
+    this.outbox.add(this.options.author(), text.replace(/\s+$/, ''), [], { action });
   }
 
   /** Sends a failed message again with the same id: if an earlier try did land, it still lands once. */

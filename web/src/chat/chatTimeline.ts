@@ -26,6 +26,29 @@ export interface ChatItem {
   missingBefore?: number;
   /** Own attachments still uploading. */
   uploads: readonly PendingAttachment[];
+  /** Set by the edits, deletes and reactions that refer to this message (see messageActions). */
+  edited?: boolean;
+  deleted?: boolean;
+  reactions?: readonly ReactionCount[];
+  /** What a reply quotes of the message it answers. */
+  quote?: Quote;
+}
+
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  /** Whether this browser's member is among them. */
+  mine: boolean;
+}
+
+export interface Quote {
+  /** The quoted message's item key, to find it in the list. */
+  key: string;
+  sender: string;
+  /** `loaded`: here, with its author and first line; `missing`: not loaded (or never sent); `deleted`: its sender deleted it. */
+  state: 'loaded' | 'missing' | 'deleted';
+  author?: Author;
+  firstLine?: string;
 }
 
 export interface StoredMessage {
@@ -43,9 +66,14 @@ export const itemKey = (sender: string, clientMessageId: string) => `${sender}/$
 
 /**
  * The ordered list the UI renders: stored messages by seq (deduplicated by seq and by sender +
- * client message id), then this browser's unsent ones in the order they were written.
+ * client message id), then this browser's unsent ones in the order they were written. Edits,
+ * deletes and reactions are items here too (they take part in ordering and gap checks like any
+ * message); `present` folds them into the messages they refer to.
  */
 export class ChatTimeline {
+  /** `present` turns the stored and unsent items into what the UI shows (edits and reactions folded in). */
+  constructor(private readonly present: (items: readonly ChatItem[]) => readonly ChatItem[] = (items) => items) {}
+
   readonly items = new Value<readonly ChatItem[]>([]);
   readonly authors = new Value<ReadonlyMap<string, Author>>(new Map());
   private readonly stored: ChatItem[] = [];
@@ -137,6 +165,6 @@ export class ChatTimeline {
   }
 
   private publish(): void {
-    this.items.set([...this.stored.filter((item) => !this.hidden.has(item.seq!)), ...this.pending]);
+    this.items.set(this.present([...this.stored.filter((item) => !this.hidden.has(item.seq!)), ...this.pending]));
   }
 }

@@ -6,6 +6,9 @@ import { refusalCodeOf, type RefusalCode } from '../wire/refusals';
 import { itemKey, type ChatItem, type StoredMessage } from './chatTimeline';
 import type { Author, MessageBody } from './messageBody';
 
+/** What a body carries besides author, text and attachments: a reply's reference, or an action. */
+export type BodyExtras = Pick<MessageBody, 'replyTo' | 'action'>;
+
 export interface OutboxOptions {
   /** Encrypts under the room's current key, bound to the message id. */
   seal(body: MessageBody, sender: string, clientMessageId: string): Promise<Envelope>;
@@ -35,6 +38,7 @@ interface Entry {
   numbered: boolean;
   author: Author;
   text: string;
+  extras: BodyExtras;
   createdAt: number;
   pending: PendingAttachment[];
   /** Null until every upload has settled. */
@@ -58,6 +62,8 @@ class SendTimeout extends Error {
   override name = 'SendTimeout';
 }
 
+const bodyOf = (entry: Entry): MessageBody => ({ author: entry.author, text: entry.text, attachments: entry.attachments ?? [], ...entry.extras });
+
 function failureText(error: unknown): string {
   if (refusalCodeOf(error) === 'envelope-too-large') return 'Too long to send';
   if (error instanceof SendTimeout) return 'The server did not answer';
@@ -80,12 +86,13 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {}
 
-  add(author: Author, text: string, attachments: PendingAttachment[]): void {
+  add(author: Author, text: string, attachments: PendingAttachment[], extras: BodyExtras = {}): void {
     const entry: Entry = {
       clientMessageId: `local-${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`,
       numbered: false,
       author,
       text,
+      extras,
       createdAt: Date.now(),
       pending: attachments,
       attachments: attachments.length === 0 ? [] : null,
@@ -186,8 +193,7 @@ export class Outbox {
         this.changed(entry);
       }
       if (!entry.envelope || entry.sealedFor !== me.memberId || entry.envelope.epoch !== keyEpoch()) {
-        const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
-        entry.envelope = await this.options.seal(body, me.memberId, entry.clientMessageId);
+        entry.envelope = await this.options.seal(bodyOf(entry), me.memberId, entry.clientMessageId);
         entry.sealedFor = me.memberId;
         entry.staleEpoch = null;
       }
@@ -220,8 +226,7 @@ export class Outbox {
   private confirm(entry: Entry, ack: ChatAck, sender: string): void {
     if (!this.entries.includes(entry)) return;
     this.entries.splice(this.entries.indexOf(entry), 1);
-    const body = { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] };
-    this.options.confirmed({ seq: ack.seq, sender, clientMessageId: entry.clientMessageId, sentAt: ack.sentAt, body });
+    this.options.confirmed({ seq: ack.seq, sender, clientMessageId: entry.clientMessageId, sentAt: ack.sentAt, body: bodyOf(entry) });
     this.publish();
   }
 
@@ -250,7 +255,7 @@ export class Outbox {
       mine: true,
       status: entry.failed === null ? 'sending' : 'failed',
       failure: entry.failed,
-      body: { author: entry.author, text: entry.text, attachments: entry.attachments ?? [] },
+      body: bodyOf(entry),
       uploads: entry.attachments ? [] : entry.pending,
     };
     this.publish();

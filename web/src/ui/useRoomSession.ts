@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ChatSync } from '../chat/chatSync';
 import { Presence } from '../chat/presence';
+import { SystemLines } from '../chat/systemLines';
 import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
 import { FileTransfers } from '../files/fileTransfers';
@@ -16,6 +17,8 @@ export interface RoomSession {
   sync: RoomSync;
   chat: ChatSync;
   presence: Presence;
+  /** "Ann joined" and the like, while this page is in the room. */
+  systemLines: SystemLines;
   files: FileTransfers;
   /** The room's file manager (the Files page); runs with the session, so uploads go on in the editor. */
   fileManager: FileManager;
@@ -33,6 +36,7 @@ function stopper(session: RoomSession, transport: HubTransport): () => void {
     stopped = true;
     session.chat.destroy();
     session.presence.destroy();
+    session.systemLines.destroy();
     session.files.destroy();
     session.fileManager.destroy();
     void session.sync.destroy().then(() => transport.stop());
@@ -96,7 +100,9 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: str
       sync.start();
       chat.start();
       fileManager.start();
-      const running = { roomId, sync, chat, presence: new Presence(sync, chat, identity), files, fileManager, defaultName, identity };
+      const presence = new Presence(sync, chat, identity);
+      const systemLines = new SystemLines(sync, presence.members, chat.messages);
+      const running = { roomId, sync, chat, presence, systemLines, files, fileManager, defaultName, identity };
       const stopAll = stopper(running, transport);
       stop = () => {
         offProfile();

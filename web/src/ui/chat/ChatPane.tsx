@@ -1,9 +1,10 @@
-import { useState, type DragEvent } from 'react';
+import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import { typingText } from '../../chat/typing';
 import { useValue } from '../../state/value';
 import type { RoomSession } from '../useRoomSession';
 import { Composer } from './Composer';
+import type { ReplyTarget } from './MessageItem';
 import { MessageList } from './MessageList';
 import { useStaged } from './useStaged';
 
@@ -27,6 +28,29 @@ export function ChatPane({ session }: { session: RoomSession }) {
   const staged = useStaged(files);
   const [dragging, setDragging] = useState(false);
   const shareFiles = useValue(session.sync.access.abilities)?.shareFiles ?? null;
+  const [replyTo, setReplyTo] = useState<ReplyTarget | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editFromComposer = useRef(false);
+  const composerInput = useRef<HTMLTextAreaElement>(null);
+
+  /**
+   * Opens (key) or closes (null) the editor; on close, the focus returns to the composer if the
+   * edit began there. Reads only refs: MessageList keeps the first one it gets.
+   */
+  const edit = useCallback((key: string | null, fromComposer = false): boolean => {
+    const back = key === null && editFromComposer.current;
+    editFromComposer.current = key !== null && fromComposer;
+    setEditing(key);
+    if (back) composerInput.current?.focus();
+    return back;
+  }, []);
+
+  /** Up arrow in an empty composer, as in Slack: edit your newest message. */
+  function editLast(): boolean {
+    const last = [...chat.messages.get()].reverse().find((m) => m.mine && m.status === 'sent' && m.body && !m.body.action && !m.deleted);
+    if (last) edit(last.key, true);
+    return !!last;
+  }
 
   return (
     <section
@@ -51,9 +75,25 @@ export function ChatPane({ session }: { session: RoomSession }) {
       <header className="chat-header">
         <h2 id="chat-heading">Chat</h2>
       </header>
-      <MessageList chat={chat} files={files} presence={session.presence} />
+      <MessageList
+        chat={chat}
+        files={files}
+        presence={session.presence}
+        systemLines={session.systemLines.lines}
+        onReply={setReplyTo}
+        editing={editing}
+        onEdit={edit}
+      />
       <TypingIndicator session={session} />
-      <Composer chat={chat} staged={staged} shareFiles={shareFiles} />
+      <Composer
+        chat={chat}
+        staged={staged}
+        shareFiles={shareFiles}
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onEditLast={editLast}
+        inputRef={composerInput}
+      />
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
           {shareFiles === false ? SIGN_IN_TO_SHARE_FILES : 'Drop files to attach them'}

@@ -1,8 +1,9 @@
-import { useId, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type RefObject, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { SIGN_IN_TO_SHARE_FILES } from '../../accounts/abilities';
 import type { ChatSync } from '../../chat/chatSync';
 import type { UploadTask } from '../../files/uploader';
 import { AccountLink } from '../AccountBar';
+import type { ReplyTarget } from './MessageItem';
 import { UploadChip } from './Transfers';
 
 export interface Staged {
@@ -16,15 +17,30 @@ export interface Staged {
 
 const MAX_ROWS_PX = 200;
 
+interface Props {
+  chat: ChatSync;
+  staged: Staged;
+  shareFiles: boolean | null;
+  /** The message the next one answers, if Reply was chosen; Escape or Cancel reply drops it. */
+  replyTo?: ReplyTarget | null;
+  onCancelReply?: () => void;
+  /** Up arrow in an empty box: opens the newest own message in the editor; false if there is none. */
+  onEditLast?: () => boolean;
+  /** The text box, for whoever gives the focus back to it. */
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
+}
+
 /**
  * The message box: Enter sends, Shift+Enter starts a new line; files come from the picker, a paste
  * or a drop. `shareFiles` is the member's ability (null until the join says): without it the
  * attach button is off and says why.
  */
-export function Composer({ chat, staged, shareFiles }: { chat: ChatSync; staged: Staged; shareFiles: boolean | null }) {
+export function Composer({ chat, staged, shareFiles, replyTo = null, onCancelReply = () => {}, onEditLast, inputRef }: Props) {
   const reasonId = useId();
+  const replyId = useId();
   const [text, setText] = useState('');
-  const input = useRef<HTMLTextAreaElement>(null);
+  const ownInput = useRef<HTMLTextAreaElement>(null);
+  const input = inputRef ?? ownInput;
   const picker = useRef<HTMLInputElement>(null);
   const canSend = text.trim().length > 0 || staged.tasks.length > 0;
 
@@ -35,16 +51,36 @@ export function Composer({ chat, staged, shareFiles }: { chat: ChatSync; staged:
     el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_PX)}px`;
   }
 
+  // Reply puts the focus here, to write the answer.
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
+
+  function cancelReply() {
+    onCancelReply();
+    input.current?.focus();
+  }
+
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (!canSend) return;
-    chat.send(text, staged.take());
+    chat.send(text, staged.take(), replyTo?.ref);
+    if (replyTo) onCancelReply();
     setText('');
     requestAnimationFrame(grow);
     input.current?.focus();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Escape' && replyTo) {
+      event.preventDefault();
+      cancelReply();
+      return;
+    }
+    if (event.key === 'ArrowUp' && !text && staged.tasks.length === 0 && onEditLast?.()) {
+      event.preventDefault();
+      return;
+    }
     // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -75,6 +111,16 @@ export function Composer({ chat, staged, shareFiles }: { chat: ChatSync; staged:
           ))}
         </ul>
       )}
+      {replyTo && (
+        <p className="replying">
+          <span id={replyId}>
+            Replying to <strong>{replyTo.name}</strong>
+          </span>
+          <button type="button" className="small" onClick={cancelReply}>
+            Cancel reply
+          </button>
+        </p>
+      )}
       <div className="composer-row">
         <button
           type="button"
@@ -102,6 +148,7 @@ export function Composer({ chat, staged, shareFiles }: { chat: ChatSync; staged:
         <textarea
           ref={input}
           aria-label="Message"
+          aria-describedby={replyTo ? replyId : undefined}
           placeholder="Message"
           rows={1}
           value={text}

@@ -1,14 +1,17 @@
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import type { ChatItem, ChatSync } from '../../chat/chatSync';
 import type { Presence } from '../../chat/presence';
+import { interleave, systemText, type SystemLine } from '../../chat/systemLines';
 import type { FileTransfers } from '../../files/fileTransfers';
-import { useValue } from '../../state/value';
-import { MessageItem, type MessageActions } from './MessageItem';
-import { dayKey, dayLabel } from './format';
+import { useValue, type Value } from '../../state/value';
+import { focusMessage, MessageItem, MessageStatus, messageElementId, type MessageActions, type ReplyTarget } from './MessageItem';
+import { dayKey, dayLabel, formatFullTime, formatTime } from './format';
 
 const NEAR_BOTTOM_PX = 48;
 const NEAR_TOP_PX = 120;
 const GROUP_WITHIN_MS = 5 * 60_000;
+/** Pages loaded at most to find a quoted original; one that does not exist must not load the whole history. */
+const MAX_PAGES_TO_ORIGINAL = 10;
 
 const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
   !!before &&
@@ -22,8 +25,54 @@ const followsUp = (item: ChatItem, before: ChatItem | undefined) =>
  * bottom (and always for the reader's own new message), keeps the reader's place when earlier
  * pages load above, and loads them when scrolled near the top or on the button.
  */
-export function MessageList({ chat, files, presence }: { chat: ChatSync; files: FileTransfers; presence: Presence }) {
+const ACTION_WORDS = { edit: 'Your edit', delete: 'Your delete', react: 'Your reaction' } as const;
+
+/** Actions are not messages: one shows only while it failed, as a line to retry or discard it. */
+function FailedAction({ item, actions }: { item: ChatItem; actions: MessageActions }) {
+  if (item.status !== 'failed' || !item.body?.action) return null;
+  return (
+    <div className="message failed mine">
+      <MessageStatus item={item} actions={actions} label={ACTION_WORDS[item.body.action.type]} />
+    </div>
+  );
+}
+
+/** "Ann joined": muted, with its local time. Names are looked up as they show now: a joiner's may come after the join. */
+function SystemLineView({ line, presence }: { line: SystemLine; presence: Presence }) {
+  return (
+    <p className="system-line">
+      <span>{systemText(line, (id) => presence.nameOf(id))}</span>{' '}
+      <time dateTime={new Date(line.at).toISOString()} title={formatFullTime(line.at)}>
+        {formatTime(line.at)}
+      </time>
+    </p>
+  );
+}
+
+/** The quoted original: scrolled to and focused; if it is further back, earlier pages load first (a few at most). */
+async function showMessage(chat: ChatSync, key: string): Promise<void> {
+  const find = () => document.getElementById(messageElementId(key));
+  for (let page = 0; !find() && chat.hasEarlier.get() && page < MAX_PAGES_TO_ORIGINAL; page++) await chat.loadEarlier();
+  const element = find();
+  element?.scrollIntoView?.({ block: 'center' });
+  focusMessage(element);
+}
+
+interface Props {
+  chat: ChatSync;
+  files: FileTransfers;
+  presence: Presence;
+  systemLines: Value<readonly SystemLine[]>;
+  /** Reply starts a reply in the composer. */
+  onReply: (target: ReplyTarget) => void;
+  /** The key of the message open in the editor, if any. */
+  editing: string | null;
+  onEdit: (key: string | null) => boolean;
+}
+
+export function MessageList({ chat, files, presence, systemLines, onReply, editing, onEdit }: Props) {
   const items = useValue(chat.messages);
+  const lines = useValue(systemLines);
   // Messages show who wrote them as the member list does (their name now, "Ann (2)" beside another
   // Ann); the name in the message itself is for members no longer listed.
   const members = useValue(presence.members);
@@ -35,7 +84,17 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const previous = useRef<{ first?: string; last?: string; height: number }>({ height: 0 });
-  const actions = useRef<MessageActions>({ retry: (id) => chat.retry(id), discard: (id) => chat.discard(id) }).current;
+  const actions = useRef<MessageActions>({
+    retry: (id) => chat.retry(id),
+    discard: (id) => chat.discard(id),
+    reply: onReply,
+    edit: (item, text) => chat.act({ type: 'edit', id: item.clientMessageId }, text),
+    remove: (item) => chat.act({ type: 'delete', id: item.clientMessageId }),
+    react: (item, emoji, on) => chat.act({ type: 'react', to: { sender: item.sender, id: item.clientMessageId }, emoji, on }),
+    show: (key) => void showMessage(chat, key),
+    startEdit: (key) => onEdit(key),
+    endEdit: () => onEdit(null),
+  }).current;
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -65,6 +124,10 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
     return () => observer.disconnect();
   }, []);
 
+  // Messages and the local lines ("Ann joined") between them; the day separators go by messages only.
+  const rows = interleave(items, lines);
+  let lastItem: ChatItem | undefined;
+
   function onScroll() {
     const el = scroller.current!;
     pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
@@ -81,9 +144,13 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
         )}
         {loaded && items.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
         {!loaded && <p className="empty">Loading messages…</p>}
-        {items.map((item, i) => {
-          const before = items[i - 1];
-          const newDay = !before || dayKey(before.sentAt) !== dayKey(item.sentAt);
+        {rows.map((row, i) => {
+          if (!('key' in row)) return <SystemLineView key={`line-${row.id}`} line={row} presence={presence} />;
+          const item = row;
+          const previous = rows[i - 1];
+          const before = previous && 'key' in previous ? previous : undefined; // after a line, the name shows again
+          const newDay = !lastItem || dayKey(lastItem.sentAt) !== dayKey(item.sentAt);
+          lastItem = item;
           return (
             <Fragment key={item.key}>
               {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}
@@ -92,13 +159,19 @@ export function MessageList({ chat, files, presence }: { chat: ChatSync; files: 
                   Some messages from {(listed.get(item.sender) ?? item.body?.author)?.name ?? 'this member'} may be missing.
                 </p>
               )}
-              <MessageItem
-                item={item}
-                author={listed.get(item.sender) ?? item.body?.author}
-                showHeader={newDay || !followsUp(item, before)}
-                files={files}
-                actions={actions}
-              />
+              {item.body?.action ? (
+                <FailedAction item={item} actions={actions} />
+              ) : (
+                <MessageItem
+                  item={item}
+                  author={listed.get(item.sender) ?? item.body?.author}
+                  quoteName={item.quote && (listed.get(item.quote.sender) ?? item.quote.author)?.name}
+                  showHeader={newDay || !followsUp(item, before)}
+                  editing={item.key === editing}
+                  files={files}
+                  actions={actions}
+                />
+              )}
             </Fragment>
           );
         })}
