@@ -7,25 +7,12 @@ import { PasswordSetting } from './CreatorControls';
 import { RenewLinkButton } from './RoomControls';
 import { RoomMenuView } from './RoomMenu';
 import { EditorHint, focusPane, isMac, SkipLinks, usePaneShortcuts, type Pane } from './roomKeyboard';
+import { installDialogMethods } from './testDom';
 import { member } from './testMembers';
 
 afterEach(cleanup);
 
-beforeAll(() => {
-  // jsdom has <dialog> but not its methods. These open and close it and fire 'close', as the
-  // browser does; what they leave out is the browser's own focus handling, which is what the
-  // dialogs must not depend on. The end-to-end KeyboardTests check the real one.
-  const proto = HTMLDialogElement.prototype as HTMLDialogElement & { showModal?: () => void };
-  if (typeof proto.showModal === 'function') return;
-  proto.showModal = function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-  proto.close = function (this: HTMLDialogElement) {
-    if (!this.hasAttribute('open')) return;
-    this.removeAttribute('open');
-    this.dispatchEvent(new Event('close'));
-  };
-});
+beforeAll(installDialogMethods);
 
 /** Focuses and clicks, as Enter on a focused button does. */
 function press(button: HTMLElement) {
