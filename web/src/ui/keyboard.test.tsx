@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -76,7 +76,7 @@ describe('focus after a dialog', () => {
     render(<RemovePassword />);
     press(screen.getByRole('button', { name: 'Remove password' }));
     const dialog = screen.getByRole('dialog', { name: 'Remove the password?' });
-    fireEvent.click(dialog.querySelector('button.danger')!);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove password' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Protect with a password' }));
   });
