@@ -1,59 +1,68 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatSync } from '../chat/chatSync';
 import { SignInPage, RegisterPage } from './AccountPages';
 import { Composer, type Staged } from './chat/Composer';
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
-const buttons = (html: string) => [...html.matchAll(/<button[^>]*>(.*?)<\/button>/gs)].map(([, b]) => textOf(b).trim());
+afterEach(cleanup);
 
-/** The input a <label for> names, checking it is there and of this type. */
-function labelledInput(html: string, label: string, type: string): string {
-  const forId = new RegExp(`<label for="([^"]+)">${label}</label>`).exec(html)?.[1];
-  expect(forId, `a label "${label}"`).toBeDefined();
-  const input = new RegExp(`<input id="${forId!.replace(/[^\w-]/g, '\\$&')}"[^>]*>`).exec(html)?.[0];
-  expect(input, `the input of "${label}"`).toBeDefined();
-  expect(input).toContain(`type="${type}"`);
-  return input!;
+/** The field a label names, checking it is a field of this type. */
+function field(label: string, type: string): HTMLInputElement {
+  const input = screen.getByLabelText(label) as HTMLInputElement;
+  expect(input.type).toBe(type);
+  return input;
 }
+
+const buttonNames = () => screen.getAllByRole('button').map((b) => b.textContent);
 
 describe('account pages', () => {
   it('sign in with a labelled user name and password, and a way to register', () => {
-    const html = renderToStaticMarkup(<SignInPage />);
-    expect(html).toMatch(/<h1[^>]*>Sign in<\/h1>/);
-    expect(labelledInput(html, 'User name', 'text')).toContain('autoComplete="username"');
-    expect(labelledInput(html, 'Password', 'password')).toContain('current-password');
-    expect(buttons(html)).toEqual(['Sign in']);
-    expect(html).toMatch(/<a href="\/register"[^>]*>Register<\/a>/);
+    render(<SignInPage />);
+    expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toBeTruthy();
+    expect(field('User name', 'text').getAttribute('autocomplete')).toBe('username');
+    expect(field('Password', 'password').getAttribute('autocomplete')).toBe('current-password');
+    expect(buttonNames()).toEqual(['Sign in']);
+    expect(screen.getByRole('link', { name: 'Register' }).getAttribute('href')).toBe('/register');
+    expect(document.title).toBe('Sign in · Parley');
   });
 
   it('register asks for a new password of at least 8 characters', () => {
-    const html = renderToStaticMarkup(<RegisterPage />);
-    expect(html).toMatch(/<h1[^>]*>Register<\/h1>/);
-    labelledInput(html, 'User name', 'text');
-    expect(labelledInput(html, 'Password', 'password')).toContain('new-password');
-    expect(html).toContain('At least 8 characters');
-    expect(buttons(html)).toEqual(['Register']);
-    expect(html).toMatch(/<a href="\/signin"[^>]*>Sign in<\/a>/);
+    render(<RegisterPage />);
+    expect(screen.getByRole('heading', { level: 1, name: 'Register' })).toBeTruthy();
+    field('User name', 'text');
+    const password = field('Password', 'password');
+    expect(password.getAttribute('autocomplete')).toBe('new-password');
+    expect(password.minLength).toBe(8);
+    // The rule is the field's description, read out with it.
+    const rule = screen.getByText('At least 8 characters; a few words make a strong one.');
+    expect(password.getAttribute('aria-describedby')).toBe(rule.id);
+    expect(buttonNames()).toEqual(['Register']);
+    expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin');
   });
 });
 
 describe('the composer', () => {
   const staged: Staged = { tasks: [], refused: [], attach: () => {}, remove: () => {}, take: () => [] };
   const chat = {} as ChatSync;
-  const attachButton = (html: string) => /<button[^>]*aria-label="Attach files"[^>]*>/.exec(html)![0];
+  const attachButton = () => screen.getByRole('button', { name: 'Attach files' }) as HTMLButtonElement;
 
   it('turns the attach button off for a guest and says why, with a way to sign in', () => {
-    const html = renderToStaticMarkup(<Composer chat={chat} staged={staged} shareFiles={false} />);
-    const button = attachButton(html);
-    expect(button).toContain('disabled=""');
-    const describedBy = /aria-describedby="([^"]+)"/.exec(button)![1];
-    expect(html).toMatch(new RegExp(`<a href="/signin" id="${describedBy}"[^>]*>Sign in to share files</a>`));
+    render(<Composer chat={chat} staged={staged} shareFiles={false} />);
+    const reason = screen.getByRole('link', { name: 'Sign in to share files' });
+    expect(reason.getAttribute('href')).toBe('/signin');
+    expect(attachButton().disabled).toBe(true);
+    expect(attachButton().getAttribute('aria-describedby')).toBe(reason.id);
+    expect(screen.getByRole('button', { name: 'Attach files', description: 'Sign in to share files' })).toBe(attachButton());
   });
 
   it('lets a member who may share files attach them', () => {
-    const html = renderToStaticMarkup(<Composer chat={chat} staged={staged} shareFiles />);
-    expect(attachButton(html)).not.toContain('disabled');
-    expect(html).not.toContain('Sign in to share files');
+    render(<Composer chat={chat} staged={staged} shareFiles />);
+    expect(attachButton().disabled).toBe(false);
+    expect(screen.queryByText('Sign in to share files')).toBeNull();
+    // The visible button opens the hidden file picker.
+    const pick = vi.spyOn(screen.getByLabelText('Attach files input'), 'click').mockImplementation(() => {});
+    fireEvent.click(attachButton());
+    expect(pick).toHaveBeenCalledOnce();
   });
 });

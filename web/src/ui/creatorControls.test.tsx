@@ -1,54 +1,92 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from './ConfirmDialog';
 import { MemberItems } from './MembersPanel';
-import { member } from './testMembers';
 import { removalText } from './RemovalNotices';
 import { RoomClosedPage } from './RoomClosedPage';
+import { expectNothingOfTheRoom, installDialogMethods } from './testDom';
+import { member } from './testMembers';
+
+afterEach(cleanup);
+beforeAll(installDialogMethods);
 
 const members = [member('a', 'Ann', { isSelf: true, isCreator: true }), member('b', 'Bob'), member('c', 'Cat', { status: 'offline' })];
-const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
-/** The text of each <li> and of each button in it, as a screen reader would name them. */
-function items(html: string) {
-  return [...html.matchAll(/<li[^>]*>(.*?)<\/li>/g)].map(([, li]) => ({
-    text: textOf(li),
-    buttons: [...li.matchAll(/<button[^>]*>(.*?)<\/button>/g)].map(([, b]) => textOf(b)),
-  }));
+
+/** The list under a "Members" heading, as the members panel names it. */
+function renderMembers(canKick: boolean, onKick = () => {}) {
+  render(
+    <>
+      <h2 id="h">Members</h2>
+      <MemberItems members={members} labelledBy="h" canKick={canKick} onKick={onKick} />
+    </>,
+  );
+  return within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');
 }
 
 describe('member list', () => {
   it('marks the creator for everyone and offers no kicking to others', () => {
-    const list = items(renderToStaticMarkup(<MemberItems members={members} labelledBy="h" canKick={false} onKick={() => {}} />));
-    expect(list.map((i) => i.text)).toEqual(['Ann (you) creator online', 'Bob online', 'Cat offline']);
-    expect(list.flatMap((i) => i.buttons)).toEqual([]);
+    const items = renderMembers(false);
+    expect(items.map((li) => li.textContent)).toEqual(['Ann (you) creator online', 'Bob online', 'Cat offline']);
+    expect(screen.queryAllByRole('button')).toEqual([]);
   });
 
   it('gives the creator a "Kick {name}" button on every other member', () => {
-    const list = items(renderToStaticMarkup(<MemberItems members={members} labelledBy="h" canKick onKick={() => {}} />));
-    expect(list.map((i) => i.buttons)).toEqual([[], ['Kick Bob'], ['Kick Cat']]);
+    const onKick = vi.fn();
+    const [ann, bob, cat] = renderMembers(true, onKick);
+    expect(within(ann).queryAllByRole('button')).toEqual([]);
+    expect(within(bob).getAllByRole('button')).toEqual([within(bob).getByRole('button', { name: 'Kick Bob' })]);
+    expect(within(cat).getAllByRole('button')).toEqual([within(cat).getByRole('button', { name: 'Kick Cat' })]);
+    fireEvent.click(screen.getByRole('button', { name: 'Kick Cat' }));
+    expect(onKick).toHaveBeenCalledExactlyOnceWith(members[2]);
   });
 });
 
 describe('confirmation dialog', () => {
-  it('is a dialog named by its title, with the action and Cancel', () => {
-    const html = renderToStaticMarkup(
-      <ConfirmDialog title="Remove Bob?" confirmLabel="Kick" onConfirm={async () => {}} onClose={() => {}}>
+  function renderDialog() {
+    const onConfirm = vi.fn(async () => {});
+    const onClose = vi.fn();
+    render(
+      <ConfirmDialog title="Remove Bob?" confirmLabel="Kick" onConfirm={onConfirm} onClose={onClose}>
         <p>Bob is disconnected.</p>
       </ConfirmDialog>,
     );
-    const labelledBy = /<dialog[^>]*aria-labelledby="([^"]+)"/.exec(html)![1];
-    expect(html).toContain(`<h2 id="${labelledBy}">Remove Bob?</h2>`);
-    expect([...html.matchAll(/<button[^>]*>(.*?)<\/button>/g)].map(([, b]) => b)).toEqual(['Cancel', 'Kick']);
+    return { onConfirm, onClose };
+  }
+
+  it('is a dialog named by its title, with the action and Cancel', async () => {
+    const { onConfirm, onClose } = renderDialog();
+    const dialog = screen.getByRole('dialog', { name: 'Remove Bob?', description: 'Bob is disconnected.' });
+    expect(within(dialog).getAllByRole('button').map((b) => b.textContent)).toEqual(['Cancel', 'Kick']);
+    // Cancel takes the first focus, so a stray Enter destroys nothing.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Kick' }));
+    expect(onConfirm).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(onClose).toHaveBeenCalledOnce());
+  });
+
+  it('Cancel closes it without acting', () => {
+    const { onConfirm, onClose } = renderDialog();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onClose).toHaveBeenCalledOnce();
+    expect(onConfirm).not.toHaveBeenCalled();
   });
 });
 
 describe('closed room pages', () => {
   it('say why the room is gone, with nothing of the room left', () => {
-    const removed = renderToStaticMarkup(<RoomClosedPage reason="removed" />);
-    expect(removed).toMatch(/<h1[^>]*>You were removed from this room<\/h1>/);
-    const ended = renderToStaticMarkup(<RoomClosedPage reason="ended" />);
-    expect(ended).toMatch(/<h1[^>]*>This session has ended<\/h1>/);
-    expect(removed + ended).not.toMatch(/Code editor|Messages/);
+    const { unmount } = render(<RoomClosedPage reason="removed" />);
+    const removed = screen.getByRole('heading', { level: 1, name: 'You were removed from this room' });
+    // The room vanished from under the person's focus: it goes to the explanation.
+    expect(document.activeElement).toBe(removed);
+    expectNothingOfTheRoom();
+    unmount();
+
+    render(<RoomClosedPage reason="ended" />);
+    expect(screen.getByRole('heading', { level: 1, name: 'This session has ended' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Start a new session' })).toBeTruthy();
+    expectNothingOfTheRoom();
   });
 
   it('announces removals by name', () => {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -7,25 +7,12 @@ import { PasswordSetting } from './CreatorControls';
 import { RenewLinkButton } from './RoomControls';
 import { RoomMenuView } from './RoomMenu';
 import { EditorHint, focusPane, isMac, SkipLinks, usePaneShortcuts, type Pane } from './roomKeyboard';
+import { installDialogMethods } from './testDom';
 import { member } from './testMembers';
 
 afterEach(cleanup);
 
-beforeAll(() => {
-  // jsdom has <dialog> but not its methods. These open and close it and fire 'close', as the
-  // browser does; what they leave out is the browser's own focus handling, which is what the
-  // dialogs must not depend on. The end-to-end KeyboardTests check the real one.
-  const proto = HTMLDialogElement.prototype as HTMLDialogElement & { showModal?: () => void };
-  if (typeof proto.showModal === 'function') return;
-  proto.showModal = function (this: HTMLDialogElement) {
-    this.setAttribute('open', '');
-  };
-  proto.close = function (this: HTMLDialogElement) {
-    if (!this.hasAttribute('open')) return;
-    this.removeAttribute('open');
-    this.dispatchEvent(new Event('close'));
-  };
-});
+beforeAll(installDialogMethods);
 
 /** Focuses and clicks, as Enter on a focused button does. */
 function press(button: HTMLElement) {
@@ -89,7 +76,7 @@ describe('focus after a dialog', () => {
     render(<RemovePassword />);
     press(screen.getByRole('button', { name: 'Remove password' }));
     const dialog = screen.getByRole('dialog', { name: 'Remove the password?' });
-    fireEvent.click(dialog.querySelector('button.danger')!);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove password' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Protect with a password' }));
   });

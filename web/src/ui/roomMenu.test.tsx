@@ -1,12 +1,13 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MemberPresence } from '../chat/presence';
 import { RoomMenuView } from './RoomMenu';
+import { installDialogMethods } from './testDom';
 import { member } from './testMembers';
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
-const buttons = (html: string) => [...html.matchAll(/<button[^>]*>(.*?)<\/button>/g)].map(([, b]) => textOf(b));
-const escape = (id: string) => id.replace(/[^\w-]/g, '\\$&');
+afterEach(cleanup);
+beforeAll(installDialogMethods);
 
 const members = [
   member('a', 'Ann', { isSelf: true, isCreator: true }),
@@ -18,91 +19,112 @@ const fingerprints = new Map([
   ['b', '04213 99120 00017 63534 20901 77413'],
 ]);
 
-function menu(isCreator: boolean, list: readonly MemberPresence[] = members) {
-  return renderToStaticMarkup(
+function renderMenu(isCreator: boolean, list: readonly MemberPresence[] = members, kick = async (_m: MemberPresence) => {}) {
+  render(
     <RoomMenuView
       roomId="R00m-id_22charsXXXXXXX"
       members={list}
       isCreator={isCreator}
       fingerprintOf={(m) => fingerprints.get(m.memberId) ?? null}
-      kick={async () => {}}
+      kick={kick}
       leave={async () => {}}
-      settings={<p className="creator-only">the creator&apos;s settings</p>}
+      settings={<p>the creator&apos;s settings</p>}
     />,
   );
+  return screen.getByRole('button', { name: 'Room menu' });
 }
 
-/** The panel the "Room menu" button controls, checking the button says whether it is open. */
-function panel(html: string): string {
-  const button = /<button[^>]*class="menu-button"[^>]*>.*?<\/button>/.exec(html)?.[0];
-  expect(button).toBeDefined();
-  expect(textOf(button!)).toBe('☰Room menu');
-  expect(button).toContain('aria-expanded="false"');
-  const controls = /aria-controls="([^"]+)"/.exec(button!)![1];
-  const open = new RegExp(`<div id="${escape(controls)}" role="group" aria-label="Room menu"[^>]*hidden=""[^>]*>`).exec(html);
-  expect(open, 'a closed "Room menu" group with that id').not.toBeNull();
-  return html.slice(open!.index);
+/** Opens the menu and gives its panel. */
+function openMenu(isCreator: boolean, list?: readonly MemberPresence[], kick?: (m: MemberPresence) => Promise<void>) {
+  fireEvent.click(renderMenu(isCreator, list, kick));
+  return screen.getByRole('group', { name: 'Room menu' });
 }
 
-/** Each member item's text, its buttons' names, and its fingerprint's label. */
-function items(html: string) {
-  return [...html.matchAll(/<li[^>]*>(.*?)<\/li>/g)].map(([, li]) => ({
-    text: textOf(li.replace(/<code.*<\/code>/, '')),
-    buttons: buttons(li),
-    fingerprint: /<code[^>]*aria-label="([^"]+)"/.exec(li)?.[1] ?? null,
-  }));
-}
+const memberItems = () => within(screen.getByRole('list', { name: 'Members' })).getAllByRole('listitem');
+const buttonNames = (element: HTMLElement) => within(element).queryAllByRole('button').map((b) => b.textContent);
 
 describe('the room menu', () => {
   it('is a "Room menu" button controlling a closed panel of the same name', () => {
-    expect(panel(menu(false))).toContain('Members');
+    const button = renderMenu(false);
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    // A hidden element has no computed name, so its label is read from the attribute here; opened, it is found by name.
+    const panel = screen.getByRole('group', { hidden: true });
+    expect(panel.getAttribute('aria-label')).toBe('Room menu');
+    expect(button.getAttribute('aria-controls')).toBe(panel.id);
+    expect(panel.hidden).toBe(true);
+    expect(screen.queryByRole('heading', { name: /^Members/ })).toBeNull(); // closed: nothing of it is perceivable
+
+    fireEvent.click(button);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByRole('group', { name: 'Room menu' })).toBe(panel);
+    expect(within(panel).getByRole('heading', { name: 'Members (3)' })).toBeTruthy();
+
+    fireEvent.keyDown(screen.getByRole('link', { name: 'Files' }), { key: 'Escape' });
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(button);
   });
 
   it('starts with the member count, then the "Members" list, the files, and the settings', () => {
-    const html = panel(menu(true));
-    expect(html).toMatch(/<h2><span id="[^"]+">Members<\/span> \(3\)<\/h2>/);
-    const nameId = /<span id="([^"]+)">Members<\/span>/.exec(html)![1];
+    openMenu(true);
     const order = [
-      html.indexOf('Members</span> (3)'),
-      html.indexOf(`<ul aria-labelledby="${nameId}">`),
-      html.indexOf('>Files</a>'),
-      html.indexOf('>Room settings</h2>'),
+      screen.getByRole('heading', { name: 'Members (3)' }),
+      screen.getByRole('list', { name: 'Members' }),
+      screen.getByRole('link', { name: 'Files' }),
+      screen.getByRole('heading', { name: 'Room settings' }),
     ];
-    expect(order.every((at) => at >= 0)).toBe(true);
-    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    for (let i = 1; i < order.length; i++) {
+      expect(order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
   });
 
   it("lists each member's role, status and device fingerprint", () => {
-    expect(items(menu(false))).toEqual([
-      { text: 'Ann (you) creator online', buttons: [], fingerprint: 'Your fingerprint' },
-      { text: 'Bob away', buttons: [], fingerprint: 'Fingerprint of Bob' },
-      { text: 'Cat offline', buttons: [], fingerprint: null },
+    openMenu(false);
+    const [ann, bob, cat] = memberItems();
+    expect(within(ann).getByLabelText('Your fingerprint').textContent).toBe(fingerprints.get('a'));
+    expect(within(bob).getByLabelText('Fingerprint of Bob').textContent).toBe(fingerprints.get('b'));
+    expect([ann, bob, cat].map((li) => li.textContent)).toEqual([
+      `Ann (you) creator online${fingerprints.get('a')}`,
+      `Bob away${fingerprints.get('b')}`,
+      'Cat offline',
     ]);
+    expect([ann, bob, cat].map(buttonNames)).toEqual([[], [], []]);
   });
 
   it('counts whoever is listed', () => {
-    expect(menu(false, members.slice(0, 1))).toMatch(/Members<\/span> \(1\)<\/h2>/);
+    openMenu(false, members.slice(0, 1));
+    expect(screen.getByRole('heading', { name: 'Members (1)' })).toBeTruthy();
   });
 
-  it('links to the room\'s files', () => {
-    expect(menu(false)).toContain('<a class="menu-link" href="/rooms/R00m-id_22charsXXXXXXX/files">Files</a>');
-    expect(menu(true)).toContain('href="/rooms/R00m-id_22charsXXXXXXX/files"');
+  it("links to the room's files", () => {
+    openMenu(false);
+    expect(screen.getByRole('link', { name: 'Files' }).getAttribute('href')).toBe('/rooms/R00m-id_22charsXXXXXXX/files');
+    cleanup();
+    openMenu(true);
+    expect(screen.getByRole('link', { name: 'Files' }).getAttribute('href')).toBe('/rooms/R00m-id_22charsXXXXXXX/files');
   });
 
-  it('gives the creator "Kick {name}" on everyone else and the "Room settings" group, without "Leave room"', () => {
-    const html = menu(true);
-    expect(items(html).map((i) => i.buttons)).toEqual([[], ['Kick Bob'], ['Kick Cat']]);
-    const group = /<div role="group" aria-labelledby="([^"]+)" class="room-settings"><h2 id="([^"]+)">Room settings<\/h2>(.*?)<\/div>/.exec(html);
-    expect(group).not.toBeNull();
-    expect(group![1]).toBe(group![2]);
-    expect(group![3]).toContain('the creator&#x27;s settings');
-    expect(buttons(html)).not.toContain('Leave room');
+  it('gives the creator "Kick {name}" on everyone else and the "Room settings" group, without "Leave room"', async () => {
+    const kick = vi.fn(async (_m: MemberPresence) => {});
+    openMenu(true, members, kick);
+    expect(memberItems().map(buttonNames)).toEqual([[], ['Kick Bob'], ['Kick Cat']]);
+    const settings = screen.getByRole('group', { name: 'Room settings' });
+    expect(within(settings).getByText("the creator's settings")).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Leave room' })).toBeNull();
+
+    // Kicking asks first, naming whom.
+    fireEvent.click(screen.getByRole('button', { name: 'Kick Bob' }));
+    const dialog = screen.getByRole('dialog', { name: 'Remove Bob?' });
+    expect(kick).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Kick' }));
+    expect(kick).toHaveBeenCalledExactlyOnceWith(members[1]);
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
   it('gives everyone else "Leave room", with no settings and no kicking', () => {
-    const html = menu(false);
-    expect(buttons(html)).toEqual(['☰Room menu', 'Leave room']);
-    expect(html).not.toContain('Room settings');
-    expect(html).not.toContain('the creator');
+    const panel = openMenu(false);
+    expect(screen.getAllByRole('button').map((b) => b.textContent)).toEqual(['☰Room menu', 'Leave room']);
+    expect(within(panel).getByRole('button', { name: 'Leave room' })).toBeTruthy();
+    expect(screen.queryByRole('group', { name: 'Room settings' })).toBeNull();
+    expect(screen.queryByText(/Room settings|the creator/)).toBeNull();
   });
 });

@@ -1,58 +1,101 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PASSWORD_MIN_LENGTH } from '../rooms/roomProtection';
 import { PasswordPage, ProtectionLock } from './PasswordPage';
 import { RoomPasswordDialog } from './RoomPasswordDialog';
+import { expectNothingOfTheRoom, installDialogMethods } from './testDom';
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
-const buttons = (html: string) => [...html.matchAll(/<button[^>]*>(.*?)<\/button>/g)].map(([, b]) => textOf(b));
-const alerts = (html: string) => [...html.matchAll(/<p role="alert"[^>]*>(.*?)<\/p>/g)].map(([, a]) => textOf(a));
+afterEach(cleanup);
+beforeAll(installDialogMethods);
 
-/** The accessible name a <label for> gives its input, checking that the input is there and of this type. */
-function labelledInput(html: string, label: string, type: string): void {
-  const forId = new RegExp(`<label for="([^"]+)">${label}</label>`).exec(html)?.[1];
-  expect(forId, `a label "${label}"`).toBeDefined();
-  expect(html).toMatch(new RegExp(`<input id="${forId!.replace(/[^\w-]/g, '\\$&')}"[^>]*type="${type}"`));
+/** The field a label names, checking it is a field of this type. */
+function field(label: string, type: string): HTMLInputElement {
+  const input = screen.getByLabelText(label) as HTMLInputElement;
+  expect(input.type).toBe(type);
+  return input;
 }
+
+const names = (buttons: HTMLElement[]) => buttons.map((b) => b.textContent);
 
 describe('the password page', () => {
   it('asks for the room password instead of showing the room', () => {
-    const html = renderToStaticMarkup(<PasswordPage prompt={{ error: null, checking: false }} onEnter={() => {}} />);
-    expect(html).toMatch(/<h1[^>]*>This room is protected<\/h1>/);
-    labelledInput(html, 'Room password', 'password');
-    expect(buttons(html)).toEqual(['Enter room']);
-    expect(alerts(html)).toEqual([]);
-    expect(html).not.toMatch(/Code editor|Messages/);
+    const onEnter = vi.fn();
+    render(<PasswordPage prompt={{ error: null, checking: false }} onEnter={onEnter} />);
+    expect(screen.getByRole('heading', { level: 1, name: 'This room is protected' })).toBeTruthy();
+    const password = field('Room password', 'password');
+    expect(document.activeElement).toBe(password);
+    expect(names(screen.getAllByRole('button'))).toEqual(['Enter room']);
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+    expectNothingOfTheRoom();
+
+    fireEvent.change(password, { target: { value: 'open sesame' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Enter room' }));
+    expect(onEnter).toHaveBeenCalledExactlyOnceWith('open sesame');
+  });
+
+  it('says to type the password first instead of sending an empty one', () => {
+    const onEnter = vi.fn();
+    render(<PasswordPage prompt={{ error: null, checking: false }} onEnter={onEnter} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Enter room' }));
+    expect(screen.getByRole('alert').textContent).toBe('Type the room password first.');
+    expect(onEnter).not.toHaveBeenCalled();
   });
 
   it("shows a refusal in the server's words as an alert", () => {
-    const wrong = renderToStaticMarkup(<PasswordPage prompt={{ error: 'Wrong room password.', checking: false }} onEnter={() => {}} />);
-    expect(alerts(wrong)).toEqual(['Wrong room password.']);
-    expect(wrong).toContain('aria-invalid="true"');
-    const checking = renderToStaticMarkup(<PasswordPage prompt={{ error: null, checking: true }} onEnter={() => {}} />);
-    expect(checking).toMatch(/<button type="submit"[^>]*disabled=""[^>]*>Enter room<\/button>/);
+    const { unmount } = render(<PasswordPage prompt={{ error: 'Wrong room password.', checking: false }} onEnter={() => {}} />);
+    expect(screen.getByRole('alert').textContent).toBe('Wrong room password.');
+    const password = field('Room password', 'password');
+    expect(password.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('alert').id).toBe(password.getAttribute('aria-describedby'));
+    unmount();
+
+    render(<PasswordPage prompt={{ error: null, checking: true }} onEnter={() => {}} />);
+    expect((screen.getByRole('button', { name: 'Enter room' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
 
 describe('the room password dialog', () => {
-  const dialog = (isProtected: boolean) =>
-    renderToStaticMarkup(<RoomPasswordDialog isProtected={isProtected} onSave={async () => {}} onClose={() => {}} />);
+  function renderDialog(isProtected: boolean) {
+    const onSave = vi.fn(async (_password: string | null) => {});
+    render(<RoomPasswordDialog isProtected={isProtected} onSave={onSave} onClose={() => {}} />);
+    return { dialog: screen.getByRole('dialog', { name: 'Room password' }), onSave };
+  }
 
   it('is named "Room password", with a new password field, Set password and Cancel', () => {
-    const html = dialog(false);
-    const labelledBy = /<dialog[^>]*aria-labelledby="([^"]+)"/.exec(html)![1];
-    expect(html).toContain(`<h2 id="${labelledBy}">Room password</h2>`);
-    labelledInput(html, 'New room password', 'password');
-    expect(buttons(html)).toEqual(['Cancel', 'Set password']);
+    const { dialog } = renderDialog(false);
+    expect(document.activeElement).toBe(field('New room password', 'password'));
+    expect(names(within(dialog).getAllByRole('button'))).toEqual(['Cancel', 'Set password']);
+  });
+
+  it('names a password that is too short at once, and saves one long enough', () => {
+    const { onSave } = renderDialog(false);
+    const password = field('New room password', 'password');
+    fireEvent.change(password, { target: { value: 'x'.repeat(PASSWORD_MIN_LENGTH - 1) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set password' }));
+    expect(screen.getByRole('alert').textContent).toBe(`Use at least ${PASSWORD_MIN_LENGTH} characters.`);
+    expect(password.getAttribute('aria-invalid')).toBe('true');
+    expect(onSave).not.toHaveBeenCalled();
+
+    fireEvent.change(password, { target: { value: 'x'.repeat(PASSWORD_MIN_LENGTH) } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set password' }));
+    expect(onSave).toHaveBeenCalledExactlyOnceWith('x'.repeat(PASSWORD_MIN_LENGTH));
   });
 
   it('offers Remove password only while the room is protected', () => {
-    expect(buttons(dialog(true))).toEqual(['Remove password', 'Cancel', 'Set password']);
+    const { dialog, onSave } = renderDialog(true);
+    expect(names(within(dialog).getAllByRole('button'))).toEqual(['Remove password', 'Cancel', 'Set password']);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove password' }));
+    expect(onSave).toHaveBeenCalledExactlyOnceWith(null);
   });
 });
 
 describe('the lock', () => {
   it('is named "Password protected", and there only while the room is', () => {
-    expect(renderToStaticMarkup(<ProtectionLock isProtected />)).toMatch(/^<span[^>]*role="img" aria-label="Password protected"/);
-    expect(renderToStaticMarkup(<ProtectionLock isProtected={false} />)).toBe('');
+    const { rerender, container } = render(<ProtectionLock isProtected />);
+    expect(screen.getByRole('img', { name: 'Password protected' })).toBeTruthy();
+    rerender(<ProtectionLock isProtected={false} />);
+    expect(screen.queryByRole('img')).toBeNull();
+    expect(container.childElementCount).toBe(0);
   });
 });

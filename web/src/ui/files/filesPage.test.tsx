@@ -1,5 +1,6 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GUEST, type Abilities } from '../../accounts/abilities';
 import { RoomKeyRing } from '../../crypto';
 import { FileApi } from '../../files/fileApi';
@@ -17,24 +18,21 @@ import { DeleteDialog } from './DeleteDialog';
 import { FileBrowser } from './FileBrowser';
 import { filesPath, filesRoomOf, NoLinkSecretPage } from './filesRoute';
 import { shortMember } from './format';
+import { installDialogMethods } from '../testDom';
 
 const ALL: Abilities = { shareFiles: true, protectRoom: true, nameRoom: true };
-/** The text a screen reader reads: tags and aria-hidden parts left out. */
-const textOf = (html: string) =>
-  html
-    .replace(/<span[^>]*aria-hidden="true"[^>]*>.*?<\/span>/g, '')
-    .replace(/<[^>]+>/g, '').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
-const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+const localTime = (ms: number) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 
-/** Every button as a screen reader names it (aria-label, else its text), with whether it is disabled. */
-function buttons(html: string) {
-  return [...html.matchAll(/<button([^>]*)>(.*?)<\/button>/g)].map(([, tag, inner]) => ({
-    name: attr(tag, 'aria-label') ?? textOf(inner).trim(),
-    disabled: /\sdisabled=""/.test(tag),
-    describedBy: attr(tag, 'aria-describedby'),
-  }));
+afterEach(cleanup);
+beforeAll(installDialogMethods);
+
+const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
+/** The table row whose row header is this entry's name. */
+const rowOf = (name: string) => screen.getAllByRole('row').find((row) => within(row).queryByRole('rowheader', { name }))!;
+/** Every element of a role, checking they are exactly the ones with these names, in this order. */
+function expectNamed(role: string, names: string[], container: HTMLElement = document.body) {
+  expect(within(container).getAllByRole(role)).toEqual(names.map((name) => within(container).getByRole(role, { name })));
 }
-const checkboxes = (html: string) => [...html.matchAll(/<input([^>]*type="checkbox"[^>]*)>/g)].map(([, tag]) => attr(tag, 'aria-label'));
 
 function session(items: RoomEntry[], abilities: Abilities = ALL) {
   const membership = new Value<Membership | null>(null);
@@ -59,53 +57,82 @@ function session(items: RoomEntry[], abilities: Abilities = ALL) {
 const items = [folderAt('docs'), fileAt('docs/inner.txt'), fileAt('a.txt', 2048, { uploader: 'ann', updatedAt: Date.UTC(2024, 0, 2, 3, 4) }), fileAt('mine.txt', 1, { uploader: 'me' }), locked()];
 
 describe('the Files page', () => {
+  const renderBrowser = (abilities: Abilities = ALL) => render(<FileBrowser session={session(items, abilities)} roomName="Room" />);
+
   it('names every control: upload, new folder, selection, sorting and each row', () => {
-    const html = renderToStaticMarkup(<FileBrowser session={session(items)} roomName="Room" />);
-    const names = buttons(html).map((b) => b.name);
-    expect(names.slice(0, 7)).toEqual(['Upload files', 'Upload folder', 'New folder', 'Download selected', 'Download all', 'Move selected', 'Delete selected']);
-    expect(names).toEqual(expect.arrayContaining(['Name', 'Size', 'Modified', 'docs']));
-    expect(names).toEqual(expect.arrayContaining(['Download a.txt', 'Rename a.txt', 'Update a.txt', 'Delete a.txt', 'Download docs/', 'Rename docs/', 'Delete docs/']));
-    expect(names).not.toContain('Update docs/'); // folders have no versions
-    expect(checkboxes(html)).toEqual(['Select all', 'Select docs/', 'Select a.txt', 'Select mine.txt', 'Select Encrypted (no key)']);
-    expect(html).toMatch(/<label[^>]*>Upload into<\/label>/);
-    expect(html).toMatch(/<label[^>]*>Move to<\/label>/);
-    expect(html).toMatch(/<input[^>]*webkitdirectory=""/);
+    renderBrowser();
+    const toolbar = ['Upload files', 'Upload folder', 'New folder', 'Download selected', 'Download all', 'Move selected', 'Delete selected'];
+    expect(screen.getAllByRole('button').slice(0, 7)).toEqual(toolbar.map(button));
+    for (const name of ['Name', 'Size', 'Modified', 'docs']) expect(button(name)).toBeTruthy();
+    for (const name of ['Download a.txt', 'Rename a.txt', 'Update a.txt', 'Delete a.txt', 'Download docs/', 'Rename docs/', 'Delete docs/']) {
+      expect(button(name)).toBeTruthy();
+    }
+    expect(screen.queryByRole('button', { name: 'Update docs/' })).toBeNull(); // folders have no versions
+    expectNamed('checkbox', ['Select all', 'Select docs/', 'Select a.txt', 'Select mine.txt', 'Select Encrypted (no key)']);
+    expectNamed('combobox', ['Upload into', 'Move to']);
+  });
+
+  it('opens a file picker for Upload files and a folder picker for Upload folder', () => {
+    renderBrowser();
+    const pick = vi.spyOn(HTMLInputElement.prototype, 'click').mockImplementation(() => {});
+    fireEvent.click(button('Upload files'));
+    fireEvent.click(button('Upload folder'));
+    const [files, folder] = pick.mock.contexts as HTMLInputElement[];
+    expect([files.type, files.multiple, files.hasAttribute('webkitdirectory')]).toEqual(['file', true, false]);
+    // webkitdirectory makes the browser's picker choose a whole folder.
+    expect([folder.type, folder.hasAttribute('webkitdirectory')]).toEqual(['file', true]);
+    pick.mockRestore();
   });
 
   it('marks the sorted column and the folder rows as expandable', () => {
-    const html = renderToStaticMarkup(<FileBrowser session={session(items)} roomName="Room" />);
-    expect(html).toMatch(/<th scope="col" aria-sort="ascending"[^>]*><button[^>]*>Name/);
-    expect(html).toMatch(/<button[^>]*aria-expanded="false"[^>]*>.*?docs<\/button>/);
-    expect(html).not.toContain('inner.txt'); // closed folders show no rows
+    renderBrowser();
+    const sortOf = (name: string) => screen.getByRole('columnheader', { name }).getAttribute('aria-sort');
+    expect([sortOf('Name'), sortOf('Size'), sortOf('Modified')]).toEqual(['ascending', null, null]);
+    expect(button('docs').getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByText('inner.txt')).toBeNull(); // closed folders show no rows
+
+    fireEvent.click(button('docs'));
+    expect(button('docs').getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByRole('rowheader', { name: 'inner.txt' })).toBeTruthy();
+
+    fireEvent.click(button('Size')); // a new column starts largest first
+    expect([sortOf('Name'), sortOf('Size')]).toEqual([null, 'descending']);
   });
 
   it('shows size, uploader by name (or a short id) and the time in the local zone', () => {
-    const html = renderToStaticMarkup(<FileBrowser session={session(items)} roomName="Room" />);
-    const row = /<tr class="row-file">.*?a\.txt.*?<\/tr>/.exec(html)![0];
-    expect(textOf(row)).toContain('2 KB');
-    expect(textOf(row)).toContain('Ann');
-    expect(row).toContain(`dateTime="2024-01-02T03:04:00.000Z"`);
-    expect(textOf(row)).toContain(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(Date.UTC(2024, 0, 2, 3, 4)));
-    expect(textOf(html)).toContain('You');
+    renderBrowser();
+    const cells = within(rowOf('a.txt')).getAllByRole('cell').map((c) => c.textContent);
+    expect(cells).toEqual(expect.arrayContaining(['2 KB', 'Ann', localTime(Date.UTC(2024, 0, 2, 3, 4))]));
+    const time = within(rowOf('a.txt')).getByText(localTime(Date.UTC(2024, 0, 2, 3, 4))) as HTMLTimeElement;
+    expect(time.dateTime).toBe('2024-01-02T03:04:00.000Z');
+    expect(within(rowOf('mine.txt')).getAllByRole('cell').map((c) => c.textContent)).toContain('You');
     expect(shortMember('3f9a2c77')).toBe('Member 3f9a2c');
   });
 
   it('shows unreadable entries as rows that can only be deleted', () => {
-    const html = renderToStaticMarkup(<FileBrowser session={session(items)} roomName="Room" />);
-    const row = /<tr class="row-locked">.*?<\/tr>/.exec(html)![0];
-    expect(textOf(row)).toContain('Encrypted (no key)');
-    expect(buttons(row).map((b) => b.name)).toEqual(['Delete Encrypted (no key)']);
+    renderBrowser();
+    expectNamed('button', ['Delete Encrypted (no key)'], rowOf('Encrypted (no key)'));
   });
 
   it('lets guests list and download but disables writing, saying why', () => {
-    const html = renderToStaticMarkup(<FileBrowser session={session(items, GUEST)} roomName="Room" />);
-    const all = buttons(html);
-    const hint = /<p id="([^"]+)" class="share-hint">Sign in to share files<\/p>/.exec(html)![1];
+    renderBrowser(GUEST);
+    const hint = screen.getByText('Sign in to share files');
     for (const name of ['Upload files', 'Upload folder', 'New folder', 'Rename a.txt', 'Update a.txt', 'Delete a.txt']) {
-      expect(all.find((b) => b.name === name)).toMatchObject({ disabled: true, describedBy: hint });
+      expect([button(name).disabled, button(name).getAttribute('aria-describedby')]).toEqual([true, hint.id]);
     }
-    expect(all.find((b) => b.name === 'Download a.txt')).toMatchObject({ disabled: false });
-    expect(all.find((b) => b.name === 'Download all')).toMatchObject({ disabled: false });
+    expect(screen.getByRole('button', { name: 'Upload files', description: 'Sign in to share files' })).toBe(button('Upload files'));
+    expect(button('Download a.txt').disabled).toBe(false);
+    expect(button('Download all').disabled).toBe(false);
+  });
+
+  it('selecting a row counts it and lets the selection be downloaded, moved and deleted', () => {
+    renderBrowser();
+    expect(['Download selected', 'Move selected', 'Delete selected'].map((name) => button(name).disabled)).toEqual([true, true, true]);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select a.txt' }));
+    expect(screen.getByText('1 selected')).toBeTruthy();
+    expect(['Download selected', 'Move selected', 'Delete selected'].map((name) => button(name).disabled)).toEqual([false, false, false]);
+    fireEvent.click(button('Delete selected'));
+    expect(screen.getByRole('dialog', { name: 'Delete a.txt?' })).toBeTruthy();
   });
 
   it('shows one overall progress bar per upload and one per file', () => {
@@ -113,26 +140,30 @@ describe('the Files page', () => {
     const writer = { api: s.fileManager['options'].api, write: () => new Promise<never>(() => {}), entryWithFile: () => undefined };
     const planned = ['a.txt', 'b.txt', 'c.txt'].map((name) => ({ file: new Blob(['x']), path: ['docs', name], size: 1, type: 'text/plain' }));
     s.fileManager.uploads.set([new UploadBatch({ folders: [], files: planned, totalBytes: 3 }, writer)]);
-    const html = renderToStaticMarkup(<FileBrowser session={s} roomName="Room" />);
-    const bars = [...html.matchAll(/<progress[^>]*aria-label="([^"]+)"/g)].map(([, label]) => label);
-    expect(bars).toEqual(['Uploading 3 files', 'Uploading docs/a.txt', 'Uploading docs/b.txt', 'Uploading docs/c.txt']);
-    expect(buttons(html).map((b) => b.name)).toContain('Cancel uploading 3 files');
+    render(<FileBrowser session={s} roomName="Room" />);
+    expectNamed('progressbar', ['Uploading 3 files', 'Uploading docs/a.txt', 'Uploading docs/b.txt', 'Uploading docs/c.txt']);
+    expect(button('Cancel uploading 3 files')).toBeTruthy();
   });
 
   it('confirms a delete by listing what goes, folders with everything in them', () => {
     const tree = sortTree(buildTree(items), { by: 'name', descending: false });
-    const html = renderToStaticMarkup(<DeleteDialog nodes={[tree.children[0], tree.children[1]]} onDelete={async () => {}} onClose={() => {}} />);
-    expect(html).toContain('Delete 2 items?');
-    expect([...html.matchAll(/<li>(.*?)<\/li>/g)].map(([, t]) => t)).toEqual(['docs/', 'a.txt']);
-    expect(textOf(html)).toContain('3 entries in all');
-    expect(textOf(html)).toContain('cannot be undone');
+    const onDelete = vi.fn(async () => {});
+    render(<DeleteDialog nodes={[tree.children[0], tree.children[1]]} onDelete={onDelete} onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog', { name: 'Delete 2 items?' });
+    expect(within(dialog).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['docs/', 'a.txt']);
+    expect(dialog.textContent).toContain('3 entries in all');
+    expect(dialog.textContent).toContain('cannot be undone');
+    expect(onDelete).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(onDelete).toHaveBeenCalledOnce();
   });
 
   it('lists the activity with local times', () => {
     const events = [{ seq: 2, at: Date.UTC(2024, 5, 1), memberId: 'ann', action: 'uploaded', entryId: 'gone', fileId: null }];
-    const html = renderToStaticMarkup(<ActivityList events={events} names={{ member: () => 'Ann', entry: () => undefined }} />);
-    expect(textOf(html)).toContain('Ann uploaded a deleted file');
-    expect(html).toContain('dateTime="2024-06-01T00:00:00.000Z"');
+    render(<ActivityList events={events} names={{ member: () => 'Ann', entry: () => undefined }} />);
+    const [item] = screen.getAllByRole('listitem');
+    expect(within(item).getByText('Ann uploaded a deleted file')).toBeTruthy();
+    expect((within(item).getByText(localTime(Date.UTC(2024, 5, 1))) as HTMLTimeElement).dateTime).toBe('2024-06-01T00:00:00.000Z');
   });
 });
 
@@ -148,7 +179,8 @@ describe('the Files route', () => {
   });
 
   it('says to open the invite link first when this browser has no link secret for the room', () => {
-    expect(renderToStaticMarkup(<NoLinkSecretPage />)).toMatch(/<h1>Open the room&#x27;s invite link first<\/h1>/);
+    render(<NoLinkSecretPage />);
+    expect(screen.getByRole('heading', { level: 1, name: "Open the room's invite link first" })).toBeTruthy();
   });
 
   it('keeps the link secret next to the member credentials, and forgets it with them', () => {
