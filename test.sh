@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh Debian machine with the .NET 10 SDK and Node 20:
-# installs what the tests need (Debian's chromium), then the web unit tests (Vitest) and the
-# .NET tests (integration against the real server, end-to-end in headless Chromium).
+# installs what the tests need (Debian's chromium and postgresql), then the web unit tests
+# (Vitest) and the .NET tests (integration against the real server on SQLite, its core again on
+# PostgreSQL, end-to-end in headless Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -13,8 +14,25 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# PostgreSQL from Debian's packages, for the integration suite's core on PostgreSQL (below).
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pg_bin" ]; then
+  echo "== installing Debian's postgresql for the PostgreSQL tests"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
 summary=$(mktemp)
-trap 'rm -f "$summary"' EXIT
+pg_dir=$(mktemp -d)
+cleanup() {
+  [ -f "$pg_dir/data/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$summary" "$pg_dir"
+}
+trap cleanup EXIT
+# initdb refuses to run as root: as root, PostgreSQL runs as Debian's postgres user.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 echo "== web unit tests (Vitest)"
 status=0
@@ -27,6 +45,19 @@ for project in tests/Parley.Server.Tests tests/Parley.E2E; do
   echo "== $project"
   dotnet test "$project" -c Release --no-build 2>&1 | tee -a "$summary" || status=1
 done
+
+echo "== tests/Parley.Server.Tests, the core again on PostgreSQL"
+[ "$(id -u)" -eq 0 ] && chown postgres "$pg_dir"
+pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+# Sync, chat, keys, files, the authorization matrix, accounts and kill -9 durability: every server
+# these tests start runs on a database of its own on this PostgreSQL (tests/Parley.Testing/TestDatabase.cs).
+core="DocSyncTests|ChatTests|KeyRotationTests|Parley.Server.Tests.FileTests|ReleasedFileTests|FileManagerTests|AuthorizationMatrixTests|VandalSnapshotTests|PersistenceTests|QuotaTests|AccountTests|LobbyTests|PasswordRoomTests"
+PARLEY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
+  dotnet test tests/Parley.Server.Tests -c Release --no-build \
+  --filter "$(echo "$core" | sed 's/\([^|]*\)/FullyQualifiedName~\1/g')" 2>&1 | tee -a "$summary" || status=1
 
 # One closing line with the counts of every runner above.
 python3 - "$summary" <<'PY'

@@ -121,7 +121,7 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         Assert.False((await mallory.RefreshAsync()).SignedIn);
         // Nothing was written to the account's row (a write is what made a real name slower to refuse).
         Assert.Equal(0, await fixture.CountAsync(
-            "SELECT COUNT(*) FROM AspNetUsers WHERE UserName = $p0 AND (AccessFailedCount > 0 OR LockoutEnd IS NOT NULL)", name));
+            """SELECT COUNT(*) FROM "AspNetUsers" WHERE "UserName" = @p0 AND ("AccessFailedCount" > 0 OR "LockoutEnd" IS NOT NULL)""", name));
     }
 
     [Fact]

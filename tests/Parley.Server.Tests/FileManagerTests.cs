@@ -180,8 +180,8 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         Assert.Equal((v1.Entry.EntryId, 2, (long)second.Length), (v2.Entry.EntryId, v2.Entry.Version, v2.Entry.Size));
         Assert.NotEqual(oldFileId, v2.Entry.FileId);
         Assert.False(Directory.Exists(BlobFolder(room.RoomId, oldFileId)));
-        Assert.Equal(0, await fixture.CountAsync("SELECT COUNT(*) FROM Files WHERE Id = $p0", oldFileId));
-        Assert.Equal(0, await fixture.CountAsync("SELECT COUNT(*) FROM FileChunks WHERE FileId = $p0", oldFileId));
+        Assert.Equal(0, await fixture.CountAsync("""SELECT COUNT(*) FROM "Files" WHERE "Id" = @p0""", oldFileId));
+        Assert.Equal(0, await fixture.CountAsync("""SELECT COUNT(*) FROM "FileChunks" WHERE "FileId" = @p0""", oldFileId));
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() => bob.Files.Transfer.StatusAsync(oldFileId))).StatusCode);
         await Eventually.True(() => changed.Any(e => e.Version == 2), "bob heard of version 2");
         var seen = bob.Files.Open(changed.Single(e => e.Version == 2));
@@ -198,7 +198,7 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         Assert.False(Directory.Exists(BlobFolder(room.RoomId, v2.Entry.FileId!)));
         Assert.Equal(0, await fixture.CountRowsAsync("Files", room.RoomId));
         Assert.Equal(0, await fixture.CountRowsAsync("Entries", room.RoomId));
-        Assert.Equal(0, await fixture.CountAsync("SELECT COUNT(*) FROM FileChunks WHERE FileId = $p0", v2.Entry.FileId!));
+        Assert.Equal(0, await fixture.CountAsync("""SELECT COUNT(*) FROM "FileChunks" WHERE "FileId" = @p0""", v2.Entry.FileId!));
         Assert.Empty(await alice.Files.ListAllAsync());
         await Eventually.True(() => deleted.Contains(v1.Entry.EntryId), "alice heard of the delete");
         Assert.Equal(0, await bob.Files.DeleteAsync([v1.Entry.EntryId]));

@@ -246,7 +246,8 @@ public class ReleasedFileTests
     {
         var data = Directory.CreateTempSubdirectory("parley-released-").FullName;
         string roomId, releasedId, keptId;
-        await using (var server = await ParleyServerProcess.StartAsync(data, new Dictionary<string, string> { ["Parley__Policy__GuestsMayShareFiles"] = "true" }))
+        var settings = new Dictionary<string, string> { ["Parley__Policy__GuestsMayShareFiles"] = "true" };
+        await using (var server = await ParleyServerProcess.StartAsync(data, settings))
         {
             using var http = server.CreateHttpClient();
             var room = await RoomSession.CreateRoomAsync(http);
@@ -258,12 +259,14 @@ public class ReleasedFileTests
             keptId = (await files.UploadAsync(new GeneratedContent(1000, 2), 1000)).FileId;
             await server.StopAsync(); // killed right after a commit that let go of the first file, before its blobs went
         }
-        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "parley.db")}"))
+        var database = TestDatabase.For(data, settings);
+        await using (var db = await database.OpenAsync(readOnly: false))
         {
-            await db.OpenAsync();
             await using var release = db.CreateCommand();
-            release.CommandText = "UPDATE Files SET Released = 1 WHERE Id = $id";
-            release.Parameters.AddWithValue("$id", releasedId);
+            release.CommandText = """UPDATE "Files" SET "Released" = TRUE WHERE "Id" = @id""";
+            var id = release.CreateParameter();
+            (id.ParameterName, id.Value) = ("@id", releasedId);
+            release.Parameters.Add(id);
             Assert.Equal(1, await release.ExecuteNonQueryAsync());
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -276,5 +279,6 @@ public class ReleasedFileTests
             await restarted.StopAsync();
         }
         Directory.Delete(data, recursive: true);
+        await database.DropAsync();
     }
 }

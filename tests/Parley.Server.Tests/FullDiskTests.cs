@@ -112,7 +112,7 @@ public class FullDiskTests(FullDiskFixture fixture) : IClassFixture<FullDiskFixt
         Assert.NotEmpty(uploaded);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.Disk, "blobs"), "*.part", SearchOption.AllDirectories));
         // Every chunk row has its blob: the refused chunk left neither.
-        var chunkRows = await fixture.CountAsync("SELECT COUNT(*) FROM FileChunks c JOIN Files f ON f.Id = c.FileId WHERE f.RoomId = $p0", room.RoomId);
+        var chunkRows = await fixture.CountAsync("""SELECT COUNT(*) FROM "FileChunks" c JOIN "Files" f ON f."Id" = c."FileId" WHERE f."RoomId" = @p0""", room.RoomId);
         var blobs = Directory.EnumerateFiles(Path.Combine(fixture.Disk, "blobs", room.RoomId), "*", SearchOption.AllDirectories).Count();
         Assert.Equal(chunkRows, blobs);
 
@@ -132,7 +132,7 @@ public class FullDiskTests(FullDiskFixture fixture) : IClassFixture<FullDiskFixt
         Assert.NotNull(full);
         Assert.Equal(RefusalCode.StorageFull, full.RefusalCode());
         Assert.Equal(acknowledged, await fixture.CountRowsAsync("DocUpdates", room.RoomId));
-        Assert.Equal(acknowledged, await fixture.CountAsync("SELECT LatestSeq FROM Rooms WHERE Id = $p0", room.RoomId));
+        Assert.Equal(acknowledged, await fixture.CountAsync("""SELECT "LatestSeq" FROM "Rooms" WHERE "Id" = @p0""", room.RoomId));
 
         // Deleting works on the full disk, and what it frees takes the next push.
         await transfer.DeleteAsync(uploaded[0]);

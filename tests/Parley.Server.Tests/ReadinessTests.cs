@@ -51,4 +51,12 @@ public class ReadinessTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => ParleyServerProcess.StartAsync(
             settings: new Dictionary<string, string> { ["Parley__MinFreeDiskBytes"] = "-1" }));
     }
+
+    [Fact]
+    public async Task PostgreSQL_without_a_connection_string_stops_the_server_at_start_and_says_what_to_set()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => ParleyServerProcess.StartAsync(
+            settings: new Dictionary<string, string> { ["Parley__Database__Provider"] = "PostgreSQL" }));
+        Assert.Contains("Parley:Database:Provider is PostgreSQL, so ConnectionStrings:Parley must name the database", e.Message);
+    }
 }

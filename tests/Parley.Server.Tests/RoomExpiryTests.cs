@@ -46,7 +46,7 @@ public class RoomExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixtur
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(ExpiryWaitMs);
         var blobFolder = Path.Combine(fixture.Server.DataDirectory, "blobs", roomId);
-        while (await fixture.CountAsync("SELECT COUNT(*) FROM Rooms WHERE Id = $p0", roomId) > 0 || Directory.Exists(blobFolder))
+        while (await fixture.CountAsync("""SELECT COUNT(*) FROM "Rooms" WHERE "Id" = @p0""", roomId) > 0 || Directory.Exists(blobFolder))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for: {what}");
             await Task.Delay(100);
@@ -95,7 +95,7 @@ public class RoomExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixtur
         await dave.DisposeAsync();
         await WaitUntilGoneAsync(second.RoomId, "a later idle room expired");
 
-        Assert.Equal(1, await fixture.CountAsync("SELECT COUNT(*) FROM Rooms WHERE Id = $p0", kept.RoomId));
+        Assert.Equal(1, await fixture.CountAsync("""SELECT COUNT(*) FROM "Rooms" WHERE "Id" = @p0""", kept.RoomId));
         Assert.Equal(2, (await alice.PushUpdateAsync(Text("still here"))).Seq);
     }
 
@@ -136,7 +136,7 @@ public class RoomExpiryTests(ExpiryFixture fixture) : IClassFixture<ExpiryFixtur
     Task<long> TombstonesOfAsync(string roomId)
     {
         var key = File.ReadAllBytes(Path.Combine(fixture.Server.DataDirectory, "room-id.key"));
-        return fixture.CountAsync("SELECT COUNT(*) FROM EndedRooms WHERE IdHash = $p0", HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(roomId)));
+        return fixture.CountAsync("""SELECT COUNT(*) FROM "EndedRooms" WHERE "IdHash" = @p0""", HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(roomId)));
     }
 
     /// <summary>Moves the write-ahead log into the database file, so the scan sees what a copy of the data folder would keep.</summary>

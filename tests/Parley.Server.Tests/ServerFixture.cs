@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Parley.Client.Crypto;
 using Parley.Client.Sessions;
 using Parley.Protocol;
@@ -49,41 +48,21 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Rows anywhere in the database that belong to the room (by room id or by its files).</summary>
     public async Task<long> RowsOfRoomAsync(string roomId)
     {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "parley.db")};Mode=ReadOnly");
-        await db.OpenAsync();
         long total = 0;
-        foreach (var sql in new[]
-                 {
-                     "SELECT COUNT(*) FROM Rooms WHERE Id = $r", "SELECT COUNT(*) FROM Members WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM DocUpdates WHERE RoomId = $r", "SELECT COUNT(*) FROM DocSnapshots WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM PendingSnapshots WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM ChatMessages WHERE RoomId = $r", "SELECT COUNT(*) FROM Files WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM Entries WHERE RoomId = $r", "SELECT COUNT(*) FROM Activity WHERE RoomId = $r",
-                     "SELECT COUNT(*) FROM FileChunks WHERE FileId NOT IN (SELECT Id FROM Files)",
-                 })
-        {
-            await using var command = db.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("$r", roomId);
-            total += (long)(await command.ExecuteScalarAsync())!;
-        }
-        return total;
+        foreach (var table in new[] { "Members", "DocUpdates", "DocSnapshots", "ChatMessages", "Files", "Entries", "Activity" })
+            total += await CountRowsAsync(table, roomId);
+        total += await CountAsync("""SELECT COUNT(*) FROM "Rooms" WHERE "Id" = @p0""", roomId);
+        return total + await CountAsync("""SELECT COUNT(*) FROM "FileChunks" WHERE "FileId" NOT IN (SELECT "Id" FROM "Files")""");
     }
 
     /// <summary>Rows of a table in the server's database (read beside the running server), of one room when given.</summary>
-    public Task<long> CountRowsAsync(string table, string? roomId = null) =>
-        roomId is null ? CountAsync($"SELECT COUNT(*) FROM {table}") : CountAsync($"SELECT COUNT(*) FROM {table} WHERE RoomId = $p0", roomId);
+    public Task<long> CountRowsAsync(string table, string? roomId = null) => roomId is null
+        ? CountAsync($"""SELECT COUNT(*) FROM "{table}" """)
+        : CountAsync($"""SELECT COUNT(*) FROM "{table}" WHERE "RoomId" = @p0""", roomId);
 
-    /// <summary>A count from the server's database; <c>$p0</c>, <c>$p1</c>… in the SQL stand for <paramref name="values"/>.</summary>
-    public async Task<long> CountAsync(string sql, params object[] values)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(Server.DataDirectory, "parley.db")};Mode=ReadOnly");
-        await db.OpenAsync();
-        await using var count = db.CreateCommand();
-        count.CommandText = sql;
-        for (var i = 0; i < values.Length; i++) count.Parameters.AddWithValue($"$p{i}", values[i]);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    /// <summary>A count from the server's database (SQLite or PostgreSQL); <c>@p0</c>, <c>@p1</c>… in the SQL stand
+    /// for <paramref name="values"/>, and names are quoted ("Rooms") as PostgreSQL needs.</summary>
+    public Task<long> CountAsync(string sql, params object[] values) => Server.Database.CountAsync(sql, values);
 
     /// <summary>Joins as a member; later joiners get the room key granted by a member who is online.</summary>
     public async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(TestRoom room,

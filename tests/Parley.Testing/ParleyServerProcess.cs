@@ -26,14 +26,18 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
     /// </summary>
     static ParleyServerProcess() => Parley.Client.Sessions.RoomSession.KeyWait = TimeSpan.FromSeconds(60);
 
-    ParleyServerProcess(Process process, string dataDirectory, bool ownsDataDirectory)
+    ParleyServerProcess(Process process, string dataDirectory, bool ownsDataDirectory, TestDatabase database)
     {
         this.process = process;
         DataDirectory = dataDirectory;
         this.ownsDataDirectory = ownsDataDirectory;
+        Database = database;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The server's database (SQLite in its data folder, or PostgreSQL under PARLEY_TEST_POSTGRES), for reading beside it.</summary>
+    public TestDatabase Database { get; }
     public Uri BaseUri { get; private set; } = null!;
     public int ProcessId => process.Id;
 
@@ -64,13 +68,20 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["Parley__Captcha__Enabled"] = "false";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        settings ??= new Dictionary<string, string>();
+        var database = TestDatabase.For(dataDirectory, settings);
+        foreach (var (key, value) in database.Settings) start.Environment[key] = value;
+        foreach (var (key, value) in settings) start.Environment[key] = value;
 
-        var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory, owned);
+        await database.CreateAsync();
+        var server = new ParleyServerProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, dataDirectory, owned, database);
         server.process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server.process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        server.process.Exited += (_, _) => server.listening.TrySetException(
-            new InvalidOperationException("The server exited during start-up:\n" + server.Log));
+        server.process.Exited += (_, _) =>
+        {
+            server.process.WaitForExit(); // without a bound, this also waits for the last lines of its output
+            server.listening.TrySetException(new InvalidOperationException("The server exited during start-up:\n" + server.Log));
+        };
         server.process.Start();
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
@@ -122,7 +133,9 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         disposed = true;
         await StopAsync();
         process.Dispose();
-        if (ownsDataDirectory && Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        if (!ownsDataDirectory) return;
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        await Database.DropAsync();
     }
 
     public static string RepoRoot { get; } = FindRepoRoot();

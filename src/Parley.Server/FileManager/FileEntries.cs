@@ -35,9 +35,9 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
 
         EntryRow row;
         string? replaced = null;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await using (var tx = await db.BeginRoomTransactionAsync(roomId, ct))
         {
-            // In the transaction, so a rotation cannot slip in between the check and the write.
+            // In the transaction, under the room's lock, so a rotation cannot slip in between the check and the write.
             if (RoomEpoch.Check(await RoomEpoch.CurrentAsync(db, roomId, ct), write.Meta.Epoch) is { } stale) throw stale;
             var file = write.FileId is null ? null : await UsableFileAsync(roomId, callerId, write.FileId, ct);
             var now = clock.GetUtcNow().UtcDateTime;
@@ -102,7 +102,7 @@ public sealed class FileEntries(ParleyDb db, IBlobStore blobs, EnvelopeRules rul
         // go first, which frees what SQLite needs, and the transaction runs again.
         await DiskFull.FreeingBlobsFirstIfFullAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.BeginRoomTransactionAsync(roomId, ct);
             gone = await doomed.AsNoTracking().ToListAsync(ct);
             await doomed.ExecuteDeleteAsync(ct);
             foreach (var e in gone) await activity.RecordAsync(roomId, callerId, ActivityAction.Deleted, ct, e.EntryId, e.FileId);

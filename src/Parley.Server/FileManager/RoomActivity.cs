@@ -12,10 +12,24 @@ namespace Parley.Server.FileManager;
 public sealed class RoomActivity(ParleyDb db, TimeProvider clock)
 {
     /// <summary>Records an action, inside the caller's transaction when it has one. A room that is gone gets nothing.</summary>
-    public Task RecordAsync(string roomId, string memberId, string action, CancellationToken ct, string? entryId = null, string? fileId = null)
+    public async Task RecordAsync(string roomId, string memberId, string action, CancellationToken ct, string? entryId = null, string? fileId = null)
+    {
+        // The next number is taken in the statement that stores the line, under the room's lock, so lines
+        // written at once (on any node) get distinct numbers.
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await db.LockRoomAsync(roomId, ct);
+            await InsertAsync(roomId, memberId, action, entryId, fileId, ct);
+            return;
+        }
+        await using var tx = await db.BeginRoomTransactionAsync(roomId, ct);
+        await InsertAsync(roomId, memberId, action, entryId, fileId, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    Task InsertAsync(string roomId, string memberId, string action, string? entryId, string? fileId, CancellationToken ct)
     {
         var at = clock.GetUtcNow().UtcDateTime;
-        // The next number is taken in the same statement that stores the line, so lines written at once get distinct numbers.
         return db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO "Activity" ("RoomId", "Seq", "At", "MemberId", "Action", "EntryId", "FileId")
             SELECT {roomId}, COALESCE((SELECT MAX("Seq") FROM "Activity" WHERE "RoomId" = {roomId}), 0) + 1, {at}, {memberId}, {action}, {entryId}, {fileId}

@@ -38,13 +38,15 @@ public sealed class FilePolicy(IOptions<ParleyOptions> options, ParleyDb db)
     /// <returns>Why the file was refused, or null when it was stored.</returns>
     public async Task<Refused?> StoreAsync(FileRow file, CancellationToken ct)
     {
-        // One statement sums the room's uploads and inserts, so uploads started at the same moment
-        // cannot together pass the room's limit.
+        // One statement sums the room's uploads and inserts, under the room's lock, so uploads started at
+        // the same moment (on any node) cannot together pass the room's limit.
+        await using var tx = await db.BeginRoomTransactionAsync(file.RoomId, ct);
         var stored = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO "Files" ("Id", "RoomId", "UploaderId", "Size", "ChunkCount", "Complete", "CreatedAt", "Released")
             SELECT {file.Id}, {file.RoomId}, {file.UploaderId}, {file.Size}, {file.ChunkCount}, {file.Complete}, {file.CreatedAt}, {file.Released}
             WHERE (SELECT COALESCE(SUM("Size"), 0) FROM "Files" WHERE "RoomId" = {file.RoomId}) + {file.Size} <= {MaxRoomBytes}
             """, ct);
+        await tx.CommitAsync(ct);
         if (stored == 1) return null;
         var used = await UsedBytesAsync(file.RoomId, ct);
         return TooLarge(RefusalCode.RoomQuotaExceeded, "Room storage full", $"This room's uploads hold {used.ToString("N0", CultureInfo.InvariantCulture)} of its {Bytes(MaxRoomBytes)}, " +

@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Hosting;
 
@@ -40,27 +43,30 @@ public static class Readiness
 
     /// <summary>
     /// Opens a connection of its own, outside the pool: a pooled one keeps working on a database
-    /// file that has since gone or turned unreadable, which the next start would trip over.
+    /// file that has since gone or turned unreadable, which the next start would trip over (and a
+    /// PostgreSQL server that restarted is best seen by a connection made now).
     /// </summary>
     sealed class DatabaseCheck(IConfiguration configuration, IOptions<ParleyOptions> options, IHostEnvironment environment) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
-            var connection = new SqliteConnectionStringBuilder(Storage.StorageSetup.ConnectionString(configuration, options.Value, environment))
-            {
-                Pooling = false,
-                Mode = SqliteOpenMode.ReadWrite, // a missing file is a failure, not a new empty database
-            };
+            var connectionString = StorageSetup.ConnectionString(configuration, options.Value, environment);
             try
             {
-                await using var db = new SqliteConnection(connection.ToString());
+                await using DbConnection db = StorageSetup.DatabaseOf(configuration).Provider == DatabaseProvider.PostgreSQL
+                    ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 }.ToString())
+                    : new SqliteConnection(new SqliteConnectionStringBuilder(connectionString)
+                    {
+                        Pooling = false,
+                        Mode = SqliteOpenMode.ReadWrite, // a missing file is a failure, not a new empty database
+                    }.ToString());
                 await db.OpenAsync(cancellationToken);
                 await using var query = db.CreateCommand();
-                query.CommandText = "SELECT COUNT(*) FROM (SELECT 1 FROM \"Rooms\" LIMIT 1)";
+                query.CommandText = "SELECT COUNT(*) FROM (SELECT 1 FROM \"Rooms\" LIMIT 1) AS probe";
                 await query.ExecuteScalarAsync(cancellationToken);
                 return HealthCheckResult.Healthy("The database answers.");
             }
-            catch (SqliteException e)
+            catch (DbException e)
             {
                 return HealthCheckResult.Unhealthy($"The database does not answer: {e.Message}");
             }

@@ -1,10 +1,11 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Parley.Server.Storage;
 
 /// <summary>
-/// Recognises a write that failed because the disk is full (SQLite's SQLITE_FULL, or ENOSPC from a
-/// blob write), so callers can answer <c>storage-full</c> (507) instead of a bare error, and deletes
+/// Recognises a write that failed because the disk is full (SQLite's SQLITE_FULL, PostgreSQL's disk_full,
+/// or ENOSPC from a blob write), so callers can answer <c>storage-full</c> (507) instead of a bare error, and deletes
 /// can free blob space before the database, which cannot write on a full disk, removes their rows.
 /// </summary>
 public static class DiskFull
@@ -20,6 +21,7 @@ public static class DiskFull
         for (; e is not null; e = e.InnerException)
         {
             if (e is SqliteException { SqliteErrorCode: SqliteFull }) return true;
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DiskFull }) return true;
             if (e is IOException { HResult: Enospc or WindowsDiskFull or WindowsHandleDiskFull }) return true;
         }
         return false;

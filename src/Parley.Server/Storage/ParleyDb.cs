@@ -9,7 +9,12 @@ using Parley.Server.Sync;
 
 namespace Parley.Server.Storage;
 
-public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbContext<ParleyUser>(options), IDataProtectionKeyContext
+/// <summary>
+/// Parley's tables, on either database (<see cref="DatabaseOptions"/>): the code asks for this class;
+/// one of the two subclasses below is what runs, each with its own migrations
+/// (Storage/Migrations/Sqlite, Storage/Migrations/PostgreSQL).
+/// </summary>
+public abstract class ParleyDb(DbContextOptions options) : IdentityDbContext<ParleyUser>(options), IDataProtectionKeyContext
 {
     /// <summary>ASP.NET Data Protection's keys (cookies, antiforgery, captcha), shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -32,3 +37,7 @@ public sealed class ParleyDb(DbContextOptions<ParleyDb> options) : IdentityDbCon
         model.ApplyConfigurationsFromAssembly(typeof(ParleyDb).Assembly);
     }
 }
+
+public sealed class SqliteParleyDb(DbContextOptions<SqliteParleyDb> options) : ParleyDb(options);
+
+public sealed class PostgresParleyDb(DbContextOptions<PostgresParleyDb> options) : ParleyDb(options);

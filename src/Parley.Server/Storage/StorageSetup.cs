@@ -11,17 +11,27 @@ public static class StorageSetup
     public static void AddParleyStorage(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
+        var database = DatabaseOf(builder.Configuration);
         var connectionString = ConnectionString(builder.Configuration, options, builder.Environment);
-        builder.Services.AddDbContextPool<ParleyDb>(db => db
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteDurability()));
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (database.Provider == DatabaseProvider.PostgreSQL)
+            builder.Services.AddDbContextPool<ParleyDb, PostgresParleyDb>(db => db.UseNpgsql(connectionString));
+        else
+            builder.Services.AddDbContextPool<ParleyDb, SqliteParleyDb>(db => db
+                .UseSqlite(connectionString)
+                .AddInterceptors(new SqliteDurability()));
         builder.Services.AddExceptionHandler<StorageFullHandler>();
     }
 
-    /// <summary>The configured connection string, or the SQLite file in the data folder.</summary>
+    public static DatabaseOptions DatabaseOf(IConfiguration configuration) =>
+        configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
+
+    /// <summary>The configured connection string; for SQLite, by default, the file in the data folder.</summary>
     public static string ConnectionString(IConfiguration configuration, ParleyOptions options, IHostEnvironment environment) =>
-        configuration.GetConnectionString("Parley")
-        ?? $"Data Source={Path.Combine(options.DataPath(environment), "parley.db")};Pooling=True";
+        configuration.GetConnectionString("Parley") ?? (DatabaseOf(configuration).Provider == DatabaseProvider.PostgreSQL
+            ? throw new InvalidOperationException("Parley:Database:Provider is PostgreSQL, so ConnectionStrings:Parley must name the database " +
+                "(for example Host=db;Database=parley;Username=parley;Password=...; see docs/configuration.md).")
+            : $"Data Source={Path.Combine(options.DataPath(environment), "parley.db")};Pooling=True");
 
     /// <summary>Creates the data folder and brings the schema up to date before the first request.</summary>
     public static async Task MigrateParleyStorageAsync(this WebApplication app)
@@ -32,13 +42,15 @@ public static class StorageSetup
         PrivateFiles.Restrict(dataDirectory);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-        PrepareDatabaseFile(db.Database.GetDbConnection().ConnectionString);
+        var sqlite = db.Database.IsSqlite();
+        if (sqlite) PrepareDatabaseFile(db.Database.GetDbConnection().ConnectionString);
         var unknown = (await db.Database.GetAppliedMigrationsAsync()).Except(db.Database.GetMigrations()).ToList();
         if (unknown.Count > 0)
             throw new InvalidOperationException($"The database was made by a pre-release Parley ({string.Join(", ", unknown)}), " +
                 "which this version cannot upgrade: delete the data folder (see docs/configuration.md).");
+        // Several nodes starting at once: PostgreSQL's migrations take a lock, so one applies them and the others wait.
         await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (sqlite) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class SnapshotStore(ParleyDb db, TimeProvider clock)
 
     public async Task StoreAsync(string roomId, string senderId, long upToSeq, Envelope envelope, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginRoomTransactionAsync(roomId, ct);
         var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new Refusal(RefusalCode.RoomUnknown, "Unknown room.");
         if (RoomEpoch.Check(room.Epoch, envelope.Epoch) is { } refusal) throw refusal;
         if (upToSeq < 1 || upToSeq > room.LatestSeq)
@@ -55,7 +55,7 @@ public sealed class SnapshotStore(ParleyDb db, TimeProvider clock)
         if (digest is not { Length: DigestBytes })
             throw new Refusal(RefusalCode.ArgumentInvalid, $"The snapshot's digest must be {DigestBytes} bytes (SHA-256 of its ciphertext).");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginRoomTransactionAsync(roomId, ct);
         var room = await db.Rooms.SingleOrDefaultAsync(r => r.Id == roomId, ct) ?? throw new Refusal(RefusalCode.RoomUnknown, "Unknown room.");
         var pending = await db.PendingSnapshots.SingleOrDefaultAsync(p => p.RoomId == roomId, ct);
         if (pending is null || pending.UpToSeq != upToSeq || pending.SenderId != senderId

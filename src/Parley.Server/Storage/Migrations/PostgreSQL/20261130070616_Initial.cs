@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Parley.Server.Storage.Migrations
+namespace Parley.Server.Storage.Migrations.PostgreSQL
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,10 +16,10 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -29,21 +30,21 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -54,10 +55,10 @@ namespace Parley.Server.Storage.Migrations
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
-                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -68,9 +69,9 @@ namespace Parley.Server.Storage.Migrations
                 name: "EndedRooms",
                 columns: table => new
                 {
-                    IdHash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    EndedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Reason = table.Column<int>(type: "INTEGER", nullable: false)
+                    IdHash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    EndedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -81,31 +82,31 @@ namespace Parley.Server.Storage.Migrations
                 name: "Rooms",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    LastActiveAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    JoinVerifier = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    CreatorTokenHash = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    CreatorId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true),
-                    LobbyEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    HistoryVisible = table.Column<bool>(type: "INTEGER", nullable: false),
-                    RotationDue = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LatestSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SnapshotSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    ChatLatestSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatesSinceSnapshot = table.Column<int>(type: "INTEGER", nullable: false),
-                    BytesSinceSnapshot = table.Column<long>(type: "INTEGER", nullable: false),
-                    SnapshotBytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    PendingSnapshotSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    ChatBytes = table.Column<long>(type: "INTEGER", nullable: false),
-                    LinkCiphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    LinkEpoch = table.Column<int>(type: "INTEGER", nullable: true),
-                    LinkIv = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    MetaCiphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    MetaEpoch = table.Column<int>(type: "INTEGER", nullable: true),
-                    MetaIv = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    Id = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastActiveAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    JoinVerifier = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatorTokenHash = table.Column<byte[]>(type: "bytea", nullable: true),
+                    CreatorId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: true),
+                    LobbyEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    HistoryVisible = table.Column<bool>(type: "boolean", nullable: false),
+                    RotationDue = table.Column<bool>(type: "boolean", nullable: false),
+                    LatestSeq = table.Column<long>(type: "bigint", nullable: false),
+                    SnapshotSeq = table.Column<long>(type: "bigint", nullable: false),
+                    ChatLatestSeq = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatesSinceSnapshot = table.Column<int>(type: "integer", nullable: false),
+                    BytesSinceSnapshot = table.Column<long>(type: "bigint", nullable: false),
+                    SnapshotBytes = table.Column<long>(type: "bigint", nullable: false),
+                    PendingSnapshotSeq = table.Column<long>(type: "bigint", nullable: false),
+                    ChatBytes = table.Column<long>(type: "bigint", nullable: false),
+                    LinkCiphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    LinkEpoch = table.Column<int>(type: "integer", nullable: true),
+                    LinkIv = table.Column<byte[]>(type: "bytea", nullable: true),
+                    MetaCiphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    MetaEpoch = table.Column<int>(type: "integer", nullable: true),
+                    MetaIv = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -116,11 +117,11 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoleId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -137,11 +138,11 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -158,10 +159,10 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    ProviderKey = table.Column<string>(type: "text", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -178,8 +179,8 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    RoleId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -202,10 +203,10 @@ namespace Parley.Server.Storage.Migrations
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -222,13 +223,13 @@ namespace Parley.Server.Storage.Migrations
                 name: "Activity",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Seq = table.Column<long>(type: "INTEGER", nullable: false),
-                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    MemberId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    EntryId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true),
-                    FileId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MemberId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    EntryId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: true),
+                    FileId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -245,14 +246,14 @@ namespace Parley.Server.Storage.Migrations
                 name: "ChatMessages",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Seq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    ClientMessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    SenderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    ClientMessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    Iv = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -269,13 +270,13 @@ namespace Parley.Server.Storage.Migrations
                 name: "DocSnapshots",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    Iv = table.Column<byte[]>(type: "bytea", nullable: false),
+                    UpToSeq = table.Column<long>(type: "bigint", nullable: false),
+                    SenderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -292,13 +293,13 @@ namespace Parley.Server.Storage.Migrations
                 name: "DocUpdates",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Seq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    SenderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    Iv = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -315,14 +316,14 @@ namespace Parley.Server.Storage.Migrations
                 name: "Files",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UploaderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    ChunkCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    Complete = table.Column<bool>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Released = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    UploaderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    ChunkCount = table.Column<int>(type: "integer", nullable: false),
+                    Complete = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Released = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -339,12 +340,12 @@ namespace Parley.Server.Storage.Migrations
                 name: "Grants",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    MemberId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    GranterId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    WrappedKey = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    Signature = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    MemberId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    GranterId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    WrappedKey = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Signature = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -361,20 +362,20 @@ namespace Parley.Server.Storage.Migrations
                 name: "Members",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    TokenHash = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    JoinedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Admission = table.Column<int>(type: "INTEGER", nullable: false),
-                    KickedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
-                    DepartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    WrapKey = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    SignKey = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    LinkProof = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    ProfileCiphertext = table.Column<byte[]>(type: "BLOB", nullable: true),
-                    ProfileEpoch = table.Column<int>(type: "INTEGER", nullable: true),
-                    ProfileIv = table.Column<byte[]>(type: "BLOB", nullable: true)
+                    Id = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    JoinedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Admission = table.Column<int>(type: "integer", nullable: false),
+                    KickedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    DepartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    WrapKey = table.Column<byte[]>(type: "bytea", nullable: true),
+                    SignKey = table.Column<byte[]>(type: "bytea", nullable: true),
+                    LinkProof = table.Column<byte[]>(type: "bytea", nullable: true),
+                    ProfileCiphertext = table.Column<byte[]>(type: "bytea", nullable: true),
+                    ProfileEpoch = table.Column<int>(type: "integer", nullable: true),
+                    ProfileIv = table.Column<byte[]>(type: "bytea", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -391,13 +392,13 @@ namespace Parley.Server.Storage.Migrations
                 name: "PendingSnapshots",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Ciphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Epoch = table.Column<int>(type: "integer", nullable: false),
+                    Iv = table.Column<byte[]>(type: "bytea", nullable: false),
+                    UpToSeq = table.Column<long>(type: "bigint", nullable: false),
+                    SenderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -414,18 +415,18 @@ namespace Parley.Server.Storage.Migrations
                 name: "Entries",
                 columns: table => new
                 {
-                    RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    EntryId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    FileId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false),
-                    Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    UploaderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    MetaCiphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    MetaEpoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    MetaIv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    EntryId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    FileId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    UploaderId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    UpdatedBy = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MetaCiphertext = table.Column<byte[]>(type: "bytea", nullable: false),
+                    MetaEpoch = table.Column<int>(type: "integer", nullable: false),
+                    MetaIv = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -447,8 +448,8 @@ namespace Parley.Server.Storage.Migrations
                 name: "FileChunks",
                 columns: table => new
                 {
-                    FileId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    Index = table.Column<int>(type: "INTEGER", nullable: false)
+                    FileId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
+                    Index = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
