@@ -124,9 +124,15 @@ export function MessageList({ chat, files, presence, systemLines, onReply, editi
     return () => observer.disconnect();
   }, []);
 
-  // Messages and the local lines ("Ann joined") between them; the day separators go by messages only.
+  // Messages and the local lines ("Ann joined") between them, under a separator for each day.
   const rows = interleave(items, lines);
-  let lastItem: ChatItem | undefined;
+  let lastDay: string | undefined;
+  const startsDay = (at: number) => {
+    const day = dayKey(at);
+    const starts = day !== lastDay;
+    lastDay = day;
+    return starts;
+  };
 
   function onScroll() {
     const el = scroller.current!;
@@ -145,12 +151,17 @@ export function MessageList({ chat, files, presence, systemLines, onReply, editi
         {loaded && items.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
         {!loaded && <p className="empty">Loading messages…</p>}
         {rows.map((row, i) => {
-          if (!('key' in row)) return <SystemLineView key={`line-${row.id}`} line={row} presence={presence} />;
+          if (!('key' in row))
+            return (
+              <Fragment key={`line-${row.id}`}>
+                {startsDay(row.at) && <h3 className="day">{dayLabel(row.at)}</h3>}
+                <SystemLineView line={row} presence={presence} />
+              </Fragment>
+            );
           const item = row;
           const previous = rows[i - 1];
           const before = previous && 'key' in previous ? previous : undefined; // after a line, the name shows again
-          const newDay = !lastItem || dayKey(lastItem.sentAt) !== dayKey(item.sentAt);
-          lastItem = item;
+          const newDay = startsDay(item.sentAt);
           return (
             <Fragment key={item.key}>
               {newDay && <h3 className="day">{dayLabel(item.sentAt)}</h3>}

@@ -68,7 +68,11 @@ describe('message actions in the chat pane', () => {
     const { ann, bob } = await ann_and_bob();
     act(() => bob.chat.send('How does the cache work?\nDetails follow.'));
     const question = await messageBy(ann.view, 'Bob');
-    expect(ann.view.getByText('Bob joined')).toBeTruthy(); // a local line, named once Bob's name is known
+    const joined = ann.view.getByText('Bob joined'); // a local line, named once Bob's name is known
+    // The day's separator comes first, before the line that opens the day.
+    const today = ann.view.getByRole('heading', { name: 'Today' });
+    expect(today.compareDocumentPosition(joined) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(ann.view.getAllByRole('heading', { name: 'Today' })).toHaveLength(1);
 
     fireEvent.click(question.getByRole('button', { name: 'Reply to Bob' }));
     expect(ann.view.getByText('Replying to').textContent).toBe('Replying to Bob');
