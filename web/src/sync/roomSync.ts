@@ -17,6 +17,7 @@ import type { ConnectionState, RoomTransport } from '../wire/transport';
 import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
 import { LocalEdits, settledWithin } from './localEdits';
+import { GapFiller } from './gapFiller';
 import { SnapshotReview } from './snapshotReview';
 import { StoredUpdates } from './storedUpdates';
 
@@ -94,6 +95,7 @@ export class RoomSync {
   private readonly relay: AwarenessRelay;
   private readonly edits: LocalEdits;
   private readonly snapshots: SnapshotReview;
+  private readonly gaps: GapFiller;
   private joined = false;
   private joinCount = 0;
   private everJoined = false;
@@ -109,6 +111,14 @@ export class RoomSync {
   constructor(private readonly options: RoomSyncOptions) {
     const { roomId, transport, keys } = options;
     this.stored = new StoredUpdates(this.doc, roomId, keys, (message) => this.report('undecryptable', message));
+    this.gaps = new GapFiller({
+      lastSeq: () => this.stored.lastSeq,
+      hasGap: () => this.stored.hasGap,
+      paused: () => !this.joined || this.roomKeys.waiting.get(),
+      fetchUpdates: (afterSeq) => transport.fetchUpdates(roomId, afterSeq),
+      apply: (update) => this.stored.apply(update),
+      rejoin: this.rejoin,
+    });
     const members = options.members ?? defaultMemberStore();
     this.access = new RoomAccess({ roomId, transport, members, onClosed: this.onClosed, onRemoved: this.onRemoved, onKicked: this.onKicked });
     ({ creatorId: this.creatorId, isCreator: this.isCreator, closed: this.closed } = this.access);
@@ -180,7 +190,7 @@ export class RoomSync {
     this.unsubscribe.push(
       transport.subscribe({
         connectionChanged: this.onConnection,
-        docUpdate: (room, update) => here(room) && this.keyedSession === this.session && void this.stored.apply(update),
+        docUpdate: (room, update) => here(room) && this.keyedSession === this.session && void this.stored.apply(update).then(() => this.gaps.noticed()),
         awareness: (room, sender, envelope) => here(room) && void this.sharedAwareness.receive(sender, envelope),
         memberJoined: (room, memberId) => here(room) && (this.relay.memberJoined(memberId), this.lobby.drop(memberId)),
         memberLeft: (room, memberId) => here(room) && this.relay.memberLeft(memberId),
@@ -206,6 +216,7 @@ export class RoomSync {
     this.session++;
     this.membership.set(null);
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.gaps.stop();
     this.relay.destroy();
     this.roomKeys.destroy();
     for (const off of this.unsubscribe) off();
@@ -222,6 +233,7 @@ export class RoomSync {
     }
     this.session++; // answers to the old connection's join no longer count
     this.joined = false;
+    this.gaps.stop(); // the next join's catch-up fills any gap
     this.membership.set(null);
     this.status.set(this.everJoined ? 'reconnecting' : 'connecting');
   };
@@ -231,6 +243,7 @@ export class RoomSync {
     this.session++;
     this.joined = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.gaps.stop();
     this.edits.drop();
     this.roomKeys.destroy();
     this.membership.set(null);

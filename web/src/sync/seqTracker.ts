@@ -12,6 +12,11 @@ export class SeqTracker {
     return this.last;
   }
 
+  /** Whether a number above a gap came in: `lastSeq` waits for the one below it. */
+  get hasGap(): boolean {
+    return this.ahead.size > 0;
+  }
+
   has(seq: number): boolean {
     return seq <= this.last || this.ahead.has(seq);
   }

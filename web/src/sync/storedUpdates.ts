@@ -30,6 +30,11 @@ export class StoredUpdates {
     return this.seqs.lastSeq;
   }
 
+  /** Whether an update above a missing one was applied (see GapFiller). */
+  get hasGap(): boolean {
+    return this.seqs.hasGap;
+  }
+
   private async awaitsKey(epoch: number): Promise<boolean> {
     return !(await this.keys.holds(epoch)) && epoch > this.keys.currentEpoch;
   }

@@ -57,6 +57,8 @@ export class FakeRelay extends FakeChat implements FakeHub {
   refusePushes = 0;
   /** The code those refusals carry. */
   refusePushesAs: RefusalCode = 'envelope-malformed';
+  /** The next pushed update is stored but not delivered live to this connection, as a server node could fail to. */
+  loseNextDeliveryTo: FakeTransport | null = null;
   /** While set, PushSnapshot waits for it. */
   snapshotGate: Promise<void> | null = null;
   /** The seq the next push gets; tests may move it to simulate other members' pushes. */
@@ -248,7 +250,9 @@ export class FakeRelay extends FakeChat implements FakeHub {
     this.keys.checkEpoch('PushDocUpdate', envelope);
     const update = { seq: this.nextSeq++, sender: from.memberId!, envelope };
     this.updates.push(update);
-    this.fanOut(from, (l) => l.docUpdate?.(this.roomId, update));
+    const lost = this.loseNextDeliveryTo;
+    this.loseNextDeliveryTo = null;
+    this.fanOut(from, (l) => l.docUpdate?.(this.roomId, update), (c) => c !== lost);
     const sinceSnapshot = this.updates.filter((u) => u.seq > (this.snapshot?.upToSeq ?? 0)).length;
     const waiting = this.pending && { upToSeq: this.pending.upToSeq, sender: this.pending.sender };
     return {
