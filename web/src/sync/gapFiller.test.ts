@@ -1,32 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { importRoomKey, RoomKeyRing } from '../crypto';
-import { memoryMemberStore } from '../rooms/memberStore';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { TEST_JOIN_KEY } from '../wire/testing/devices';
 import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { until } from '../wire/testing/waiting';
 import type { StoredUpdate } from '../wire/protocol';
 import { GapFiller } from './gapFiller';
-import { RoomSync } from './roomSync';
+import type { RoomSync } from './roomSync';
+import { joinedMember, TEST_ROOM as ROOM } from './testing/members';
 
-const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
 const syncs: RoomSync[] = [];
 
-async function member(transport: FakeTransport): Promise<RoomSync> {
-  const sync = new RoomSync({
-    roomId: ROOM,
-    linkSecret: TEST_LINK,
-    device: await testDevice(),
-    keys: new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) }),
-    transport,
-    members: memoryMemberStore(),
-    onProblem: () => {},
-    retryMs: 50,
-  });
-  syncs.push(sync);
-  sync.start();
-  await until(() => sync.status.get() === 'connected', 'join');
-  return sync;
-}
+const member = (transport: FakeTransport) => joinedMember(transport, syncs);
 
 /** Counts the transport's FetchUpdates calls. */
 function countFetches(transport: FakeTransport): { calls: number } {

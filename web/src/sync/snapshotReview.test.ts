@@ -1,34 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { importRoomKey, RoomKeyRing } from '../crypto';
-import { memoryMemberStore } from '../rooms/memberStore';
-import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
+import { TEST_JOIN_KEY } from '../wire/testing/devices';
 import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { until } from '../wire/testing/waiting';
-import { RoomSync } from './roomSync';
+import type { RoomSync } from './roomSync';
+import { joinedMember, TEST_ROOM as ROOM, testKeys as ring } from './testing/members';
 
-const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const KEY_BYTES = new Uint8Array(32).fill(9);
-const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(KEY_BYTES) });
 const syncs: RoomSync[] = [];
 
 /** A member who is not the creator: its snapshots wait for another member's confirmation. */
-async function member(transport: FakeTransport): Promise<RoomSync> {
-  const sync = new RoomSync({
-    roomId: ROOM,
-    linkSecret: TEST_LINK,
-    device: await testDevice(),
-    keys: await ring(),
-    transport,
-    members: memoryMemberStore(),
-    onProblem: () => {},
-    retryMs: 50,
-  });
-  syncs.push(sync);
-  sync.start();
-  await until(() => sync.status.get() === 'connected', 'join');
-  return sync;
-}
+const member = (transport: FakeTransport) => joinedMember(transport, syncs);
 
 async function typed(sync: RoomSync, text: string, seq: number): Promise<void> {
   sync.text.insert(sync.text.length, text);
