@@ -33,7 +33,8 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await Assertions.Expect(bob.Editor).ToHaveCountAsync(0);
         await Assertions.Expect(carol.MemberItem(bobName)).ToHaveCountAsync(0);
         await carol.WaitForMembersOnlineAsync(2);
-        await Assertions.Expect(carol.Page.GetByText($"{bobName} was removed")).ToBeVisibleAsync();
+        await Assertions.Expect(carol.Messages.GetByText($"{bobName} was removed")).ToBeVisibleAsync(); // a line in the chat…
+        await Assertions.Expect(carol.Page.GetByText($"{bobName} was removed")).ToHaveCountAsync(2); // …and a notice, for a screen showing only the code
 
         // The same browser, with the same link, does not get back in as that member.
         await bob.Page.GotoAsync(link);
