@@ -24,6 +24,9 @@ public sealed partial class RoomSession
     /// <summary>Grants this member could not verify or unwrap (never added to its keys).</summary>
     public List<Grant> RefusedGrants { get; } = [];
 
+    readonly List<Grant> earlyGrants = [];
+    bool joinTaken;
+
     public bool HistoryVisible => keys.HistoryVisible;
     public string? RoomName => keys.RoomName;
 
@@ -37,7 +40,19 @@ public sealed partial class RoomSession
         });
         connection.On<string, IReadOnlyList<Grant>>(HubNames.KeysGranted, (room, grants) =>
         {
-            if (room == RoomId) Refuse(keys.Accept(grants));
+            if (room != RoomId) return;
+            // A member may grant as soon as the server asks it, and its grant can be handled here before
+            // the join's own answer is (SignalR completes the call, then goes on reading while the join
+            // continues elsewhere): kept until the join has said who this member is and who may grant.
+            lock (earlyGrants)
+            {
+                if (!joinTaken)
+                {
+                    earlyGrants.AddRange(grants);
+                    return;
+                }
+            }
+            Refuse(keys.Accept(grants));
         });
         connection.On<string, Rotation>(HubNames.KeyRotated, (room, rotation) =>
         {
@@ -62,6 +77,14 @@ public sealed partial class RoomSession
         Refuse(keys.Accept(result.Grants));
         keys.AtEpoch(result.Epoch);
         keys.ReadRoomEnvelopes(result.RoomLink, result.RoomMeta);
+        List<Grant> early;
+        lock (earlyGrants)
+        {
+            joinTaken = true;
+            early = [.. earlyGrants];
+            earlyGrants.Clear();
+        }
+        Refuse(keys.Accept(early));
         if (result.Waiting) return;
         if (result.Epoch < 0 && result.CreatorId == result.MemberId) await RotateAsync(renewLink: false, ct);
         foreach (var id in result.KeyRequests)

@@ -34,6 +34,34 @@ describe('the first key', () => {
     expect([keyProblems(ann), keyProblems(bob)]).toEqual([[], []]);
   });
 
+  it("is taken even when the grant is handled before the join's own answer", async () => {
+    const { relay, ann } = await room();
+    // Bob's join answer is held until Ann's grant has reached his browser, as when both come in one read.
+    const connect = relay.connect.bind(relay);
+    relay.connect = () => {
+      const transport = connect();
+      let granted = false;
+      const emit = transport.emit.bind(transport);
+      transport.emit = (deliver) => {
+        deliver({ keysGranted: () => (granted = true) });
+        emit(deliver);
+      };
+      const join = transport.joinRoom.bind(transport);
+      transport.joinRoom = async (request) => {
+        const result = await join(request);
+        await until(() => granted, 'the grant before the answer');
+        return result;
+      };
+      return transport;
+    };
+    ann.sync.text.insert(0, 'hello');
+    await until(() => relay.updates.length === 1, 'the edit');
+
+    const bob = await keyedMember(relay, { device: 1 });
+    expect(bob.sync.text.toString()).toBe('hello');
+    expect(keyProblems(bob)).toEqual([]);
+  });
+
   it('is waited for: a joiner without a key sends nothing until a member shares it, then its edits go out', async () => {
     const { relay, ann } = await room();
     ann.transport.disconnect(); // nobody keyed is online

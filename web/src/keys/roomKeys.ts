@@ -54,6 +54,8 @@ export class RoomKeys {
   readonly ownFingerprint = new Value<string | null>(null);
 
   private memberId: string | null = null;
+  /** Grants heard before the first join's answer was taken (see `granted`). */
+  private early: Grant[] = [];
   private readonly directory = new MemberDirectory();
   private readonly details: RoomDetails;
   private queue: Promise<void> = Promise.resolve();
@@ -82,7 +84,7 @@ export class RoomKeys {
   /** KeyRequested, KeysGranted, KeyRotated, RotationNeeded, RoomMetaChanged and HistoryVisibilityChanged for this room. */
   readonly events: Partial<TransportEvents> = {
     keyRequested: (room, member) => room === this.options.roomId && this.keyRequested(member),
-    keysGranted: (room, grants) => room === this.options.roomId && void this.afterKeys(this.serially(() => this.acceptGrants(grants))),
+    keysGranted: (room, grants) => room === this.options.roomId && this.granted(grants),
     keyRotated: (room, rotation) => room === this.options.roomId && void this.rotated(rotation),
     rotationNeeded: (room) => room === this.options.roomId && this.scheduleRotation(),
     roomMetaChanged: (room, envelope) => room === this.options.roomId && void this.serially(() => this.details.readName(this.options.ring, envelope)),
@@ -100,7 +102,7 @@ export class RoomKeys {
     this.historyVisible.set(result.historyVisible);
     await this.serially(async () => {
       this.moveTo(result.epoch);
-      await this.acceptGrants(result.grants, true);
+      await this.acceptGrants([...result.grants, ...this.early.splice(0)], true);
       await this.details.read(this.options.ring, result.roomLink, result.roomMeta);
     });
     // A rotation heard while this join was answered, newer than its result: its grant may be ours.
@@ -116,6 +118,15 @@ export class RoomKeys {
       if (member && id !== this.memberId) void this.grantTo(member);
     }
     if (result.rotationDue) this.scheduleRotation();
+  }
+
+  /**
+   * A member may grant the moment the server asks it, so a grant can arrive in the same read as the
+   * join's answer and be handled before that answer is taken: kept until the join says who this member is.
+   */
+  private granted(grants: Grant[]): void {
+    if (this.memberId === null) this.early.push(...grants);
+    else void this.afterKeys(this.serially(() => this.acceptGrants(grants)));
   }
 
   /** A member is gone (kicked or departed): it gets no more grants, nor a place in the next rotation. */
