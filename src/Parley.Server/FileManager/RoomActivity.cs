@@ -16,25 +16,15 @@ public sealed class RoomActivity(ParleyDb db, TimeProvider clock)
     {
         // The next number is taken in the statement that stores the line, under the room's lock, so lines
         // written at once (on any node) get distinct numbers.
-        if (db.Database.CurrentTransaction is not null)
-        {
-            await db.LockRoomAsync(roomId, ct);
-            await InsertAsync(roomId, memberId, action, entryId, fileId, ct);
-            return;
-        }
-        await using var tx = await db.BeginRoomTransactionAsync(roomId, ct);
-        await InsertAsync(roomId, memberId, action, entryId, fileId, ct);
-        await tx.CommitAsync(ct);
-    }
-
-    Task InsertAsync(string roomId, string memberId, string action, string? entryId, string? fileId, CancellationToken ct)
-    {
+        await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.LockRoomAsync(roomId, ct);
         var at = clock.GetUtcNow().UtcDateTime;
-        return db.Database.ExecuteSqlInterpolatedAsync($"""
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO "Activity" ("RoomId", "Seq", "At", "MemberId", "Action", "EntryId", "FileId")
             SELECT {roomId}, COALESCE((SELECT MAX("Seq") FROM "Activity" WHERE "RoomId" = {roomId}), 0) + 1, {at}, {memberId}, {action}, {entryId}, {fileId}
             WHERE EXISTS (SELECT 1 FROM "Rooms" WHERE "Id" = {roomId})
             """, ct);
+        if (own is not null) await own.CommitAsync(ct);
     }
 
     /// <summary>A member fetched a file from its start: logged as a download when the file is an entry's (not a chat attachment).</summary>

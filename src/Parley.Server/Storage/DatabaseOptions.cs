@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Parley.Server.Storage;
 
 public enum DatabaseProvider
@@ -16,5 +14,5 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Parley:Database";
 
-    [EnumDataType(typeof(DatabaseProvider))] public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 }

@@ -13,7 +13,6 @@ public static class StorageSetup
         var options = builder.Configuration.GetSection(ParleyOptions.Section).Get<ParleyOptions>() ?? new();
         var database = DatabaseOf(builder.Configuration);
         var connectionString = ConnectionString(builder.Configuration, options, builder.Environment);
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (database.Provider == DatabaseProvider.PostgreSQL)
             builder.Services.AddDbContextPool<ParleyDb, PostgresParleyDb>(db => db.UseNpgsql(connectionString));
         else
@@ -23,6 +22,8 @@ public static class StorageSetup
         builder.Services.AddExceptionHandler<StorageFullHandler>();
     }
 
+    /// <summary>Read here, not through IOptions: the provider is chosen while services are still being added.
+    /// A value that is neither provider stops the server at start with the binder's message.</summary>
     public static DatabaseOptions DatabaseOf(IConfiguration configuration) =>
         configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new();
 
