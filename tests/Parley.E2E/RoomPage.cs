@@ -85,18 +85,6 @@ public sealed class RoomPage(IPage page)
         return userName;
     }
 
-    /// <summary>A signed-in person starts a session with the landing page's options: a room name and a password.</summary>
-    public static async Task<RoomPage> StartSessionAsync(IPage page, string roomName, string password)
-    {
-        await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await page.GetByLabel("Room name").FillAsync(roomName);
-        await page.GetByLabel("Room password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
-        var room = new RoomPage(page);
-        await room.WaitForEditorAsync();
-        return room;
-    }
-
     /// <summary>Opens a password-protected room's link and gives its password.</summary>
     public static async Task<RoomPage> EnterWithPasswordAsync(IPage page, string url, string password)
     {
@@ -109,9 +97,12 @@ public sealed class RoomPage(IPage page)
         return room;
     }
 
-    public static async Task<RoomPage> StartSessionAsync(IPage page)
+    /// <summary>Starts a session from the landing page; a signed-in person may name and protect it there.</summary>
+    public static async Task<RoomPage> StartSessionAsync(IPage page, string? roomName = null, string? password = null)
     {
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        if (roomName is not null) await page.GetByLabel("Room name").FillAsync(roomName);
+        if (password is not null) await page.GetByLabel("Room password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$"));
         var room = new RoomPage(page);

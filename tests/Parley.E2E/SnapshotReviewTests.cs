@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Parley.Testing;
 
 namespace Parley.E2E;
@@ -9,23 +8,9 @@ namespace Parley.E2E;
 /// </summary>
 public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    static async Task<long> ScalarAsync(ParleyServerProcess server, string sql)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "parley.db")};Mode=ReadOnly");
-        await db.OpenAsync();
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L);
-    }
-
-    static async Task<string> ScalarTextAsync(ParleyServerProcess server, string sql)
-    {
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "parley.db")};Mode=ReadOnly");
-        await db.OpenAsync();
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync()) ?? "(none)";
-    }
+    /// <summary>Who sent the snapshot that waits, and what it covers.</summary>
+    static async Task<string> WaitingAsync(ParleyServerProcess server) => Convert.ToString(
+        await server.Database.ScalarAsync("""SELECT "SenderId" || ' up to ' || "UpToSeq" FROM "PendingSnapshots" """)) ?? "(none)";
 
     static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, int timeoutMs = 30_000)
     {
@@ -59,26 +44,26 @@ public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<Browser
             await carol.WaitForCodeAsync(c => c.EndsWith("nine ten"), "Bob's code at Carol");
             // The server holds it pending: joiners still get the whole log. (Read from the server's
             // database: a .NET observer would need a browser to grant it the key first.)
-            await PollAsync(() => ScalarAsync(server, "SELECT COUNT(*) FROM PendingSnapshots"), n => n == 1, "Bob's snapshot to wait");
-            var firstPending = await ScalarTextAsync(server, "SELECT SenderId || ' up to ' || UpToSeq FROM PendingSnapshots");
-            Assert.Equal(0, await ScalarAsync(server, "SELECT COUNT(*) FROM DocSnapshots"));
+            await PollAsync(() => server.Database.CountAsync("""SELECT COUNT(*) FROM "PendingSnapshots" """), n => n == 1, "Bob's snapshot to wait");
+            var firstPending = await WaitingAsync(server);
+            Assert.Equal(0, await server.Database.CountAsync("""SELECT COUNT(*) FROM "DocSnapshots" """));
 
             // Carol types: her push is asked to check Bob's snapshot; her browser checks and confirms it.
             await carol.TypeAtEndAsync(" reviewed by carol");
             try
             {
-                await PollAsync(() => ScalarAsync(server, "SELECT COUNT(*) FROM PendingSnapshots"), n => n == 0, "the snapshot to be confirmed");
+                await PollAsync(() => server.Database.CountAsync("""SELECT COUNT(*) FROM "PendingSnapshots" """), n => n == 0, "the snapshot to be confirmed");
             }
             catch (TimeoutException e)
             {
                 // Whose snapshot still waits tells why: Bob's (Carol was not asked, or her confirmation missed)
                 // or a new one of Carol's (her check failed, so she offered her own).
-                var waiting = await ScalarTextAsync(server, "SELECT SenderId || ' up to ' || UpToSeq FROM PendingSnapshots");
+                var waiting = await WaitingAsync(server);
                 throw new TimeoutException($"{e.Message}; still waiting: {waiting}; first member's snapshot: {firstPending}", e);
             }
-            var covered = await ScalarAsync(server, "SELECT UpToSeq FROM DocSnapshots");
+            var covered = await server.Database.CountAsync("""SELECT "UpToSeq" FROM "DocSnapshots" """);
             Assert.True(covered >= 20, $"the confirmed snapshot covers the log (up to {covered})");
-            Assert.Equal(0, await ScalarAsync(server, $"SELECT COUNT(*) FROM DocUpdates WHERE Seq <= {covered}"));
+            Assert.Equal(0, await server.Database.CountAsync("""SELECT COUNT(*) FROM "DocUpdates" WHERE "Seq" <= @p0""", covered));
 
             // And the code a newcomer's browser rebuilds from it is everyone's code.
             var code = await carol.CopyAllCodeAsync(); // she typed last, after seeing all of Bob's

@@ -246,9 +246,10 @@ public class ReleasedFileTests
     {
         var data = Directory.CreateTempSubdirectory("parley-released-").FullName;
         string roomId, releasedId, keptId;
-        var settings = new Dictionary<string, string> { ["Parley__Policy__GuestsMayShareFiles"] = "true" };
-        await using (var server = await ParleyServerProcess.StartAsync(data, settings))
+        TestDatabase database;
+        await using (var server = await ParleyServerProcess.StartAsync(data, new Dictionary<string, string> { ["Parley__Policy__GuestsMayShareFiles"] = "true" }))
         {
+            database = server.Database; // the restarted server below finds the same one
             using var http = server.CreateHttpClient();
             var room = await RoomSession.CreateRoomAsync(http);
             roomId = room.RoomId;
@@ -259,16 +260,7 @@ public class ReleasedFileTests
             keptId = (await files.UploadAsync(new GeneratedContent(1000, 2), 1000)).FileId;
             await server.StopAsync(); // killed right after a commit that let go of the first file, before its blobs went
         }
-        var database = TestDatabase.For(data, settings);
-        await using (var db = await database.OpenAsync(readOnly: false))
-        {
-            await using var release = db.CreateCommand();
-            release.CommandText = """UPDATE "Files" SET "Released" = TRUE WHERE "Id" = @id""";
-            var id = release.CreateParameter();
-            (id.ParameterName, id.Value) = ("@id", releasedId);
-            release.Parameters.Add(id);
-            Assert.Equal(1, await release.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await database.ExecuteAsync("""UPDATE "Files" SET "Released" = TRUE WHERE "Id" = @p0""", releasedId));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Assert.True(Directory.Exists(Path.Combine(data, "blobs", roomId, releasedId)));
 

@@ -60,7 +60,22 @@ public sealed class TestDatabase
     public async Task<object?> ScalarAsync(string sql, params object[] values)
     {
         await using var db = await OpenAsync();
-        await using var command = db.CreateCommand();
+        await using var command = Command(db, sql, values);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
+    /// <summary>A change made beside the server (a stopped one, usually), written as <see cref="ScalarAsync"/>'s SQL; the rows it touched.</summary>
+    public async Task<int> ExecuteAsync(string sql, params object[] values)
+    {
+        await using var db = await OpenAsync(readOnly: false);
+        await using var command = Command(db, sql, values);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    static DbCommand Command(DbConnection db, string sql, object[] values)
+    {
+        var command = db.CreateCommand();
         command.CommandText = sql;
         for (var i = 0; i < values.Length; i++)
         {
@@ -69,8 +84,7 @@ public sealed class TestDatabase
             parameter.Value = values[i];
             command.Parameters.Add(parameter);
         }
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
+        return command;
     }
 
     /// <summary>A count (or any whole number) from the database.</summary>
