@@ -4,7 +4,7 @@ import type { SyncStatus } from '../sync/roomSync';
 import { ProtectionLock } from './PasswordPage';
 import { currentInviteLink } from './RoomControls';
 import { RoomMenu } from './RoomMenu';
-import { useSharedLanguage } from './hooks';
+import { useMediaQuery, useSharedLanguage } from './hooks';
 import { languageOptions } from './monaco';
 import { navigate } from './navigation';
 import type { RoomSession } from './useRoomSession';
@@ -27,6 +27,8 @@ export function TopBar({ session, roomName, narrow }: { session: RoomSession; ro
   const status = useValue(sync.status);
   const online = useValue(sync.onlineCount);
   const isProtected = useValue(sync.protection.isProtected);
+  // Below a wide window the language picker drops its visible label (the select keeps its name).
+  const roomy = useMediaQuery('(min-width: 1280px)');
   const [feedback, setFeedback] = useState('');
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -66,7 +68,7 @@ export function TopBar({ session, roomName, narrow }: { session: RoomSession; ro
         {online} online
       </span>
       <span className="spacer" />
-      {!narrow && <LanguagePicker session={session} />}
+      {!narrow && <LanguagePicker session={session} showLabel={roomy} />}
       {!narrow && copyCode}
       {/* The room's current link, which may have been renewed since this page opened. */}
       <button
@@ -77,7 +79,8 @@ export function TopBar({ session, roomName, narrow }: { session: RoomSession; ro
         {narrow ? 'Invite' : 'Copy invite link'}
       </button>
       <span role="status" aria-label="Connection status" className={`connection ${status}`}>
-        <span className="connection-text">{STATUS_TEXT[status]}</span>
+        {/* A phone shows the dot alone; the words stay for screen readers. */}
+        <span className={narrow ? 'visually-hidden' : undefined}>{STATUS_TEXT[status]}</span>
       </span>
       <RoomMenu
         session={session}
@@ -85,7 +88,7 @@ export function TopBar({ session, roomName, narrow }: { session: RoomSession; ro
         tools={
           narrow && (
             <div className="menu-tools">
-              <LanguagePicker session={session} />
+              <LanguagePicker session={session} showLabel />
               {copyCode}
             </div>
           )
@@ -98,13 +101,15 @@ export function TopBar({ session, roomName, narrow }: { session: RoomSession; ro
   );
 }
 
-function LanguagePicker({ session }: { session: RoomSession }) {
+function LanguagePicker({ session, showLabel }: { session: RoomSession; showLabel: boolean }) {
   const { sync } = session;
   const language = useSharedLanguage(sync.meta);
   const languages = useMemo(languageOptions, []);
   return (
     <div className="language">
-      <label htmlFor="language-picker">Language</label>
+      <label htmlFor="language-picker" className={showLabel ? undefined : 'visually-hidden'}>
+        Language
+      </label>
       <select id="language-picker" value={language} onChange={(e) => sync.meta.set('language', e.target.value)}>
         {!languages.some((l) => l.id === language) && <option value={language}>{language}</option>}
         {languages.map((l) => (

@@ -1,8 +1,8 @@
 // A member's RoomSync and ChatSync over FakeRelay, wired as the app wires them, and messages from
 // members that exist only in the test, for the chat tests. Unit tests only.
-import { importRoomKey, RoomKeyRing } from '../../crypto';
 import { memoryMemberStore } from '../../rooms/memberStore';
 import { RoomSync } from '../../sync/roomSync';
+import { TEST_ROOM, testKeys as ring } from '../../sync/testing/members';
 import type { StoredChat } from '../../wire/protocol';
 import { TEST_LINK, testDevice } from '../../wire/testing/devices';
 import type { FakeTransport } from '../../wire/testing/fakeRelay';
@@ -10,8 +10,7 @@ import { until } from '../../wire/testing/waiting';
 import { ChatSync, type ChatProblem, type ChatSyncOptions } from '../chatSync';
 import { encodeMessageBody, type MessageBody } from '../messageBody';
 
-export const ROOM = 'Qx7pL2mN9vR4tY8wZ1aB3c';
-const ring = async () => new RoomKeyRing({ epoch: 0, key: await importRoomKey(new Uint8Array(32).fill(9)) });
+export const ROOM = TEST_ROOM;
 
 const running: { room: RoomSync; chat: ChatSync }[] = [];
 
