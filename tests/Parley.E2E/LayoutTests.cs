@@ -43,6 +43,20 @@ public class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         }
         """));
 
+    /// <summary>The top bar once a resize has been rendered: two reads a frame apart that agree.</summary>
+    static async Task<Box[]> SettledTopBarAsync(IPage page)
+    {
+        var last = await TopBarAsync(page);
+        for (var reads = 0; reads < 50; reads++) // bounded: 50 frames and more are a layout that never settles
+        {
+            await page.EvaluateAsync("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))");
+            var now = await TopBarAsync(page);
+            if (now.SequenceEqual(last)) return now;
+            last = now;
+        }
+        throw new TimeoutException("The top bar kept changing after the resize: " + string.Join("; ", last.AsEnumerable()));
+    }
+
     static Box[] Parse(JsonElement boxes) => boxes.EnumerateArray()
         .Select(b => new Box(b.GetProperty("what").GetString()!, b.GetProperty("x").GetDouble(), b.GetProperty("y").GetDouble(),
             b.GetProperty("width").GetDouble(), b.GetProperty("height").GetDouble()))
@@ -74,7 +88,7 @@ public class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
             {
                 await room.Page.SetViewportSizeAsync(width, height);
                 await Assertions.Expect(room.Page.GetByRole(AriaRole.Status, new() { Name = "Connection status" })).ToHaveTextAsync("Connected");
-                var before = await TopBarAsync(room.Page);
+                var before = await SettledTopBarAsync(room.Page);
                 AssertOneRowOnScreen(before, width, who);
                 if (width < 700)
                     await Assertions.Expect(room.Page.GetByRole(AriaRole.Tab, new() { Name = "Chat" })).ToBeVisibleAsync();
