@@ -45,6 +45,30 @@ public class ReadinessTests
     }
 
     [Fact]
+    public async Task Ready_names_redis_while_it_is_down_and_recovers_when_it_is_back()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+        });
+        using var http = server.CreateHttpClient();
+        var (status, checks) = await HostingSecurityTests.HealthAsync(http, "/healthz/ready");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Healthy", checks["redis"]);
+
+        await redis.StopAsync();
+        (status, checks) = await HostingSecurityTests.HealthAsync(http, "/healthz/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("Unhealthy", checks["redis"]);
+        Assert.Equal("Healthy", checks["database"]);
+
+        await redis.RestartAsync();
+        await Eventually.TrueAsync(async () => (await HostingSecurityTests.HealthAsync(http, "/healthz/ready")).Status == HttpStatusCode.OK,
+            "readiness once Redis is back", 20_000);
+    }
+
+    [Fact]
     public async Task A_negative_free_space_threshold_stops_the_server_at_start()
     {
         // The process exits during start-up (its message may still be on its way when it does).

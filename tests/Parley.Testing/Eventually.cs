@@ -12,4 +12,15 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>As <see cref="True"/>, for a condition that has to ask something (a server, a database).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for: {what}");
+            await Task.Delay(50);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
 using Parley.Server.Accounts;
 using Parley.Server.Chat;
+using Parley.Server.Cluster;
 using Parley.Server.Cleanup;
 using Parley.Server.FileManager;
 using Parley.Server.Files;
@@ -91,7 +92,7 @@ public static class ParleyHost
         builder.Services.AddSingleton<RoomLiveness>();
         builder.Services.AddHostedService<RoomExpirySweeper>();
 
-        builder.Services.AddSignalR(hub =>
+        var signalR = builder.Services.AddSignalR(hub =>
             {
                 // Room for the largest envelope plus framing, so an oversize envelope gets a clear
                 // error from EnvelopeRules; far larger messages are cut off by SignalR itself.
@@ -110,6 +111,7 @@ public static class ParleyHost
                 hub.AddFilter<RoomAuthorization>();
             })
             .AddMessagePackProtocol();
+        builder.AddParleyCluster(signalR);
         StrictHubProtocol.Use(builder.Services);
         HubRefusals.Quiet(builder.Logging);
     }

@@ -16,7 +16,7 @@ namespace Parley.Server.Hosting;
 /// </summary>
 public static class Readiness
 {
-    const string Ready = "ready";
+    public const string Ready = "ready";
 
     public static void AddParleyHealthChecks(this WebApplicationBuilder builder) =>
         builder.Services.AddHealthChecks()
