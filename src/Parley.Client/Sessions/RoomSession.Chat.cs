@@ -13,6 +13,9 @@ public sealed partial class RoomSession
     readonly SenderOrder chatOrder = new();
     readonly SortedSet<long> chatSeqsRead = new();
 
+    // A resume reads at most this many pages of missed chat (100 messages each); more is the caller's to page through.
+    const int MaxCatchUpPages = 100;
+
     /// <summary>A message that decrypted, bound to its id, in its sender's order.</summary>
     public event Action<ChatEntry>? ChatReceived;
 
@@ -72,7 +75,25 @@ public sealed partial class RoomSession
 
     void OnChat(string room, StoredChat chat)
     {
-        if (room == RoomId && Open(chat) is { } entry) ChatReceived?.Invoke(entry);
+        // A seq read already (the same message live again after a resume's catch-up, or a page brought it first) is shown once.
+        if (room != RoomId || !FirstRead(chat.Seq)) return;
+        if (Open(chat) is { } entry) ChatReceived?.Invoke(entry);
+    }
+
+    /// <summary>After a resume: the messages sent while this session was away, through <see cref="ChatReceived"/>.</summary>
+    async Task CatchUpChatAsync(CancellationToken ct)
+    {
+        long after;
+        lock (chatSeqsRead) after = chatSeqsRead.Count == 0 ? 0 : chatSeqsRead.Max;
+        // A session that has read no chat leaves the history to its caller (ChatHistoryAsync).
+        if (after == 0) return;
+        for (var pages = 0; pages < MaxCatchUpPages; pages++)
+        {
+            var page = await Connection.InvokeAsync<ChatPage>(HubNames.ChatSince, RoomId, after, Limits.ChatMaxPage, ct);
+            foreach (var chat in page.Messages) OnChat(RoomId, chat);
+            if (!page.More || page.Messages.Count == 0) return;
+            after = page.Messages[^1].Seq;
+        }
     }
 
     ChatEntry? Open(StoredChat chat)
@@ -100,5 +121,10 @@ public sealed partial class RoomSession
     void Read(long seq)
     {
         lock (chatSeqsRead) chatSeqsRead.Add(seq);
+    }
+
+    bool FirstRead(long seq)
+    {
+        lock (chatSeqsRead) return chatSeqsRead.Add(seq);
     }
 }

@@ -99,8 +99,8 @@ public sealed partial class RoomSession
 
     /// <summary>Joins a room just made as its creator (who makes the room's first key).</summary>
     public static Task<(RoomSession Session, Catchup Catchup)> JoinAsCreatorAsync(Uri server, NewRoom room, CancellationToken ct = default,
-        DeviceIdentity? device = null) =>
-        JoinAsync(server, room.RoomId, room.LinkSecret, ct: ct, creatorToken: room.CreatorToken, device: device);
+        DeviceIdentity? device = null, bool autoResume = false) =>
+        JoinAsync(server, room.RoomId, room.LinkSecret, ct: ct, creatorToken: room.CreatorToken, device: device, autoResume: autoResume);
 
     /// <summary>Grants a joiner the keys, if its link proof holds and this member has them.</summary>
     public async Task<int> GrantAsync(MemberKeys joiner, CancellationToken ct = default)

@@ -33,13 +33,20 @@ public sealed record MemberCredentials(string MemberId, byte[] MemberToken);
 public sealed partial class RoomSession : IAsyncDisposable
 {
     readonly SessionKeys keys;
-    readonly SeqTracker seqs = new();
 
-    RoomSession(HubConnection connection, string roomId, RoomSecrets secrets, DeviceIdentity device)
+    RoomSession(HubConnection connection, string roomId, RoomSecrets secrets, DeviceIdentity device, Reconnection reconnection)
     {
         Connection = connection;
         RoomId = roomId;
         keys = new SessionKeys(roomId, device, secrets);
+        this.reconnection = reconnection;
+        Wire(connection);
+    }
+
+    /// <summary>Every event of the room on this connection (the first, or one a resume made).</summary>
+    void Wire(HubConnection connection)
+    {
+        connection.Closed += error => OnClosed(connection, error);
         OnKeyEvents(connection);
         OnFileEvents(connection);
         connection.On<string, StoredUpdate>(HubNames.DocUpdate, OnDocUpdate);
@@ -49,7 +56,12 @@ public sealed partial class RoomSession : IAsyncDisposable
         });
         connection.On<string, StoredChat>(HubNames.Chat, OnChat);
         connection.On<string, string, bool>(HubNames.Typing, (room, member, typing) => { if (room == RoomId) TypingChanged?.Invoke(member, typing); });
-        connection.On<string, string>(HubNames.MemberKicked, (room, member) => { if (room == RoomId) MemberKicked?.Invoke(member); });
+        connection.On<string, string>(HubNames.MemberKicked, (room, member) =>
+        {
+            if (room != RoomId) return;
+            if (member == MemberId) ended = true; // closed for good: nothing to resume
+            MemberKicked?.Invoke(member);
+        });
         connection.On<string, bool>(HubNames.RoomProtectionChanged, (room, on) =>
         {
             if (room != RoomId) return;
@@ -58,13 +70,19 @@ public sealed partial class RoomSession : IAsyncDisposable
         });
         connection.On<string, JoinRequestInfo>(HubNames.JoinRequested, (room, request) => { if (room == RoomId) JoinRequested?.Invoke(request); });
         connection.On<string, bool>(HubNames.JoinDecided, (room, admitted) => { if (room == RoomId) JoinDecided?.Invoke(admitted); });
-        connection.On<string>(HubNames.Terminated, room => { if (room == RoomId) Terminated?.Invoke(); });
+        connection.On<string>(HubNames.Terminated, room =>
+        {
+            if (room != RoomId) return;
+            ended = true;
+            Terminated?.Invoke();
+        });
         connection.On<string, string>(HubNames.MemberJoined, (room, member) => { if (room == RoomId) MemberJoined?.Invoke(member); });
         connection.On<string, string>(HubNames.MemberLeft, (room, member) => { if (room == RoomId) MemberLeft?.Invoke(member); });
     }
 
-    /// <summary>The raw hub connection, for calls this class does not wrap (and for tests of bad input).</summary>
-    public HubConnection Connection { get; }
+    /// <summary>The raw hub connection, for calls this class does not wrap (and for tests of bad input);
+    /// a new one after an automatic resume.</summary>
+    public HubConnection Connection { get; private set; }
     public string RoomId { get; }
     /// <summary>The current invite link's secrets (they follow a renewal).</summary>
     public RoomSecrets Secrets => keys.Secrets;
@@ -98,8 +116,8 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>The server's idle expiry and when the room was last active, as of the join; null when not told.</summary>
     public (TimeSpan IdleExpiry, DateTimeOffset LastActiveAt)? Expiry { get; private set; }
 
-    /// <summary>Highest seq up to which this session has seen every update.</summary>
-    public long LastSeq => seqs.Contiguous;
+    /// <summary>Highest seq up to which this session has seen every update (delivered, caught up, or its own push).</summary>
+    public long LastSeq => order.Delivered;
 
     public event Action<DocEntry>? UpdateReceived;
     public event Action<StoredUpdate>? UndecryptableReceived;
@@ -173,18 +191,20 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>Connects, joins and downloads the log after <paramref name="sinceSeq"/>.</summary>
     /// <param name="device">This member's device; by default the one identity of this process.</param>
     /// <param name="waitForKey">Wait until some member has granted the current key before reading the log.</param>
+    /// <param name="autoResume">When the connection closes (a node gone, a restart), connect and join again by
+    /// itself, as the browser does (see <see cref="Reconnecting"/>).</param>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
         string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true,
-        CookieContainer? cookies = null, IPAddress? localAddress = null)
+        CookieContainer? cookies = null, IPAddress? localAddress = null, bool autoResume = false)
     {
         var session = new RoomSession(Connect(server, cookies, localAddress), roomId, RoomSecrets.FromLinkSecret(linkSecret),
-            device ?? DeviceIdentity.ForThisProcess);
+            device ?? DeviceIdentity.ForThisProcess, new Reconnection(server, cookies, localAddress, password, autoResume));
         try
         {
             await session.Connection.StartAsync(ct);
-            var catchup = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, waitForKey, ct);
-            return (session, catchup);
+            var (snapshot, updates) = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, waitForKey, ct);
+            return (session, session.FirstCatchup(snapshot, updates, sinceSeq));
         }
         catch
         {
@@ -193,8 +213,21 @@ public sealed partial class RoomSession : IAsyncDisposable
         }
     }
 
-    async Task<Catchup> JoinAsync(MemberCredentials? resume, long sinceSeq, byte[]? creatorToken, string? password,
-        byte[]? profile, bool waitForKey, CancellationToken ct)
+    // The first join hands its catch-up to the caller; live updates past it go through UpdateReceived
+    // (one that came during the join and is in the catch-up too is dropped there).
+    Catchup FirstCatchup(StoredSnapshot? stored, IReadOnlyList<StoredUpdate> log, long sinceSeq)
+    {
+        var snapshot = stored is { } s ? new DocEntry(s.UpToSeq, s.Sender, Decrypt(EnvelopeKind.DocSnapshot, s.Sender, s.Envelope)) : null;
+        var updates = log.Select(u => new DocEntry(u.Seq, u.Sender, Decrypt(EnvelopeKind.DocUpdate, u.Sender, u.Envelope))).ToList();
+        var bytes = (stored?.Envelope.Ciphertext.Length ?? 0) + log.Sum(u => (long)u.Envelope.Ciphertext.Length);
+        order.Skip(updates.Count > 0 ? updates[^1].Seq : snapshot?.Seq ?? sinceSeq);
+        order.EndJoin();
+        Drain();
+        return new Catchup(snapshot, updates, bytes);
+    }
+
+    async Task<(StoredSnapshot? Snapshot, IReadOnlyList<StoredUpdate> Updates)> JoinAsync(MemberCredentials? resume, long sinceSeq,
+        byte[]? creatorToken, string? password, byte[]? profile, bool waitForKey, CancellationToken ct)
     {
         // The joiner has no member id (nor room key) yet: a profile is sealed with the link's lobby key and names no sender.
         var profileEnvelope = profile is null ? null : EnvelopeCipher.Encrypt(Secrets.LobbyKey,
@@ -214,39 +247,17 @@ public sealed partial class RoomSession : IAsyncDisposable
         Credentials = new MemberCredentials(result.MemberId, result.MemberToken);
         await TakeKeysAsync(result, waitForKey, ct);
 
-        long bytes = 0;
-        DocEntry? snapshot = null;
-        if (result.Snapshot is { } s)
-        {
-            snapshot = new DocEntry(s.UpToSeq, s.Sender, Decrypt(EnvelopeKind.DocSnapshot, s.Sender, s.Envelope));
-            bytes += s.Envelope.Ciphertext.Length;
-        }
-        seqs.Reset(snapshot?.Seq ?? sinceSeq);
-
-        var updates = new List<DocEntry>();
+        var updates = new List<StoredUpdate>();
         IReadOnlyList<StoredUpdate> page = result.Updates;
         var more = result.More;
         while (true)
         {
-            foreach (var u in page)
-            {
-                updates.Add(new DocEntry(u.Seq, u.Sender, Decrypt(EnvelopeKind.DocUpdate, u.Sender, u.Envelope)));
-                bytes += u.Envelope.Ciphertext.Length;
-                seqs.Saw(u.Seq);
-            }
+            updates.AddRange(page);
             if (!more || page.Count == 0) break;
             var next = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, page[^1].Seq, ct);
             (page, more) = (next.Updates, next.More);
         }
-        return new Catchup(snapshot, updates, bytes);
-    }
-
-    public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
-    {
-        var result = await Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, RoomId,
-            Encrypt(EnvelopeKind.DocUpdate, plaintext), ct);
-        seqs.Saw(result.Seq);
-        return result;
+        return (result.Snapshot, updates);
     }
 
     public Task PushSnapshotAsync(long upToSeq, byte[] plaintext, CancellationToken ct = default) =>
@@ -300,21 +311,4 @@ public sealed partial class RoomSession : IAsyncDisposable
 
     public byte[] Decrypt(string kind, string sender, Envelope envelope, string? messageId = null) =>
         EnvelopeCipher.Decrypt(keys.KeyFor(envelope.Epoch), new EnvelopeContext(RoomId, kind, envelope.Epoch, sender, messageId), envelope);
-
-    void OnDocUpdate(string roomId, StoredUpdate update)
-    {
-        if (roomId != RoomId) return;
-        seqs.Saw(update.Seq);
-        byte[] plaintext;
-        try { plaintext = Decrypt(EnvelopeKind.DocUpdate, update.Sender, update.Envelope); }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or KeyNotFoundException)
-        {
-            // Not for this room, kind or sender, tampered with, or of an epoch this member holds no key for: never applied.
-            UndecryptableReceived?.Invoke(update);
-            return;
-        }
-        UpdateReceived?.Invoke(new DocEntry(update.Seq, update.Sender, plaintext));
-    }
-
-    public ValueTask DisposeAsync() => Connection.DisposeAsync();
 }

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Parley.Client.Sessions;
+using Parley.Testing;
+
+namespace Parley.Server.Tests;
+
+/// <summary>A session with automatic resume comes back by itself after its server went away, and misses nothing.</summary>
+public class ClientResumeTests
+{
+    static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
+
+    [Fact]
+    public async Task A_session_resumes_after_a_server_restart_and_gets_what_it_missed_once_in_order()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-resume-").FullName;
+        var server = await ParleyServerProcess.StartAsync(data);
+        var port = server.BaseUri.Port;
+        using var http = server.CreateHttpClient();
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
+        var (bob, _) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret, autoResume: true);
+        await using var _b = bob;
+        var updates = new ConcurrentQueue<long>();
+        var chats = new ConcurrentQueue<string>();
+        bob.UpdateReceived += e => updates.Enqueue(e.Seq);
+        bob.ChatReceived += c => chats.Enqueue(Encoding.UTF8.GetString(c.Plaintext));
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.Reconnecting += _ => reconnecting.TrySetResult();
+        bob.Reconnected += () => reconnected.TrySetResult();
+        // Bob stays away until Alice has written while he was gone.
+        var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.BeforeResumeAttempt = () => away.Task;
+
+        await alice.PushUpdateAsync(Text("before"));
+        await alice.SendChatAsync(Text("hello"));
+        await Eventually.True(() => updates.Count == 1 && chats.Count == 1, "bob saw the first update and message");
+        await server.StopAsync(); // killed: nothing to say goodbye
+        await reconnecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await alice.DisposeAsync();
+
+        await using var restarted = await ParleyServerProcess.StartAsync(data, port: port);
+        var (aliceAgain, _) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret, alice.Credentials, sinceSeq: 1);
+        await using var _a = aliceAgain;
+        for (var i = 2; i <= 6; i++) await aliceAgain.PushUpdateAsync(Text($"while away {i}"));
+        await aliceAgain.SendChatAsync(Text("while away"));
+        away.SetResult();
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], updates);
+        Assert.Equal(["hello", "while away"], chats);
+        Assert.Equal(6, bob.LastSeq);
+        await aliceAgain.PushUpdateAsync(Text("after"));
+        Assert.Equal(8, (await bob.PushUpdateAsync(Text("bob is back"))).Seq);
+        await Eventually.True(() => updates.Count == 7, "bob received the live update after his return");
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], updates);
+        await server.DisposeAsync();
+        await restarted.DisposeAsync();
+        Directory.Delete(data, recursive: true);
+    }
+}
