@@ -125,7 +125,11 @@ public sealed partial class RoomSession
         Connection.InvokeAsync(HubNames.SetHistoryVisible, RoomId, visible, ct);
 
     /// <summary>Leaves the room for good; the others then rotate the key.</summary>
-    public Task LeaveAsync(CancellationToken ct = default) => Connection.InvokeAsync(HubNames.LeaveRoom, RoomId, ct);
+    public Task LeaveAsync(CancellationToken ct = default)
+    {
+        ended = true; // gone on purpose: a close that follows is not one to resume from
+        return Connection.InvokeAsync(HubNames.LeaveRoom, RoomId, ct);
+    }
 
     void Refuse(IReadOnlyList<Grant> refused)
     {
