@@ -26,18 +26,31 @@ public sealed class EndedRoomIds
 
     static byte[] LoadOrCreate(string path)
     {
+        if (File.Exists(path)) return Read(path);
+        // Written aside and moved into place without replacing: nodes starting at once on a shared
+        // data folder never read a key half-written, and all of them keep the first one placed.
+        var aside = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
             var fresh = RandomNumberGenerator.GetBytes(32);
-            using (var file = new FileStream(path, PrivateFiles.NewFile(FileOptions.WriteThrough))) file.Write(fresh);
+            using (var file = new FileStream(aside, PrivateFiles.NewFile(FileOptions.WriteThrough))) file.Write(fresh);
+            File.Move(aside, path, overwrite: false);
             return fresh;
         }
         catch (IOException) when (File.Exists(path))
         {
             // Made by an earlier run (or another node starting at once): the same key, so old tombstones still match.
-            var existing = File.ReadAllBytes(path);
-            if (existing.Length != 32) throw new InvalidOperationException($"{path} is not a 32-byte key.");
-            return existing;
+            return Read(path);
         }
+        finally
+        {
+            File.Delete(aside);
+        }
+    }
+
+    static byte[] Read(string path)
+    {
+        var existing = File.ReadAllBytes(path);
+        return existing.Length == 32 ? existing : throw new InvalidOperationException($"{path} is not a 32-byte key.");
     }
 }
