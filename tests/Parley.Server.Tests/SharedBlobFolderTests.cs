@@ -110,7 +110,7 @@ public sealed class SharedBlobStoreTests : IDisposable
         using var copy = new MemoryStream();
         await open.CopyToAsync(copy);
         Assert.Equal(bytes, copy.ToArray());
-        await Assert.ThrowsAsync<FileNotFoundException>(() => reader.OpenChunkAsync(roomId, fileId, 1, default));
+        await Assert.ThrowsAsync<BlobMissingException>(() => reader.OpenChunkAsync(roomId, fileId, 1, default));
     }
 
     [Fact]
@@ -278,6 +278,31 @@ public sealed class SharedBlobFolderTests
             Directory.Delete(DataDirectory, recursive: true);
             await A.Database.DropAsync();
         }
+    }
+}
+
+/// <summary>A download racing a delete on another node, caught between the two.</summary>
+public sealed class DeletedWhileReadTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_download_whose_chunks_went_after_its_row_was_found_is_file_unknown_not_a_server_error()
+    {
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        using var http = fixture.Server.CreateHttpClient();
+        var files = alice.Files(http);
+        var uploaded = await files.UploadAsync(new GeneratedContent(2L * FileLayout.ChunkBytes, 41), 2L * FileLayout.ChunkBytes);
+        // Another node's delete removes the rows, then the blobs; this node found the row just
+        // before, so it goes on to read blobs that are gone. Here only the blobs go.
+        Directory.Delete(Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId, uploaded.FileId), recursive: true);
+
+        var refused = await Assert.ThrowsAsync<HttpRefusalException>(() =>
+            files.DownloadAsync(uploaded.FileId, uploaded.Key, uploaded.Size, new HashingSink()));
+
+        Assert.Equal((System.Net.HttpStatusCode.NotFound, RefusalCode.FileUnknown), (refused.StatusCode, refused.Code));
+        Assert.Contains("the file was deleted while it was being read", fixture.Server.Log);
+        Assert.DoesNotContain(nameof(BlobMissingException), fixture.Server.Log); // handled: no error with a trace
     }
 }
 

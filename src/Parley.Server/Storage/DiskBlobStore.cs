@@ -60,10 +60,10 @@ public sealed class DiskBlobStore(string root, string node) : IBlobStore
             return Task.FromResult<Stream>(new FileStream(ChunkPath(roomId, fileId, index), FileMode.Open, FileAccess.Read,
                 FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan));
         }
-        catch (DirectoryNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            // The file's folder is gone (deleted, maybe by another node): to a reader that is a missing chunk.
-            throw new FileNotFoundException($"Chunk {index} of file {fileId} is not stored.", e);
+            // The chunk or its file's folder is gone (deleted, maybe by another node): either way a missing chunk.
+            throw new BlobMissingException($"Chunk {index} of file {fileId} is not stored.", e);
         }
     }
 

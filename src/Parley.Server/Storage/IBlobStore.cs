@@ -15,7 +15,7 @@ namespace Parley.Server.Storage;
 /// <item>Placing is atomic: a reader sees the whole old chunk, the whole new one, or none, never a mix
 /// or a prefix. The last placement wins.</item>
 /// <item><see cref="OpenChunkAsync"/> of a chunk that is not there (never placed, or deleted by any
-/// node) throws <see cref="FileNotFoundException"/>. A reader that already has a chunk open may
+/// node) throws <see cref="BlobMissingException"/>. A reader that already has a chunk open may
 /// fail with an <see cref="IOException"/> when another node deletes it, but never reads other bytes.</item>
 /// <item>Deletes are idempotent and may run on several nodes at once: deleting what is already gone,
 /// or what another node is deleting right now, succeeds. After a delete returns, no reader can open it.</item>
@@ -35,7 +35,7 @@ public interface IBlobStore
     /// <exception cref="InvalidDataException">When the content is not exactly <paramref name="length"/> bytes.</exception>
     Task<IStagedChunk> StageChunkAsync(string roomId, string fileId, int index, Stream content, long length, CancellationToken ct);
 
-    /// <exception cref="FileNotFoundException">When the chunk is not stored (any more).</exception>
+    /// <exception cref="BlobMissingException">When the chunk is not stored (any more).</exception>
     Task<Stream> OpenChunkAsync(string roomId, string fileId, int index, CancellationToken ct);
 
     Task DeleteFileAsync(string roomId, string fileId, CancellationToken ct);
