@@ -152,6 +152,36 @@ public class SharedLimitsTests(SharedLimitsTests.TwoNodes nodes) : IClassFixture
     }
 
     [Fact]
+    public async Task Redis_holds_the_counts_under_expiring_keys_that_name_no_user_address_or_room()
+    {
+        var name = AccountTests.NewUserName();
+        using var onA = new AccountClient(nodes.A.BaseUri);
+        await Refused(onA.SignInAsync(name, "a guess"));
+        using var http = From(nodes.B, "127.0.0.11");
+        var room = await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http));
+
+        var keys = RedisCli("--scan", "--pattern", "parley:limit*").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(keys, k => k.StartsWith("parley:limit:signin-name:", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.StartsWith("parley:limit:room-creation:", StringComparison.Ordinal));
+        foreach (var key in keys)
+        {
+            Assert.True(long.Parse(RedisCli("PTTL", key)) > 0, $"{key} expires");
+            foreach (var plain in new[] { name, name.ToUpperInvariant(), "127.0.0", room.RoomId })
+                Assert.DoesNotContain(plain, key);
+        }
+    }
+
+    string RedisCli(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-p", nodes.Redis.Port.ToString() }.Concat(args)) start.ArgumentList.Add(arg);
+        using var cli = System.Diagnostics.Process.Start(start)!;
+        var output = cli.StandardOutput.ReadToEnd();
+        Assert.True(cli.WaitForExit(10_000), "redis-cli answers");
+        return output.Trim();
+    }
+
+    [Fact]
     public async Task While_Redis_is_unreachable_the_limited_calls_are_refused_as_server_unavailable()
     {
         await using var redis = await RedisServerProcess.StartAsync();
