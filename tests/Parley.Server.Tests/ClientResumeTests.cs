@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Parley.Client;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 using Parley.Testing;
 
 namespace Parley.Server.Tests;
@@ -55,6 +57,44 @@ public class ClientResumeTests
         Assert.Equal(8, (await bob.PushUpdateAsync(Text("bob is back"))).Seq);
         await Eventually.True(() => updates.Count == 7, "bob received the live update after his return");
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], updates);
+        await server.DisposeAsync();
+        await restarted.DisposeAsync();
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_member_removed_while_away_stops_resuming_and_is_told_why()
+    {
+        var data = Directory.CreateTempSubdirectory("parley-resume-").FullName;
+        var server = await ParleyServerProcess.StartAsync(data);
+        using var http = server.CreateHttpClient();
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
+        var (bob, _) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret, autoResume: true);
+        await using var _b = bob;
+        var attempts = 0;
+        var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.BeforeResumeAttempt = () =>
+        {
+            Interlocked.Increment(ref attempts);
+            return away.Task;
+        };
+        bob.ResumeFailed += e => failed.TrySetResult(e);
+        bob.Reconnected += () => failed.TrySetException(new InvalidOperationException("a removed member came back"));
+
+        await server.StopAsync();
+        await Eventually.True(() => Volatile.Read(ref attempts) == 1, "bob tries to come back");
+        await alice.DisposeAsync();
+        await using var restarted = await ParleyServerProcess.StartAsync(data, port: server.BaseUri.Port);
+        var (aliceAgain, _) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret, alice.Credentials);
+        await using var _a = aliceAgain;
+        await aliceAgain.KickAsync(bob.MemberId);
+        away.SetResult();
+
+        var refusal = await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(RefusalCode.MemberRemoved, refusal.RefusalCode());
+        Assert.Equal(1, Volatile.Read(ref attempts)); // refused for good: no second try
         await server.DisposeAsync();
         await restarted.DisposeAsync();
         Directory.Delete(data, recursive: true);
