@@ -25,6 +25,7 @@ public static class ClusterSetup
     {
         var node = new ClusterNode();
         builder.Services.AddSingleton(node);
+        builder.Services.AddSingleton(s => new RoomBus(s.GetService<IConnectionMultiplexer>(), node, s.GetRequiredService<ILogger<RoomBus>>()));
         if (RedisOf(builder.Configuration) is not { } redis) return;
 
         var options = ConfigurationOptions.Parse(redis);
@@ -32,6 +33,7 @@ public static class ClusterSetup
         options.ClientName ??= "parley-" + node.Id;
         var multiplexer = ConnectionMultiplexer.Connect(options);
         builder.Services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        builder.Services.AddSingleton<RedisPresence>();
         // Lobby guests and anything else addressed by SignalR group or connection id reach the node
         // holding the connection. Room events go through Parley's own bus (RoomBus) instead, so
         // that every node still delivers through its per-connection outboxes.

@@ -63,7 +63,6 @@ public static class ParleyHost
         builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
         builder.Services.AddScoped<SnapshotStore>();
-        builder.Services.AddSingleton<IRoomConnections, InProcessRoomConnections>();
         builder.Services.AddSingleton<RoomNotifier>();
         builder.Services.AddSingleton<RoomAuthorization>();
         builder.Services.AddSingleton<HubRefusals>();
@@ -112,6 +111,7 @@ public static class ParleyHost
             })
             .AddMessagePackProtocol();
         builder.AddParleyCluster(signalR);
+        builder.AddParleyRoomConnections();
         StrictHubProtocol.Use(builder.Services);
         HubRefusals.Quiet(builder.Logging);
     }

@@ -5,7 +5,11 @@ using Parley.Server.Hosting;
 
 namespace Parley.Server.Realtime;
 
-/// <summary>Connection state of one server process: every connection of a room is on this node.</summary>
+/// <summary>
+/// Connection state of one server process. Alone (no Redis) it is the whole truth: every connection
+/// of a room is on this node. With several nodes, <see cref="RedisRoomConnections"/> keeps one of
+/// these for its own connections and shares the rest.
+/// </summary>
 public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> hub, ILogger<InProcessRoomConnections> log)
     : IRoomConnections
 {
@@ -33,6 +37,28 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
         if (aborts.TryGetValue(connectionId, out var abort)) abort();
     }
 
+    /// <summary>Ends every connection on this node; their clients reconnect and catch up from the log.</summary>
+    public void AbortAll()
+    {
+        foreach (var abort in aborts.Values) abort();
+    }
+
+    public bool Reachable => true;
+
+    public Task<bool> ConnectAsync(string roomId, string memberId, string connectionId) => Task.FromResult(Connect(roomId, memberId, connectionId));
+
+    public Task<bool> DisconnectAsync(string roomId, string memberId, string connectionId) =>
+        Task.FromResult(Disconnect(roomId, memberId, connectionId));
+
+    public Task<IReadOnlyList<string>> OnlineAsync(string roomId) => Task.FromResult(Online(roomId));
+
+    public Task RevokeAsync(string roomId, string? memberId, RefusalCode reason, CancellationToken ct)
+    {
+        Revoke(roomId, memberId, reason);
+        return Task.CompletedTask;
+    }
+
+    /// <returns>True when this is the member's first live connection in the room on this node.</returns>
     public bool Connect(string roomId, string memberId, string connectionId)
     {
         lock (rooms)
@@ -52,6 +78,7 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
         }
     }
 
+    /// <returns>True when that was the member's last live connection in the room on this node.</returns>
     public bool Disconnect(string roomId, string memberId, string connectionId)
     {
         lock (rooms)
@@ -73,6 +100,7 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
         ParleyMetrics.RoomsActive(-1);
     }
 
+    /// <summary>Members with a live connection in the room on this node.</summary>
     public IReadOnlyList<string> Online(string roomId)
     {
         lock (rooms) return rooms.TryGetValue(roomId, out var members) ? members.Keys.ToList() : [];

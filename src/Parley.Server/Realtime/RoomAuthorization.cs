@@ -28,6 +28,8 @@ public sealed class RoomAuthorization(IRoomConnections connections, RoomLiveness
         var roomId = invocation.HubMethodArguments[roomIdIndex] as string;
         var memberId = JoinedRooms.Of(invocation.Context).TryGetValue(roomId ?? "", out var joined) ? joined
             : throw new Refusal(RefusalCode.NotMember, "Not a member of this room: join it first.");
+        if (!connections.Reachable)
+            throw new Refusal(RefusalCode.ServerUnavailable, "The server cannot reach its other nodes: try again shortly.");
         if (connections.Revocation(roomId!, memberId) is { } reason) throw new Refusal(reason, RoomMembers.Why(reason));
 
         var services = invocation.ServiceProvider;

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Parley.Protocol;
+using Parley.Server.Cluster;
 
 namespace Parley.Server.Realtime;
 
@@ -14,16 +15,28 @@ namespace Parley.Server.Realtime;
 /// behind them in a shared loop, and the writers whose acknowledgements wait on the fan-out.
 /// Posting here never waits: it appends to each target connection's outbox and returns. Each
 /// connection's events stay in the order they were posted; a connection that falls too far behind
-/// is closed alone. It works on local connections only, so with a backplane each node would post
-/// what it hears to its own connections.
+/// is closed alone. With several nodes, each event also goes on the <see cref="RoomBus"/>, and each
+/// other node posts what it hears to its own connections' outboxes in the same way.
 /// </summary>
-public sealed class RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connections, IOptions<HubLimits> limits,
-    ILogger<RoomFanout> log)
+public sealed class RoomFanout
 {
     // Framing and the event's other arguments, so a flood of small events counts too.
     const long EventOverhead = 256;
 
     readonly ConcurrentDictionary<string, ConnectionOutbox> outboxes = new();
+    readonly IHubContext<RoomHub> hub;
+    readonly IRoomConnections connections;
+    readonly IOptions<HubLimits> limits;
+    readonly RoomBus bus;
+    readonly RoomEventCodec codec;
+    readonly ILogger<RoomFanout> log;
+
+    public RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connections, IOptions<HubLimits> limits, RoomBus bus,
+        RoomEventCodec codec, ILogger<RoomFanout> log)
+    {
+        (this.hub, this.connections, this.limits, this.bus, this.codec, this.log) = (hub, connections, limits, bus, codec, log);
+        bus.On(BusKind.Event, Heard);
+    }
 
     public void Opened(string connectionId)
     {
@@ -40,15 +53,15 @@ public sealed class RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connec
     /// <summary>Every joined connection of the room (but <paramref name="exceptConnectionId"/>), read when an event is posted.</summary>
     /// <remarks>For the occasional events services send; the frequent ones below skip the proxy.</remarks>
     public IRoomClient Room(string roomId, string? exceptConnectionId = null) =>
-        To(() => connections.ConnectionsIn(roomId).Where(c => c != exceptConnectionId));
+        To(roomId, null, () => connections.ConnectionsIn(roomId).Where(c => c != exceptConnectionId));
 
     /// <summary>One member's live connections in the room.</summary>
-    public IRoomClient Member(string roomId, string memberId) => To(() => connections.ConnectionsOf(roomId, memberId));
+    public IRoomClient Member(string roomId, string memberId) => To(roomId, memberId, () => connections.ConnectionsOf(roomId, memberId));
 
-    IRoomClient To(Func<IEnumerable<string>> targets)
+    IRoomClient To(string roomId, string? memberId, Func<IEnumerable<string>> targets)
     {
         var client = DispatchProxy.Create<IRoomClient, OutboxClient>();
-        ((OutboxClient)(object)client).Bind(this, targets);
+        ((OutboxClient)(object)client).Bind(this, roomId, memberId, targets);
         return client;
     }
 
@@ -73,33 +86,55 @@ public sealed class RoomFanout(IHubContext<RoomHub> hub, IRoomConnections connec
         foreach (var connectionId in connections.ConnectionsIn(roomId))
             if (connectionId != exceptConnectionId && outboxes.TryGetValue(connectionId, out var outbox))
                 outbox.Post(method, args, EventOverhead + envelopeBytes);
+        Tell(roomId, null, method, args);
     }
 
     void Post(IEnumerable<string> targets, string method, object?[] args)
     {
-        var size = EventOverhead + args.Sum(a => a switch
-        {
-            StoredUpdate u => u.Envelope.Ciphertext.Length,
-            StoredChat c => c.Envelope.Ciphertext.Length,
-            Envelope e => e.Ciphertext.Length,
-            _ => 0L,
-        });
+        var size = SizeOf(args);
         foreach (var connectionId in targets)
             if (outboxes.TryGetValue(connectionId, out var outbox)) outbox.Post(method, args, size);
+    }
+
+    static long SizeOf(object?[] args) => EventOverhead + args.Sum(a => a switch
+    {
+        StoredUpdate u => u.Envelope.Ciphertext.Length,
+        StoredChat c => c.Envelope.Ciphertext.Length,
+        Envelope e => e.Ciphertext.Length,
+        _ => 0L,
+    });
+
+    /// <summary>The other nodes post the event to their connections of the room (or of the member).</summary>
+    void Tell(string roomId, string? memberId, string method, object?[] args)
+    {
+        if (bus.Shared) bus.Publish(BusKind.Event, roomId, memberId, method, codec.Write(method, args));
+    }
+
+    /// <summary>Another node's event: to this node's connections of the room (or of the member).</summary>
+    Task Heard(BusMessage message)
+    {
+        var args = codec.Read(message.Name!, message.Payload!);
+        Post(message.MemberId is { } member ? connections.ConnectionsOf(message.RoomId, member) : connections.ConnectionsIn(message.RoomId),
+            message.Name!, args);
+        return Task.CompletedTask;
     }
 
     /// <summary>An <see cref="IRoomClient"/> whose every event is posted to outboxes; the task it returns is already complete.</summary>
     public class OutboxClient : DispatchProxy
     {
         RoomFanout fanout = null!;
+        string roomId = "";
+        string? memberId;
         Func<IEnumerable<string>> targets = null!;
 
-        internal void Bind(RoomFanout to, Func<IEnumerable<string>> who) => (fanout, targets) = (to, who);
+        internal void Bind(RoomFanout to, string room, string? member, Func<IEnumerable<string>> who) =>
+            (fanout, roomId, memberId, targets) = (to, room, member, who);
 
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
             // SignalR's typed clients send each method under its own name, as IRoomClient documents.
             fanout.Post(targets(), method!.Name, args ?? []);
+            fanout.Tell(roomId, memberId, method.Name, args ?? []);
             return Task.CompletedTask;
         }
     }

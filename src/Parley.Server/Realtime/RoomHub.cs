@@ -40,7 +40,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         if (!alreadyHere || previous != admission.MemberId)
         {
             if (alreadyHere) await LeaveAsync(room.Id, previous!);
-            if (connections.Connect(room.Id, admission.MemberId, Context.ConnectionId))
+            if (await connections.ConnectAsync(room.Id, admission.MemberId, Context.ConnectionId))
                 await fanout.Room(room.Id, Context.ConnectionId).MemberJoined(room.Id, admission.MemberId);
         }
         var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted);
@@ -51,7 +51,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         await keys.RequestKeysAsync(room.Id, joinKeys.Members.Where(m => m.MemberId == admission.MemberId && joinKeys.KeyRequests.Contains(m.MemberId)),
             Aborted);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
-            catchup.Snapshot, catchup.Updates, catchup.More, connections.Online(room.Id), room.CreatorId,
+            catchup.Snapshot, catchup.Updates, catchup.More, await connections.OnlineAsync(room.Id), room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
             joinKeys.Grants, joinKeys.Members, joinKeys.KeyRequests, room.RotationDue, room.HistoryVisible,
             room.Link?.ToWire(), room.Meta?.ToWire(),
@@ -91,7 +91,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
 
     async Task LeaveAsync(string roomId, string memberId)
     {
-        if (connections.Disconnect(roomId, memberId, Context.ConnectionId))
+        if (await connections.DisconnectAsync(roomId, memberId, Context.ConnectionId))
             await fanout.Room(roomId).MemberLeft(roomId, memberId);
     }
 }

@@ -43,7 +43,7 @@ public sealed class RoomControl(ParleyDb db, RoomDeletion deletion, IRoomConnect
     async Task ShutOutAsync(string roomId, string memberId, RefusalCode reason, CancellationToken ct)
     {
         await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.RotationDue, true), ct);
-        connections.Revoke(roomId, memberId, reason);
+        await connections.RevokeAsync(roomId, memberId, reason, ct);
         var room = notifier.Room(roomId);
         await (reason == RefusalCode.MemberRemoved ? room.MemberKicked(roomId, memberId) : room.MemberDeparted(roomId, memberId));
         await connections.CloseAsync(roomId, memberId, ct);

@@ -22,7 +22,7 @@ public sealed class RoomDeletion(ParleyDb db, IBlobStore blobs, IRoomConnections
     {
         var code = CodeOf(reason);
         // A creator's Terminate refuses the room's calls at once, before the rows go.
-        if (idleBefore is null) connections.Revoke(roomId, null, code);
+        if (idleBefore is null) await connections.RevokeAsync(roomId, null, code, ct);
         var deleted = false;
         // On a full disk the rows cannot go until the room's blobs have freed some space; a blob
         // freed first is of a room that is going anyway (or, for the sweeper, rechecked as idle).
@@ -43,7 +43,7 @@ public sealed class RoomDeletion(ParleyDb db, IBlobStore blobs, IRoomConnections
         }, () => blobs.DeleteRoomAsync(roomId, ct));
         if (!deleted) return false;
         ParleyMetrics.RoomEnded(reason == RoomEndReason.Expired ? "expired" : "terminated");
-        connections.Revoke(roomId, null, code);
+        await connections.RevokeAsync(roomId, null, code, ct);
         liveness.Forget(roomId);
         await blobs.DeleteRoomAsync(roomId, ct);
         await notifier.Room(roomId).Terminated(roomId);

@@ -31,7 +31,7 @@ public sealed class RoomExpirySweeper(IServiceScopeFactory scopes, IRoomConnecti
             .Select(r => r.Id).Take(Batch).ToListAsync(ct);
         foreach (var roomId in idle)
         {
-            if (connections.Online(roomId).Count > 0)
+            if ((await connections.OnlineAsync(roomId)).Count > 0)
                 await db.Rooms.Where(r => r.Id == roomId).ExecuteUpdateAsync(r => r.SetProperty(x => x.LastActiveAt, now), ct);
             else if (await deletion.DeleteAsync(roomId, RoomEndReason.Expired, cutoff, ct))
             {

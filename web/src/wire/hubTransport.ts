@@ -1,4 +1,11 @@
-import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection, type IRetryPolicy } from '@microsoft/signalr';
+import {
+  HttpTransportType,
+  HubConnectionBuilder,
+  HubConnectionState,
+  LogLevel,
+  type HubConnection,
+  type IRetryPolicy,
+} from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import {
   HubEvent,
@@ -54,7 +61,10 @@ export class HubTransport implements RoomTransport {
 
   constructor(url = '/hub') {
     this.connection = new HubConnectionBuilder()
-      .withUrl(url)
+      // WebSockets straight away, without the negotiate request: with several nodes behind a
+      // proxy, a negotiation answered by one node and a socket opened on another would not
+      // match, so skipping it is what lets the proxy balance without sticky sessions.
+      .withUrl(url, { transport: HttpTransportType.WebSockets, skipNegotiation: true })
       .withHubProtocol(new MessagePackHubProtocol())
       .withAutomaticReconnect(retryForever)
       // Outages are expected and shown by the status indicator; SignalR's own console errors for
