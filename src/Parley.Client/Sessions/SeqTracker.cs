@@ -10,9 +10,19 @@ public sealed class SeqTracker
 
     public long Contiguous { get { lock (gate) return contiguous; } }
 
+    /// <summary>
+    /// Starts again from <paramref name="upTo"/> (the seq a join resumed from, or its snapshot's),
+    /// keeping what was seen beyond it: an update fanned out while the join was on its way arrives
+    /// before the join's answer, and the join's catch-up (read earlier) does not hold it.
+    /// </summary>
     public void Reset(long upTo)
     {
-        lock (gate) { contiguous = upTo; ahead.Clear(); }
+        lock (gate)
+        {
+            contiguous = upTo;
+            ahead.RemoveWhere(seq => seq <= upTo);
+            Advance();
+        }
     }
 
     public void Saw(long seq)
@@ -21,11 +31,16 @@ public sealed class SeqTracker
         {
             if (seq <= contiguous) return;
             ahead.Add(seq);
-            while (ahead.Count > 0 && ahead.Min == contiguous + 1)
-            {
-                contiguous++;
-                ahead.Remove(contiguous);
-            }
+            Advance();
+        }
+    }
+
+    void Advance()
+    {
+        while (ahead.Count > 0 && ahead.Min == contiguous + 1)
+        {
+            contiguous++;
+            ahead.Remove(contiguous);
         }
     }
 }
