@@ -66,9 +66,10 @@ pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
-# Sync, chat, keys, files, the authorization matrix, accounts and kill -9 durability: every server
-# these tests start runs on a database of its own on this PostgreSQL (tests/Parley.Testing/TestDatabase.cs).
-core="DocSyncTests|ChatTests|KeyRotationTests|Parley.Server.Tests.FileTests|ReleasedFileTests|FileManagerTests|AuthorizationMatrixTests|VandalSnapshotTests|PersistenceTests|QuotaTests|AccountTests|LobbyTests|PasswordRoomTests"
+# Two nodes on one data folder, sync, chat, keys, files, the authorization matrix, accounts and
+# kill -9 durability: every server these tests start runs on a database of its own on this
+# PostgreSQL, named after its data folder (tests/Parley.Testing/TestDatabase.cs).
+core="SharedBlobFolderTests|DocSyncTests|ChatTests|KeyRotationTests|Parley.Server.Tests.FileTests|ReleasedFileTests|FileManagerTests|AuthorizationMatrixTests|VandalSnapshotTests|PersistenceTests|QuotaTests|AccountTests|LobbyTests|PasswordRoomTests"
 PARLEY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
   dotnet test tests/Parley.Server.Tests -c Release --no-build \
   --filter "$(echo "$core" | sed 's/\([^|]*\)/FullyQualifiedName~\1/g')" 2>&1 | tee -a "$summary" || status=1

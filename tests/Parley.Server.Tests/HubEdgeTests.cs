@@ -129,7 +129,7 @@ public class HubEdgeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await using var _a = alice;
         using var http = fixture.Server.CreateHttpClient();
         var file = await alice.Files(http).CreateAsync(2L * FileLayout.ChunkBytes);
-        var folder = Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId, file.FileId);
+        var staging = Path.Combine(fixture.Server.DataDirectory, "blobs", ".staging");
 
         var length = (int)FileLayout.CipherLength(file.Size, 0);
         using var hangUp = new CancellationTokenSource();
@@ -140,7 +140,7 @@ public class HubEdgeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         upload.Headers.Authorization = new AuthenticationHeaderValue("ParleyMember",
             $"{alice.MemberId}:{Base64Url.Encode(alice.Credentials.MemberToken)}");
         var sending = http.SendAsync(upload, hangUp.Token);
-        await Eventually.True(() => Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.part").Any(), "the chunk to be streaming");
+        await Eventually.True(() => Directory.Exists(staging) && Directory.EnumerateFiles(staging, file.FileId + ".*.part").Any(), "the chunk to be streaming");
         await hangUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
 

@@ -25,10 +25,11 @@ public class LateChunkTests(ServerFixture fixture) : IClassFixture<ServerFixture
         var content = new GeneratedContent(2L * FileLayout.ChunkBytes, 21);
         var file = await files.CreateAsync(content.Length);
         await files.UploadChunksAsync(file, content);
-        var folder = Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId, file.FileId);
+        var staging = Path.Combine(fixture.Server.DataDirectory, "blobs", ".staging");
+        var parts = file.FileId + ".*.part";
 
         // A rewrite of chunk 0 that sends half its bytes, then waits: the server has passed its
-        // checks and is writing the chunk aside when its .part file appears.
+        // checks and is writing the chunk aside when its .part file appears in the staging folder.
         var length = (int)FileLayout.CipherLength(file.Size, 0);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var late = new HttpRequestMessage(HttpMethod.Put, $"/api/rooms/{room.RoomId}/files/{file.FileId}/chunks/0")
@@ -38,7 +39,7 @@ public class LateChunkTests(ServerFixture fixture) : IClassFixture<ServerFixture
         late.Headers.Authorization = new AuthenticationHeaderValue("ParleyMember",
             $"{alice.MemberId}:{Base64Url.Encode(alice.Credentials.MemberToken)}");
         var lateResponse = http.SendAsync(late);
-        await Eventually.True(() => Directory.EnumerateFiles(folder, "*.part").Any(), "the late chunk to be streaming");
+        await Eventually.True(() => Directory.Exists(staging) && Directory.EnumerateFiles(staging, parts).Any(), "the late chunk to be streaming");
 
         await files.CompleteAsync(file.FileId);
         gate.SetResult();
@@ -51,7 +52,7 @@ public class LateChunkTests(ServerFixture fixture) : IClassFixture<ServerFixture
         await files.DownloadAsync(file.FileId, file.Key, file.Size, sink);
         content.Position = 0;
         Assert.Equal(SHA256.HashData(content), sink.Hash());
-        Assert.Empty(Directory.EnumerateFiles(folder, "*.part"));
+        Assert.Empty(Directory.EnumerateFiles(staging, parts));
     }
 
     [Fact]

@@ -37,8 +37,8 @@ public static class AccountChecks
             var http = context.HttpContext;
             if (onlyForGuests && SignedIn(http)) return await next(context);
             var request = context.Arguments.OfType<TRequest>().FirstOrDefault();
-            var refusal = http.RequestServices.GetRequiredService<ProofOfWorkCaptcha>()
-                .Check(request is null ? null : solutionOf(request));
+            var refusal = await http.RequestServices.GetRequiredService<ProofOfWorkCaptcha>()
+                .CheckAsync(request is null ? null : solutionOf(request));
             return refusal is null ? await next(context) : Problems.Refused(refusal.Code, refusal.Message, refusal.Status);
         });
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Parley.Protocol;
 using Parley.Server.Hosting;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Accounts;
 
@@ -74,28 +75,30 @@ public static class AccountsApi
     {
         if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
             return WrongCredentials();
-        if (!s.Guard.TryAttempt(http, request.UserName))
+        try { return await CheckPasswordAsync(request, http, s); }
+        catch (Refusal refused) { return LimitRefusals.Problem(refused); }
+    }
+
+    static async Task<Results<Ok<AccountState>, ProblemHttpResult>> CheckPasswordAsync(AccountCredentials request, HttpContext http,
+        Services s)
+    {
+        if (!await s.Guard.TryAttemptAsync(http, request.UserName!))
         {
             ParleyMetrics.RateLimitHit("sign-in");
             return Problems.Refused(RefusalCode.RateLimited, "Too many sign-in attempts: wait a minute.", 429);
         }
-        if (s.Guard.IsLocked(request.UserName))
+        if (!await s.Guard.TryBeginAsync(request.UserName!))
             return Problems.Refused(RefusalCode.AccountLocked, "Too many failed sign-ins: this account is locked for a few minutes.", 429);
-        var user = await s.Users.FindByNameAsync(request.UserName);
+        var user = await s.Users.FindByNameAsync(request.UserName!);
         if (user is null)
         {
-            s.Guard.SpendAsOnAKnownUser(request.Password);
-            s.Guard.Failed(request.UserName);
+            s.Guard.SpendAsOnAKnownUser(request.Password!);
             return WrongCredentials();
         }
-        // The guard keeps the lockout, in memory and for unknown names too (SignInGuard's remarks).
-        var result = await s.SignIn.PasswordSignInAsync(user, request.Password, isPersistent: true, lockoutOnFailure: false);
-        if (!result.Succeeded)
-        {
-            s.Guard.Failed(request.UserName);
-            return WrongCredentials();
-        }
-        s.Guard.Succeeded(request.UserName);
+        // The guard keeps the lockout, for unknown names too (SignInGuard's remarks).
+        var result = await s.SignIn.PasswordSignInAsync(user, request.Password!, isPersistent: true, lockoutOnFailure: false);
+        if (!result.Succeeded) return WrongCredentials();
+        await s.Guard.SucceededAsync(request.UserName!);
         return TypedResults.Ok(await s.SignedInAsync(http, user));
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Parley.Protocol;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Accounts;
 
@@ -25,14 +26,13 @@ public sealed class CaptchaOptions
 /// <summary>
 /// A self-hosted proof-of-work captcha (docs/protocol.md, "Captcha"). A challenge carries its own
 /// id, expiry and difficulty, sealed with ASP.NET Data Protection, so the server keeps nothing per
-/// challenge until one is used; then its id is kept until it expires, so it works only once.
+/// challenge until one is used; then its id is claimed in the limit store (shared by every node
+/// when there are several) until it expires, so it works only once, on whichever node.
 /// </summary>
-public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOptions<CaptchaOptions> options, TimeProvider clock)
+public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOptions<CaptchaOptions> options, TimeProvider clock,
+    ILimitStore limits)
 {
     public sealed record Refused(RefusalCode Code, string Message, int Status);
-
-    /// <summary>Challenges used but not yet expired that the server remembers at most (a few MB).</summary>
-    public const int MaxRemembered = 100_000;
 
     const int IdBytes = 16;
     const int PayloadBytes = IdBytes + sizeof(long) + 1;
@@ -43,10 +43,8 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
     static readonly Refused Expired = new(RefusalCode.CaptchaInvalid, "The captcha expired: solve a new one.", 400);
     static readonly Refused Replayed = new(RefusalCode.CaptchaInvalid, "This captcha was already used: solve a new one.", 400);
     static readonly Refused Wrong = new(RefusalCode.CaptchaInvalid, "Wrong captcha solution: solve a new one.", 400);
-    static readonly Refused Busy = new(RefusalCode.RateLimited, "Too many captchas in use right now: try again in a few minutes.", 429);
 
     readonly IDataProtector protector = protection.CreateProtector("Parley.Captcha.v1");
-    readonly SpentChallenges spent = new(MaxRemembered);
 
     public bool Enabled => options.Value.Enabled;
 
@@ -63,7 +61,7 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
     }
 
     /// <returns>Why the solution is refused, or null when it is accepted (it is spent then).</returns>
-    public Refused? Check(CaptchaSolution? solution)
+    public async Task<Refused?> CheckAsync(CaptchaSolution? solution)
     {
         if (!Enabled) return null;
         if (solution is not { Challenge: { Length: > 0 and <= MaxChallengeLength } challenge, Nonce: { } nonce }) return Missing;
@@ -75,38 +73,14 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
         var expires = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(IdBytes));
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (now >= expires) return Expired;
-        // Any try spends the challenge, right or wrong: one challenge, one guess.
-        return spent.TrySpend(new Guid(payload.AsSpan(0, IdBytes)), expires, now) switch
+        // Any try spends the challenge, right or wrong: one challenge, one guess. An expired
+        // challenge is refused anyway, so its id is forgotten when it expires.
+        try
         {
-            SpentChallenges.Outcome.AlreadySpent => Replayed,
-            SpentChallenges.Outcome.Full => Busy,
-            _ => ProofOfWork.IsSolution(challenge, nonce, payload[^1]) ? null : Wrong,
-        };
-    }
-
-    /// <summary>Used challenge ids until they expire; an expired challenge is refused anyway, so it is forgotten.</summary>
-    sealed class SpentChallenges(int capacity)
-    {
-        public enum Outcome { Spent, AlreadySpent, Full }
-
-        readonly HashSet<Guid> ids = [];
-        readonly PriorityQueue<Guid, long> byExpiry = new();
-
-        public Outcome TrySpend(Guid id, long expires, long now)
-        {
-            lock (ids)
-            {
-                while (byExpiry.TryPeek(out var old, out var at) && at <= now)
-                {
-                    byExpiry.Dequeue();
-                    ids.Remove(old);
-                }
-                if (ids.Contains(id)) return Outcome.AlreadySpent;
-                if (ids.Count >= capacity) return Outcome.Full;
-                ids.Add(id);
-                byExpiry.Enqueue(id, expires);
-                return Outcome.Spent;
-            }
+            if (!await limits.TryClaimAsync(new LimitKey("captcha", Convert.ToHexString(payload, 0, IdBytes)), TimeSpan.FromMilliseconds(expires - now)))
+                return Replayed;
         }
+        catch (Refusal refused) { return new Refused(refused.Code, refused.Message, LimitRefusals.StatusOf(refused.Code)); }
+        return ProofOfWork.IsSolution(challenge, nonce, payload[^1]) ? null : Wrong;
     }
 }

@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Parley.Server.Hosting;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Accounts;
 
@@ -33,82 +32,44 @@ public sealed class SignInLimits
 /// <see cref="SignInLimits.LockAfterFailures"/> wrong passwords.
 /// </summary>
 /// <remarks>
-/// Every count lives here, in memory, and treats a user name that does not exist exactly like one
-/// that does: same work, same lock, no database write (Identity's own lockout wrote the failure
-/// count to the user's row, which both took longer and locked only names that exist, so either
-/// told a guesser which names are real).
+/// The counts live in the limit store (this process's memory, or Redis shared by every node) and
+/// treat a user name that does not exist exactly like one that does: same work, same lock, no
+/// database write (Identity's own lockout wrote the failure count to the user's row, which both
+/// took longer and locked only names that exist, so either told a guesser which names are real).
 /// </remarks>
-public sealed class SignInGuard(IOptions<SignInLimits> options, IOptions<PasswordHasherOptions> hashing, TimeProvider clock) : IDisposable
+public sealed class SignInGuard(IOptions<SignInLimits> options, IOptions<PasswordHasherOptions> hashing, ILimitStore limits)
 {
-    readonly SignInLimits limits = options.Value;
-    readonly PartitionedRateLimiter<string> perAddress = PerMinute(options.Value.PerAddressPerMinute);
-    readonly PartitionedRateLimiter<string> perAccount = PerMinute(options.Value.PerAccountPerMinute);
-    // Bounded: past this many names with recent failures (the per-address limit makes that many
-    // addresses), a new name's failures go uncounted until entries expire.
-    readonly MemoryCache failures = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    readonly SignInLimits settings = options.Value;
     readonly ParleyUser nobody = new() { UserName = "nobody" };
     // Identity's hasher is scoped; this guard lives for the process, so it keeps one of its own
     // with the same options, which does the same work per check.
     readonly PasswordHasher<ParleyUser> hasher = new(hashing);
     readonly Lazy<string> nobodysHash = new(() => new PasswordHasher<ParleyUser>(hashing).HashPassword(new ParleyUser(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
 
-    sealed class Failures
-    {
-        public int InARow;
-        public DateTimeOffset LockedUntil;
-    }
-
-    static string KeyOf(string userName) => userName.ToUpperInvariant();
+    static LimitKey Name(string userName) => new("signin-name", userName.ToUpperInvariant());
 
     /// <returns>False when this address or this user name has had its attempts for now.</returns>
-    public bool TryAttempt(HttpContext http, string userName)
-    {
-        using var address = perAddress.AttemptAcquire(ClientAddress.KeyOf(http));
-        if (!address.IsAcquired) return false;
-        using var account = perAccount.AttemptAcquire(KeyOf(userName));
-        return account.IsAcquired;
-    }
+    /// <exception cref="Parley.Protocol.Refusal">The counts cannot be reached (server-unavailable).</exception>
+    public async Task<bool> TryAttemptAsync(HttpContext http, string userName) =>
+        await limits.TryTakeAsync(new LimitKey("signin-address", ClientAddress.KeyOf(http)), settings.PerAddressPerMinute, Minute) &&
+        await limits.TryTakeAsync(new LimitKey("signin-account", userName.ToUpperInvariant()), settings.PerAccountPerMinute, Minute);
 
-    /// <summary>Whether this user name (known or not) had too many wrong passwords lately.</summary>
-    public bool IsLocked(string userName) =>
-        failures.TryGetValue(KeyOf(userName), out Failures? entry) && entry!.LockedUntil > clock.GetUtcNow();
-
-    /// <summary>A wrong password, or a user name that does not exist: counts toward the lock.</summary>
-    public void Failed(string userName)
-    {
-        var entry = failures.GetOrCreate(KeyOf(userName), e =>
-        {
-            e.Size = 1;
-            e.SlidingExpiration = limits.LockFor;
-            return new Failures();
-        })!;
-        lock (entry)
-        {
-            if (++entry.InARow < limits.LockAfterFailures) return;
-            entry.InARow = 0;
-            entry.LockedUntil = clock.GetUtcNow() + limits.LockFor;
-        }
-    }
+    /// <summary>
+    /// Counts the attempt as a failure before the password is checked, so parallel guesses on any
+    /// node cannot slip past the lock; <see cref="SucceededAsync"/> takes it back.
+    /// </summary>
+    /// <returns>False when this user name (known or not) had too many wrong passwords lately: it is locked.</returns>
+    public async Task<bool> TryBeginAsync(string userName) =>
+        await limits.TryStrikeAsync(Name(userName), settings.LockFor,
+            new Backoff(settings.LockAfterFailures, settings.LockFor, settings.LockFor)) == TimeSpan.Zero;
 
     /// <summary>The right password: the count starts again.</summary>
-    public void Succeeded(string userName) => failures.Remove(KeyOf(userName));
+    public Task SucceededAsync(string userName) => limits.ForgetAsync(Name(userName));
 
     /// <summary>
     /// The work of checking a password, for a user name that does not exist: otherwise an unknown
     /// name answers in a fraction of the time, and user names can be enumerated.
     /// </summary>
     public void SpendAsOnAKnownUser(string password) => hasher.VerifyHashedPassword(nobody, nobodysHash.Value, password);
-
-    public void Dispose()
-    {
-        perAddress.Dispose();
-        perAccount.Dispose();
-        failures.Dispose();
-    }
-
-    static PartitionedRateLimiter<string> PerMinute(int permits) => PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        }));
 }

@@ -85,12 +85,34 @@ public sealed class RoomBus
         this.log = log;
         if (redis is null) return;
         subscriber = redis.GetSubscriber();
-        // One queue: messages are handled one at a time, in the order Redis delivered them.
-        subscriber.Subscribe(Channel).OnMessage(ReceiveAsync);
+        _ = ListenAsync();
     }
 
     /// <summary>True when there are other nodes to tell.</summary>
     public bool Shared => subscriber is not null;
+
+    /// <summary>Whether this node hears the others; false until its first subscription took (Redis may be down at start).</summary>
+    public bool Listening { get; private set; }
+
+    /// <summary>Subscribes once Redis answers; from then on StackExchange.Redis subscribes again by itself after each reconnection.</summary>
+    async Task ListenAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                // One queue: messages are handled one at a time, in the order Redis delivered them.
+                (await subscriber!.SubscribeAsync(Channel)).OnMessage(ReceiveAsync);
+                Listening = true;
+                return;
+            }
+            catch (RedisException e)
+            {
+                if (attempt == 0) log.LogWarning(e, "Cannot hear the other nodes yet (Redis unreachable); trying again every second");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
 
     /// <summary>Handles the messages of one kind that other nodes publish.</summary>
     public void On(BusKind kind, Func<BusMessage, Task> handler) => handlers[kind] = handler;

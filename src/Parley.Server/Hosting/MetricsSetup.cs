@@ -50,7 +50,6 @@ public static class MetricsSetup
         "Microsoft.AspNetCore.Http.Connections",
         "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting",
         "System.Runtime",
     ];
 

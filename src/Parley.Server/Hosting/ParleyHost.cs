@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
 using Parley.Server.Accounts;
@@ -12,6 +11,7 @@ using Parley.Server.Realtime;
 using Parley.Server.Rooms;
 using Parley.Server.Storage;
 using Parley.Server.Sync;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Hosting;
 
@@ -43,19 +43,9 @@ public static class ParleyHost
         // On SIGTERM the writers refuse new pushes and write out what is queued (BatchedWriter),
         // SignalR closes the connections (clients reconnect), then the host exits, in this much time at most.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddRateLimiter(limits =>
-        {
-            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limits.OnRejected = (rejected, _) =>
-            {
-                ParleyMetrics.RateLimitHit("rooms");
-                return new ValueTask(Problems.Refused(RefusalCode.RateLimited,
-                    "Too many rooms created from this address: wait a minute.", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext));
-            };
-            limits.AddPolicy(RoomsApi.CreationRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                ClientAddress.KeyOf(http),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RoomsPerMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
+        // Sign-in, room-password and room-creation counts and the captcha's used challenges: in
+        // memory, or in Redis shared by every node (docs/configuration.md, "Limits across nodes").
+        builder.Services.AddParleyThrottling();
 
         builder.Services.AddScoped<RoomMembers>();
         builder.Services.AddScoped<RoomControl>();
@@ -128,7 +118,6 @@ public static class ParleyHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
 
         app.MapParleyHealthChecks();
         app.MapParleyMetrics();

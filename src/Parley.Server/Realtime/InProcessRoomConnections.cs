@@ -14,7 +14,7 @@ public sealed class InProcessRoomConnections(IHubContext<RoomHub, IRoomClient> h
     : IRoomConnections
 {
     // Long enough for the notice to reach the screen of whoever is shut out, short enough to matter.
-    static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan CloseAfter = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Room → member → its connection ids.</summary>
     readonly Dictionary<string, Dictionary<string, HashSet<string>>> rooms = new();

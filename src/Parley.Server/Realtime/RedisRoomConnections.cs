@@ -48,7 +48,7 @@ public sealed class RedisRoomConnections : IRoomConnections
         };
     }
 
-    public bool Reachable => !lostRedis && redis.IsConnected;
+    public bool Reachable => bus.Listening && !lostRedis && redis.IsConnected;
 
     public void Opened(string connectionId, Action abort) => local.Opened(connectionId, abort);
 

@@ -26,18 +26,29 @@ public sealed class EndedRoomIds
 
     static byte[] LoadOrCreate(string path)
     {
+        if (File.Exists(path)) return Read(path);
+        // Written aside and moved into place, so a node starting at the same moment on the same
+        // (shared) folder reads either no key or the whole key, never half of one.
+        var aside = $"{path}.{Guid.NewGuid():N}";
+        var fresh = RandomNumberGenerator.GetBytes(32);
+        using (var file = new FileStream(aside, PrivateFiles.NewFile(FileOptions.WriteThrough))) file.Write(fresh);
         try
         {
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            using (var file = new FileStream(path, PrivateFiles.NewFile(FileOptions.WriteThrough))) file.Write(fresh);
+            File.Move(aside, path, overwrite: false);
             return fresh;
         }
         catch (IOException) when (File.Exists(path))
         {
-            // Made by an earlier run (or another node starting at once): the same key, so old tombstones still match.
-            var existing = File.ReadAllBytes(path);
-            if (existing.Length != 32) throw new InvalidOperationException($"{path} is not a 32-byte key.");
-            return existing;
+            // Another node made it first: the same key for all, so old tombstones still match.
+            File.Delete(aside);
+            return Read(path);
         }
+    }
+
+    static byte[] Read(string path)
+    {
+        var existing = File.ReadAllBytes(path);
+        if (existing.Length != 32) throw new InvalidOperationException($"{path} is not a 32-byte key.");
+        return existing;
     }
 }

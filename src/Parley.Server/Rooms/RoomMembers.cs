@@ -60,7 +60,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             if (await db.Members.AnyAsync(m => m.RoomId == room.Id && m.KickedAt != null && m.SignKey == request.Device!.SignKey, cancellationToken))
                 throw Shut(RefusalCode.MemberRemoved);
             // Members who already got in, and the creator's own browser, are not asked again.
-            if (!creatorsBrowser) passwords.Check(room, request.Password, clientAddress);
+            if (!creatorsBrowser) await passwords.CheckAsync(room, request.Password, clientAddress);
             var waits = room.LobbyEnabled && !creatorsBrowser;
             admission = await AddMemberAsync(room, request, waits, cancellationToken);
         }

@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Parley.Protocol;
 using Parley.Server.Accounts;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
+using Parley.Server.Throttling;
 
 namespace Parley.Server.Rooms;
 
 public static class RoomsApi
 {
-    public const string CreationRateLimit = "room-creation";
-
     /// <param name="Captcha">Asked of guests (when the captcha is on); signed-in callers send the antiforgery token instead.</param>
     public sealed record CreateRoomRequest(string? JoinVerifier, CaptchaSolution? Captcha = null);
     public sealed record CreateRoomResponse(string RoomId, string CreatorToken);
@@ -18,10 +18,31 @@ public static class RoomsApi
     public static RouteGroupBuilder MapRoomsApi(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms");
-        rooms.MapPost("/", CreateRoom).RequireRateLimiting(CreationRateLimit)
+        rooms.MapPost("/", CreateRoom).LimitCreationsPerAddress()
             .RequireAntiforgery(onlyWhenSignedIn: true).RequireCaptcha<CreateRoomRequest>(r => r.Captcha, onlyForGuests: true);
         return rooms;
     }
+
+    /// <summary>
+    /// <see cref="ParleyOptions.RoomsPerMinute"/> creations per client address, counted across every
+    /// node (ILimitStore); checked before the captcha, so a flood costs the server least.
+    /// </summary>
+    static RouteHandlerBuilder LimitCreationsPerAddress(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var perMinute = http.RequestServices.GetRequiredService<IOptions<ParleyOptions>>().Value.RoomsPerMinute;
+            try
+            {
+                if (await http.RequestServices.GetRequiredService<ILimitStore>()
+                        .TryTakeAsync(new LimitKey("room-creation", ClientAddress.KeyOf(http)), perMinute, TimeSpan.FromMinutes(1)))
+                    return await next(context);
+            }
+            catch (Refusal refused) { return LimitRefusals.Problem(refused); }
+            ParleyMetrics.RateLimitHit("rooms");
+            return Problems.Refused(RefusalCode.RateLimited, "Too many rooms created from this address: wait a minute.",
+                StatusCodes.Status429TooManyRequests);
+        });
 
     static async Task<Results<Created<CreateRoomResponse>, ValidationProblem>> CreateRoom(
         CreateRoomRequest request, ParleyDb db, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ public static class StorageSetup
                 .UseSqlite(connectionString)
                 .AddInterceptors(new SqliteDurability()));
         builder.Services.AddExceptionHandler<StorageFullHandler>();
+        builder.Services.AddExceptionHandler<BlobMissingHandler>();
     }
 
     /// <summary>Read here, not through IOptions: the provider is chosen while services are still being added.

@@ -9,7 +9,7 @@ export const REFUSAL_WORDS: Partial<Record<RefusalCode, string>> = {
   'room-ended': 'This session has ended.',
   'room-expired': 'This session expired.',
   'room-busy': 'The room is busy; try again.',
-  'server-unavailable': 'The server could not store this just now; it will be sent again.',
+  'server-unavailable': 'The server cannot do this just now; it will be tried again.',
   'room-log-full':
     "This room's history is full: the server keeps no more edits or messages for it. The room's creator can end it and start a new one.",
   'storage-full': "The server's disk is full: nothing was stored. Try again once space was freed (for example by deleting files).",
