@@ -81,7 +81,10 @@ public sealed class SteadyMember : IAsyncDisposable
     /// <summary>Seqs that arrived twice with different content: never allowed.</summary>
     public ConcurrentQueue<string> Conflicts { get; } = new();
 
+    static readonly TimeSpan RetryPace = TimeSpan.FromMilliseconds(200);
+
     public int Rejoins;
+    public int Filled;
     public int Refusals;
     public string? LastRefusal;
 
@@ -124,6 +127,7 @@ public sealed class SteadyMember : IAsyncDisposable
                 // acknowledged, so the update may or may not be in the log, but at most once.
                 Interlocked.Increment(ref Refusals);
                 LastRefusal = e.Message;
+                await Task.Delay(RetryPace); // a client's retry pace while the server is unavailable
             }
             await Task.Delay(pace);
         }
@@ -146,16 +150,25 @@ public sealed class SteadyMember : IAsyncDisposable
             catch (Exception e) when (IsConnectionTrouble(e) && DateTime.UtcNow < deadline)
             {
                 LastRefusal = e.Message;
-                await Task.Delay(200); // a client's retry pace, not a wait for an outcome
+                await Task.Delay(RetryPace); // a client's retry pace, not a wait for an outcome
             }
         }
+    }
+
+    /// <summary>Fills a gap below <see cref="RoomSession.LastSeq"/>'s next update from the log, as the browser does; true when none is left up to <paramref name="latest"/>.</summary>
+    public async Task<bool> HasSeenUpToAsync(long latest)
+    {
+        if (session.LastSeq >= latest) return true;
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        Interlocked.Add(ref Filled, await session.FillGapsAsync(bound.Token));
+        return session.LastSeq >= latest;
     }
 
     static bool IsConnectionTrouble(Exception e) => e is HubException or InvalidOperationException or IOException
         or WebSocketException or HttpRequestException or OperationCanceledException or TimeoutException;
 
     public override string ToString() =>
-        $"{name}: {Acknowledged.Count} acknowledged, {Seen.Count} seen, last seq {session.LastSeq}, {Rejoins} rejoins, {Refusals} refused (last: {LastRefusal})";
+        $"{name}: {Acknowledged.Count} acknowledged, {Seen.Count} seen, last seq {session.LastSeq}, {Rejoins} rejoins, {Filled} gap updates fetched, {Refusals} refused (last: {LastRefusal})";
 
     public ValueTask DisposeAsync() => session.DisposeAsync();
 }

@@ -261,6 +261,28 @@ public sealed partial class RoomSession : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Fetches from the room's log the updates after <see cref="LastSeq"/> that this session has not
+    /// seen, as the browser's gap filler does: through several nodes, a live update can be missing
+    /// (one a node committed but died before fanning out). Each comes through <see cref="UpdateReceived"/> once.
+    /// </summary>
+    /// <returns>How many missing updates it delivered.</returns>
+    public async Task<int> FillGapsAsync(CancellationToken ct = default)
+    {
+        var (filled, after) = (0, LastSeq);
+        while (true)
+        {
+            var page = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, after, ct);
+            foreach (var update in page.Updates.Where(u => !seqs.Has(u.Seq)))
+            {
+                OnDocUpdate(RoomId, update);
+                filled++;
+            }
+            if (!page.More || page.Updates.Count == 0) return filled;
+            after = page.Updates[^1].Seq;
+        }
+    }
+
     public Task PushSnapshotAsync(long upToSeq, byte[] plaintext, CancellationToken ct = default) =>
         Connection.InvokeAsync(HubNames.PushSnapshot, RoomId, upToSeq, Encrypt(EnvelopeKind.DocSnapshot, plaintext), ct);
 

@@ -10,6 +10,12 @@ public sealed class SeqTracker
 
     public long Contiguous { get { lock (gate) return contiguous; } }
 
+    /// <summary>Whether <paramref name="seq"/> has been seen (in order or above a gap).</summary>
+    public bool Has(long seq)
+    {
+        lock (gate) return seq <= contiguous || ahead.Contains(seq);
+    }
+
     /// <summary>
     /// Starts again from <paramref name="upTo"/> (the seq a join resumed from, or its snapshot's),
     /// keeping what was seen beyond it: an update fanned out while the join was on its way arrives
