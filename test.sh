@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every Parley test on a fresh Debian machine with the .NET 10 SDK and Node 20:
-# installs what the tests need (Debian's chromium and postgresql), then the web unit tests
-# (Vitest) and the .NET tests (integration against the real server on SQLite, its core again on
-# PostgreSQL, end-to-end in headless Chromium).
+# installs what the tests need (Debian's chromium, postgresql, redis-server and nginx), then the web
+# unit tests (Vitest) and the .NET tests (integration against the real server on SQLite, with the
+# scale-out tests on two nodes behind nginx, its core again on PostgreSQL, end-to-end in headless
+# Chromium).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -24,6 +25,17 @@ if [ -z "$pg_bin" ]; then
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 
+# Redis and nginx from Debian's packages, for the scale-out tests (ScaleOutTests, ScaleOutFaultTests):
+# two nodes behind nginx sharing a Redis and a PostgreSQL cluster that the tests start themselves.
+if ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/nginx ]; then
+  echo "== installing Debian's redis-server and nginx for the scale-out tests"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server nginx >/dev/null
+  # Only the binaries are wanted: the tests start their own, on free ports.
+  for service in redis-server nginx; do $SUDO systemctl disable --now "$service" >/dev/null 2>&1 || true; done
+fi
+
 summary=$(mktemp)
 pg_dir=$(mktemp -d)
 cleanup() {
@@ -41,6 +53,8 @@ status=0
 echo "== build (the server's build also builds the web client)"
 dotnet build Parley.slnx -c Release -v quiet -nologo -clp:ErrorsOnly
 
+# The server tests include the scale-out tests: they start their own PostgreSQL, Redis, two nodes
+# and nginx (tests/Parley.Testing/Cluster), whatever database the other tests run on.
 for project in tests/Parley.Server.Tests tests/Parley.E2E; do
   echo "== $project"
   dotnet test "$project" -c Release --no-build 2>&1 | tee -a "$summary" || status=1

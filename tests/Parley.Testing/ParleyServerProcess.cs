@@ -86,7 +86,16 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         server.process.BeginOutputReadLine();
         server.process.BeginErrorReadLine();
 
-        server.BaseUri = await server.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            server.BaseUri = await server.listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException e)
+        {
+            // Not left running on its own: nobody holds it to stop it later.
+            await server.StopAsync();
+            throw new TimeoutException("The server did not listen within 60 s:\n" + server.Log, e);
+        }
         return server;
     }
 

@@ -10,17 +10,23 @@ namespace Parley.Testing;
 /// The database a test server runs on. SQLite in its data folder by default; with PARLEY_TEST_POSTGRES
 /// set (a PostgreSQL server's connection string without a database, as ./test.sh sets it for the
 /// PostgreSQL run), a database of its own on that server, named after the data folder so that a
-/// restarted server finds its data again. Settings that name a provider themselves win.
+/// restarted server finds its data again. Settings that name a provider themselves win; settings that
+/// name the database (ConnectionStrings__Parley, as the nodes of a ParleyCluster share one) give a
+/// database that the test reads but that is neither created nor dropped for this server.
 /// </summary>
 public sealed class TestDatabase
 {
     const string ServerVariable = "PARLEY_TEST_POSTGRES";
+    const string GivenConnection = "ConnectionStrings__Parley";
+    const string GivenProvider = "Parley__Database__Provider";
+    /// <summary>The server this test made its own database on; null when there is none to create or drop.</summary>
     readonly string? postgresServer;
     readonly string? postgresName;
 
     TestDatabase(string dataDirectory, string? postgresServer)
     {
         this.postgresServer = postgresServer;
+        IsPostgres = postgresServer is not null;
         if (postgresServer is null)
         {
             ConnectionString = $"Data Source={Path.Combine(dataDirectory, "parley.db")}";
@@ -30,19 +36,24 @@ public sealed class TestDatabase
         ConnectionString = new NpgsqlConnectionStringBuilder(postgresServer) { Database = postgresName }.ToString();
     }
 
-    public bool IsPostgres => postgresServer is not null;
+    TestDatabase(string givenConnectionString, bool postgres) => (ConnectionString, IsPostgres) = (givenConnectionString, postgres);
+
+    public bool IsPostgres { get; }
 
     public string ConnectionString { get; }
 
-    /// <summary>What the server process is told.</summary>
-    public IReadOnlyDictionary<string, string> Settings => IsPostgres
-        ? new Dictionary<string, string> { ["Parley__Database__Provider"] = "PostgreSQL", ["ConnectionStrings__Parley"] = ConnectionString }
+    /// <summary>What the server process is told (nothing when its settings name the database themselves).</summary>
+    public IReadOnlyDictionary<string, string> Settings => postgresServer is not null
+        ? new Dictionary<string, string> { [GivenProvider] = "PostgreSQL", [GivenConnection] = ConnectionString }
         : new Dictionary<string, string>();
 
     public static TestDatabase For(string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
+        if (settings.TryGetValue(GivenConnection, out var given))
+            return new TestDatabase(given, settings.TryGetValue(GivenProvider, out var provider)
+                && provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase));
         var server = Environment.GetEnvironmentVariable(ServerVariable);
-        var ownProvider = settings.ContainsKey("Parley__Database__Provider") || settings.ContainsKey("ConnectionStrings__Parley");
+        var ownProvider = settings.ContainsKey(GivenProvider);
         return new TestDatabase(dataDirectory, ownProvider || string.IsNullOrEmpty(server) ? null : server);
     }
 
@@ -92,7 +103,7 @@ public sealed class TestDatabase
 
     internal async Task CreateAsync()
     {
-        if (!IsPostgres) return;
+        if (postgresServer is null) return;
         await using var admin = new NpgsqlConnection(postgresServer);
         await admin.OpenAsync();
         await using var exists = new NpgsqlCommand("SELECT COUNT(*) FROM pg_database WHERE datname = @name", admin);
@@ -105,7 +116,7 @@ public sealed class TestDatabase
     /// <summary>Drops a PostgreSQL database (a server that made its own data folder does this itself).</summary>
     public async Task DropAsync()
     {
-        if (!IsPostgres) return;
+        if (postgresServer is null) return;
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(postgresServer);
         await admin.OpenAsync();

@@ -58,6 +58,7 @@ public sealed partial class RoomSession
                 profileEnvelope, keys.Device.Keys, keys.LinkProof()), ct);
         PasswordProtected = result.PasswordProtected;
         Waiting = result.Waiting;
+        Online = result.Online;
         Lobby = result.Lobby;
         JoinRequests = result.JoinRequests;
         MemberId = result.MemberId;

@@ -122,6 +122,25 @@ public sealed partial class RoomSession
         });
     }
 
+    /// <summary>
+    /// Fetches what the log holds after <see cref="LastSeq"/> now, gap or not: an update whose node
+    /// died between its commit and its fan-out reaches nobody live, and when no later update comes,
+    /// no gap ever shows it. Each comes through <see cref="UpdateReceived"/> once, in order.
+    /// </summary>
+    /// <returns>How many updates it delivered.</returns>
+    public async Task<int> FillGapsAsync(CancellationToken ct = default)
+    {
+        var before = LastSeq;
+        while (true)
+        {
+            var page = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, order.Delivered, ct);
+            foreach (var update in page.Updates) Take(update);
+            Drain();
+            if (!page.More || page.Updates.Count == 0) break;
+        }
+        return (int)(LastSeq - before);
+    }
+
     /// <summary>Fetches the log above <see cref="LastSeq"/> while a gap stays; joins again when a snapshot replaced it.</summary>
     internal async Task FillGapAsync()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Client.Crypto;
@@ -95,6 +96,9 @@ public sealed partial class RoomSession : IAsyncDisposable
     /// <summary>This member's keys: held epochs, the directory, grants and rotations.</summary>
     public SessionKeys Keys => keys;
 
+    /// <summary>The members online in the room (on any node), as of the join.</summary>
+    public IReadOnlyList<string> Online { get; private set; } = [];
+
     /// <summary>Whether new members wait for the creator's approval, as of the join.</summary>
     public bool Lobby { get; private set; }
 
@@ -145,6 +149,11 @@ public sealed partial class RoomSession : IAsyncDisposable
 
     sealed record CreatedRoom(string RoomId, string CreatorToken);
 
+    /// <summary>
+    /// WebSockets only, without the negotiate request: the one WebSocket request is the whole
+    /// connection, so behind a load balancer with several nodes no sticky sessions are needed
+    /// (a negotiate answered by one node and a connect sent to another would fail).
+    /// </summary>
     /// <param name="cookies">An account's cookies (Accounts.AccountClient): the server then knows the member signed in.</param>
     /// <param name="localAddress">The local address to connect from: on one machine, 127.0.0.2 and
     /// its neighbours look to a server on 127.0.0.1 like other clients (tests of per-address limits).</param>
@@ -152,6 +161,8 @@ public sealed partial class RoomSession : IAsyncDisposable
         new HubConnectionBuilder()
             .WithUrl(new Uri(server, HubNames.Path), o =>
             {
+                o.SkipNegotiation = true;
+                o.Transports = HttpTransportType.WebSockets;
                 o.Cookies = cookies ?? o.Cookies;
                 if (localAddress is not null) FromAddress(o, localAddress);
             })
