@@ -81,7 +81,7 @@ public sealed class NginxProxy : IAsyncDisposable
                   proxy_http_version 1.1;
                   proxy_set_header Upgrade $http_upgrade;
                   proxy_set_header Connection $connection_upgrade;
-                  proxy_set_header Host $host;
+                  proxy_set_header Host $http_host; # with its port: the hub compares it with the page's Origin
                   proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                   proxy_set_header X-Forwarded-Proto $scheme;
                   proxy_connect_timeout 2s;
