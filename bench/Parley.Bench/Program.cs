@@ -4,17 +4,25 @@ using System.Text.Json;
 using Parley.Client.Accounts;
 using Parley.Client.Sessions;
 using Parley.Testing;
+using Parley.Testing.Cluster;
 
 // Usage: dotnet run -c Release --project bench/Parley.Bench -- [--members 50] [--rate 20] [--seconds 20]
-//        [--warmup 3] [--url http://127.0.0.1:5000] [--out bench/results/fanout.json]
-// Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1.
+//        [--warmup 3] [--url http://127.0.0.1:5000] [--nodes 2] [--out bench/results/fanout.json]
+// Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1: one node
+// on SQLite, or with --nodes N a cluster of N nodes on PostgreSQL and Redis (tests/Parley.Testing's
+// ParleyCluster), the members spread evenly over the nodes.
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
-var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "fanout.json");
+var nodes = options.ContainsKey("nodes") ? Int("nodes", 1) : 0;
+var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results",
+    nodes > 0 ? $"fanout-{nodes}-node{(nodes > 1 ? "s" : "")}.json" : "fanout.json");
 
-await using var ownServer = options.ContainsKey("url") ? null : await ParleyServerProcess.StartAsync();
-var server = options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri;
+await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : null;
+await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync();
+var servers = cluster is not null ? Enumerable.Range(0, nodes).Select(cluster.NodeUri).ToArray()
+    : [options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri];
+var server = servers[0];
 using var http = new HttpClient { BaseAddress = server };
 var room = await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http));
 var (roomId, secret) = room;
@@ -26,14 +34,15 @@ var sessions = new List<RoomSession>();
 for (var i = 0; i < members; i++)
 {
     // The first member is the creator, who makes the room key; each later one is granted it by the members already in.
-    var (session, _) = i == 0 ? await RoomSession.JoinAsCreatorAsync(server, room) : await RoomSession.JoinAsync(server, roomId, secret);
+    var at = servers[i % servers.Length];
+    var (session, _) = i == 0 ? await RoomSession.JoinAsCreatorAsync(at, room) : await RoomSession.JoinAsync(at, roomId, secret);
     session.UpdateReceived += entry =>
     {
         if (measuring) fanout.Add(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(entry.Plaintext)));
     };
     sessions.Add(session);
 }
-Console.WriteLine($"{members} members joined room {roomId} at {server}; each pushes {rate} updates/s for {warmup}+{seconds} s");
+Console.WriteLine($"{members} members joined room {roomId} at {string.Join(", ", servers.Select(u => u.ToString()))}; each pushes {rate} updates/s for {warmup}+{seconds} s");
 
 var end = DateTime.UtcNow.AddSeconds(warmup + seconds);
 var failures = 0;
@@ -66,6 +75,7 @@ foreach (var s in sessions) await s.DisposeAsync();
 var result = new
 {
     members, ratePerMember = rate, seconds = Math.Round(elapsed, 1), failures,
+    setup = cluster is null ? "one node, SQLite" : $"{nodes} node(s), PostgreSQL + Redis, members spread evenly over the nodes",
     offeredUpdatesPerSecond = members * rate,
     storedUpdatesPerSecond = Math.Round(acks.Count / elapsed),
     relayedMessagesPerSecond = Math.Round(fanout.Count / elapsed),
