@@ -34,11 +34,14 @@ public partial class ScaleOutBrowserTests(BrowserFixture fixture) : IClassFixtur
 
         // Whoever was on node 0 reconnects through nginx to node 1 and catches up there.
         await cluster.KillNodeAsync(0);
+        // One after the other: two people typing at the end at once interleave their letters.
         await alice.TypeAtEndAsync(" after the kill");
+        await bob.WaitForCodeAsync(c => c.Contains("after the kill"), "alice's edit at bob after the kill", 60_000);
         await bob.TypeAtEndAsync(" bob too");
         await alice.SendMessageAsync("still here");
-        await alice.WaitForCodeAsync(c => c.Contains("after the kill") && c.Contains("bob too"), "both edits at alice after the kill", 60_000);
+        await alice.WaitForCodeAsync(c => c.Contains("bob too"), "bob's edit at alice after the kill", 60_000);
         var merged = await alice.CopyAllCodeAsync();
+        Assert.Equal("alice on one node after the kill bob too", merged);
         await bob.WaitForCodeAsync(c => c == merged, "bob to converge with alice", 60_000);
         await Assertions.Expect(bob.Message("still here")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await Assertions.Expect(alice.Message("bob on the other")).ToHaveCountAsync(1);

@@ -7,12 +7,13 @@ using Parley.Client.Sessions;
 using Parley.Protocol;
 using Parley.Server.Storage;
 using Parley.Testing;
+using Parley.Testing.Cluster;
 
 namespace Parley.Server.Tests;
 
 /// <summary>
-/// Two server processes on one data folder and one PostgreSQL database, as a scaled-out deployment
-/// runs them: a file is the same file through either node, and their sweeps do each other no harm.
+/// Two server processes on one data folder and one PostgreSQL database (a cluster of the test's
+/// own, so these run wherever the suite runs), as a scaled-out deployment runs them: a file is the same file through either node, and their sweeps do each other no harm.
 /// </summary>
 public sealed class SharedBlobFolderTests
 {
@@ -23,10 +24,10 @@ public sealed class SharedBlobFolderTests
         ["Parley__CleanupInterval"] = "00:00:00.300",
     };
 
-    [PostgresFact]
+    [Fact]
     public async Task A_file_uploaded_through_one_node_downloads_through_the_other_and_a_delete_on_either_holds_for_both()
     {
-        await using var nodes = await TwoNodes.StartAsync(Settings(), Settings());
+        await using var nodes = await TwoNodes.StartAsync(Settings());
         using var httpA = nodes.A.CreateHttpClient();
         using var httpB = nodes.B.CreateHttpClient();
         var room = await RoomSession.CreateRoomAsync(httpA);
@@ -51,10 +52,10 @@ public sealed class SharedBlobFolderTests
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(nodes.DataDirectory, "blobs", ".deleting")));
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task Both_nodes_sweeping_the_same_abandoned_uploads_at_once_delete_them_without_an_error()
     {
-        await using var nodes = await TwoNodes.StartAsync(Settings("00:00:02"), Settings("00:00:02"));
+        await using var nodes = await TwoNodes.StartAsync(Settings("00:00:02"));
         using var http = nodes.A.CreateHttpClient();
         var room = await RoomSession.CreateRoomAsync(http);
         var (alice, _) = await RoomSession.JoinAsCreatorAsync(nodes.A.BaseUri, room);
@@ -76,10 +77,10 @@ public sealed class SharedBlobFolderTests
             Assert.DoesNotContain("Sweeping abandoned uploads failed", node.Log);
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task A_chunk_a_killed_node_was_writing_is_swept_by_the_node_still_running()
     {
-        await using var nodes = await TwoNodes.StartAsync(Settings(), Settings("00:00:02"));
+        await using var nodes = await TwoNodes.StartAsync(Settings("00:00:02"));
         using var http = nodes.A.CreateHttpClient();
         var room = await RoomSession.CreateRoomAsync(http);
         var (alice, _) = await RoomSession.JoinAsCreatorAsync(nodes.B.BaseUri, room);
@@ -98,7 +99,7 @@ public sealed class SharedBlobFolderTests
             $"{alice.MemberId}:{Base64Url.Encode(alice.Credentials.MemberToken)}");
         var sending = http.SendAsync(upload, hangUp.Token);
         await Eventually.True(() => Parts().Length == 1, "node A to be writing the chunk aside");
-        await nodes.A.StopAsync();
+        await nodes.Cluster.KillNodeAsync(0);
         await hangUp.CancelAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => sending);
 
@@ -128,28 +129,18 @@ public sealed class SharedBlobFolderTests
         readonly long length = length;
     }
 
-    /// <summary>Two nodes on one data folder, and so (TestDatabase names it after the folder) one database.</summary>
+    /// <summary>Two nodes of a test cluster (its own PostgreSQL, Redis, one data folder), as a deployment runs them.</summary>
     sealed class TwoNodes : IAsyncDisposable
     {
-        public required string DataDirectory { get; init; }
-        public required ParleyServerProcess A { get; init; }
-        public required ParleyServerProcess B { get; init; }
+        public required ParleyCluster Cluster { get; init; }
+        public ParleyServerProcess A => Cluster.Node(0);
+        public ParleyServerProcess B => Cluster.Node(1);
+        public string DataDirectory => Cluster.DataDirectory;
 
-        public static async Task<TwoNodes> StartAsync(Dictionary<string, string> settingsA, Dictionary<string, string> settingsB)
-        {
-            var data = Directory.CreateTempSubdirectory("parley-two-nodes-").FullName;
-            // One after the other: the first applies the migrations, the second finds them done.
-            var a = await ParleyServerProcess.StartAsync(data, settingsA);
-            return new TwoNodes { DataDirectory = data, A = a, B = await ParleyServerProcess.StartAsync(data, settingsB) };
-        }
+        public static async Task<TwoNodes> StartAsync(Dictionary<string, string> settings) =>
+            new() { Cluster = await ParleyCluster.StartAsync(2, settings) };
 
-        public async ValueTask DisposeAsync()
-        {
-            await A.DisposeAsync();
-            await B.DisposeAsync();
-            Directory.Delete(DataDirectory, recursive: true);
-            await A.Database.DropAsync();
-        }
+        public ValueTask DisposeAsync() => Cluster.DisposeAsync();
     }
 }
 
@@ -175,15 +166,5 @@ public sealed class DeletedWhileReadTests(ServerFixture fixture) : IClassFixture
         Assert.Equal((System.Net.HttpStatusCode.NotFound, RefusalCode.FileUnknown), (refused.StatusCode, refused.Code));
         Assert.Contains("the file was deleted while it was being read", fixture.Server.Log);
         Assert.DoesNotContain(nameof(BlobMissingException), fixture.Server.Log); // handled: no error with a trace
-    }
-}
-
-/// <summary>A fact that needs a PostgreSQL server (PARLEY_TEST_POSTGRES, as ./test.sh sets it): several nodes cannot share SQLite.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")))
-            Skip = "Needs PostgreSQL: set PARLEY_TEST_POSTGRES to a server's connection string (./test.sh does).";
     }
 }
