@@ -39,9 +39,17 @@ public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<Browser
             var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
 
             // Bob (a guest, not the creator) types past the snapshot threshold: his browser uploads one.
-            // Plain words: Monaco would close brackets and indent on its own. One update per key, far more than twenty.
-            await bob.TypeAtEndAsync("notes for the review one two three four five six seven eight nine ten");
-            await carol.WaitForCodeAsync(c => c.EndsWith("nine ten"), "Bob's code at Carol");
+            // Plain words: Monaco would close brackets and indent on its own. Each word waits until
+            // Carol has it, so each is at least one stored update (keys typed while a push is on its
+            // way go out together: on a loaded machine a sentence can be a few updates), and he stops
+            // once his browser has offered a snapshot.
+            await bob.TypeAtEndAsync("notes for the review");
+            for (var word = 1; await server.Database.CountAsync("""SELECT COUNT(*) FROM "PendingSnapshots" """) == 0; word++)
+            {
+                Assert.True(word <= 60, "Bob's browser never offered a snapshot");
+                await bob.TypeAtEndAsync($" w{word}");
+                await carol.WaitForCodeAsync(c => c.EndsWith($" w{word}"), $"Bob's word {word} at Carol");
+            }
             // The server holds it pending: joiners still get the whole log. (Read from the server's
             // database: a .NET observer would need a browser to grant it the key first.)
             await PollAsync(() => server.Database.CountAsync("""SELECT COUNT(*) FROM "PendingSnapshots" """), n => n == 1, "Bob's snapshot to wait");
