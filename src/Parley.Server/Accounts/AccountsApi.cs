@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Parley.Protocol;
 using Parley.Server.Hosting;
-using Parley.Server.Throttling;
 
 namespace Parley.Server.Accounts;
 
@@ -75,8 +74,7 @@ public static class AccountsApi
     {
         if (request is not { UserName.Length: > 0 and <= MaxUserName, Password.Length: > 0 and <= MaxPassword })
             return WrongCredentials();
-        try { return await CheckPasswordAsync(request, http, s); }
-        catch (Refusal refused) { return LimitRefusals.Problem(refused); }
+        return await CheckPasswordAsync(request, http, s);
     }
 
     static async Task<Results<Ok<AccountState>, ProblemHttpResult>> CheckPasswordAsync(AccountCredentials request, HttpContext http,

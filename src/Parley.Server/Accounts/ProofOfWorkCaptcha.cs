@@ -80,7 +80,7 @@ public sealed class ProofOfWorkCaptcha(IDataProtectionProvider protection, IOpti
             if (!await limits.TryClaimAsync(new LimitKey("captcha", Convert.ToHexString(payload, 0, IdBytes)), TimeSpan.FromMilliseconds(expires - now)))
                 return Replayed;
         }
-        catch (Refusal refused) { return new Refused(refused.Code, refused.Message, LimitRefusals.StatusOf(refused.Code)); }
+        catch (Refusal refused) { return new Refused(refused.Code, refused.Message, Hosting.Problems.StatusOf(refused.Code)); }
         return ProofOfWork.IsSolution(challenge, nonce, payload[^1]) ? null : Wrong;
     }
 }

@@ -38,6 +38,7 @@ public static class ParleyHost
         builder.AddParleyAccounts(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RefusalHandler>();
         builder.AddParleyHealthChecks();
         builder.AddParleyMetrics();
         // On SIGTERM the writers refuse new pushes and write out what is queued (BatchedWriter),

@@ -32,13 +32,9 @@ public static class RoomsApi
         {
             var http = context.HttpContext;
             var perMinute = http.RequestServices.GetRequiredService<IOptions<ParleyOptions>>().Value.RoomsPerMinute;
-            try
-            {
-                if (await http.RequestServices.GetRequiredService<ILimitStore>()
-                        .TryTakeAsync(new LimitKey("room-creation", ClientAddress.KeyOf(http)), perMinute, TimeSpan.FromMinutes(1)))
-                    return await next(context);
-            }
-            catch (Refusal refused) { return LimitRefusals.Problem(refused); }
+            if (await http.RequestServices.GetRequiredService<ILimitStore>()
+                    .TryTakeAsync(new LimitKey("room-creation", ClientAddress.KeyOf(http)), perMinute, TimeSpan.FromMinutes(1)))
+                return await next(context);
             ParleyMetrics.RateLimitHit("rooms");
             return Problems.Refused(RefusalCode.RateLimited, "Too many rooms created from this address: wait a minute.",
                 StatusCodes.Status429TooManyRequests);

@@ -63,17 +63,3 @@ public interface ILimitStore
     /// <returns>False when it was claimed already.</returns>
     Task<bool> TryClaimAsync(LimitKey key, TimeSpan lifetime);
 }
-
-/// <summary>How the HTTP endpoints answer a refusal from a limit store.</summary>
-public static class LimitRefusals
-{
-    public static int StatusOf(RefusalCode code) => code switch
-    {
-        RefusalCode.RateLimited => StatusCodes.Status429TooManyRequests,
-        RefusalCode.ServerUnavailable => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status400BadRequest,
-    };
-
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Problem(Refusal refusal) =>
-        Hosting.Problems.Refused(refusal.Code, refusal.Message, StatusOf(refusal.Code));
-}
