@@ -156,7 +156,7 @@ public sealed class RoomBus
         catch (RedisException e)
         {
             log.LogWarning(e, "Telling the other nodes {Kind} in room {RoomId} failed", kind, roomId);
-            throw new Protocol.Refusal(Protocol.RefusalCode.ServerUnavailable, "The server cannot reach its other nodes: try again shortly.");
+            throw Unreachable();
         }
         finally
         {
@@ -191,6 +191,10 @@ public sealed class RoomBus
             await subscriber!.PublishAsync(Channel, Pack(new BusMessage(node.Id, BusKind.Handled, message.RoomId, null, null, null, request)),
                 CommandFlags.FireAndForget);
     }
+
+    /// <summary>What a node that cannot hear the others answers a room call.</summary>
+    public static Protocol.Refusal Unreachable() =>
+        new(Protocol.RefusalCode.ServerUnavailable, "The server cannot reach its other nodes: try again shortly.");
 
     static byte[] Pack(BusMessage message) => MessagePackSerializer.Serialize(message);
 }

@@ -63,7 +63,7 @@ public sealed class RedisRoomConnections : IRoomConnections
         catch (RedisException)
         {
             local.Disconnect(roomId, memberId, connectionId);
-            throw Unreachable();
+            throw RoomBus.Unreachable();
         }
     }
 
@@ -82,7 +82,7 @@ public sealed class RedisRoomConnections : IRoomConnections
     public async Task<IReadOnlyList<string>> OnlineAsync(string roomId)
     {
         try { return await presence.OnlineAsync(roomId); }
-        catch (RedisException) { throw Unreachable(); }
+        catch (RedisException) { throw RoomBus.Unreachable(); }
     }
 
     public IReadOnlyList<string> ConnectionsOf(string roomId, string memberId) => local.ConnectionsOf(roomId, memberId);
@@ -114,6 +114,4 @@ public sealed class RedisRoomConnections : IRoomConnections
             catch (RedisException e) { log.LogWarning(e, "Could not record that a member was shut out of room {RoomId}", roomId); }
         }
     }
-
-    static Refusal Unreachable() => new(RefusalCode.ServerUnavailable, "The server cannot reach its other nodes: try again shortly.");
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
 using Parley.Server.Accounts;
+using Parley.Server.Cluster;
 using Parley.Server.Rooms;
 
 namespace Parley.Server.Realtime;
@@ -28,8 +29,7 @@ public sealed class RoomAuthorization(IRoomConnections connections, RoomLiveness
         var roomId = invocation.HubMethodArguments[roomIdIndex] as string;
         var memberId = JoinedRooms.Of(invocation.Context).TryGetValue(roomId ?? "", out var joined) ? joined
             : throw new Refusal(RefusalCode.NotMember, "Not a member of this room: join it first.");
-        if (!connections.Reachable)
-            throw new Refusal(RefusalCode.ServerUnavailable, "The server cannot reach its other nodes: try again shortly.");
+        if (!connections.Reachable) throw RoomBus.Unreachable();
         if (connections.Revocation(roomId!, memberId) is { } reason) throw new Refusal(reason, RoomMembers.Why(reason));
 
         var services = invocation.ServiceProvider;
