@@ -46,12 +46,7 @@ public class ScaleOutFaultTests
     {
         await using var cluster = await ParleyCluster.StartAsync(extraSettings: ClusterFixture.Settings);
         var room = await ClusterFixture.NewRoomAsync(cluster);
-        var members = new[]
-        {
-            await SteadyMember.JoinAsync(cluster.NodeUri(0), room, "alice", creator: true).OrExplain(cluster),
-            await SteadyMember.JoinAsync(cluster.NodeUri(1), room, "bob").OrExplain(cluster),
-            await SteadyMember.JoinAsync(cluster.ProxyUri, room, "carol").OrExplain(cluster),
-        };
+        var members = await OnEveryPathAsync(cluster, room);
         await using var _m = new Disposables(members);
 
         await UnderLoadAsync(cluster, members, async () =>
@@ -70,12 +65,7 @@ public class ScaleOutFaultTests
     {
         await using var cluster = await ParleyCluster.StartAsync(extraSettings: ClusterFixture.Settings);
         var room = await ClusterFixture.NewRoomAsync(cluster);
-        var members = new[]
-        {
-            await SteadyMember.JoinAsync(cluster.NodeUri(0), room, "alice", creator: true).OrExplain(cluster),
-            await SteadyMember.JoinAsync(cluster.NodeUri(1), room, "bob").OrExplain(cluster),
-            await SteadyMember.JoinAsync(cluster.ProxyUri, room, "carol").OrExplain(cluster),
-        };
+        var members = await OnEveryPathAsync(cluster, room);
         await using var _m = new Disposables(members);
 
         await UnderLoadAsync(cluster, members, async () =>
@@ -99,6 +89,14 @@ public class ScaleOutFaultTests
 
         await EveryAcknowledgedUpdateIsStoredOnceAndEveryMemberAgreesAsync(cluster, room, members);
     }
+
+    /// <summary>Three members: one on each node and one through nginx (the first is the creator).</summary>
+    static async Task<SteadyMember[]> OnEveryPathAsync(ParleyCluster cluster, NewRoom room) =>
+    [
+        await SteadyMember.JoinAsync(cluster.NodeUri(0), room, "alice", creator: true).OrExplain(cluster),
+        await SteadyMember.JoinAsync(cluster.NodeUri(1), room, "bob").OrExplain(cluster),
+        await SteadyMember.JoinAsync(cluster.ProxyUri, room, "carol").OrExplain(cluster),
+    ];
 
     /// <summary>
     /// Runs every member's push loop, breaks something once each has been acknowledged a few times,
