@@ -131,14 +131,20 @@ public sealed partial class RoomSession
     public async Task<int> FillGapsAsync(CancellationToken ct = default)
     {
         var before = LastSeq;
-        while (true)
+        await FetchLogAsync(whileGap: false, ct);
+        return (int)(LastSeq - before);
+    }
+
+    /// <summary>Delivers the log's pages after what was delivered, until the log ends (or, <paramref name="whileGap"/>, no gap is left).</summary>
+    async Task FetchLogAsync(bool whileGap, CancellationToken ct)
+    {
+        do
         {
             var page = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, order.Delivered, ct);
             foreach (var update in page.Updates) Take(update);
             Drain();
-            if (!page.More || page.Updates.Count == 0) break;
-        }
-        return (int)(LastSeq - before);
+            if (!page.More || page.Updates.Count == 0) return;
+        } while (!whileGap || order.HasGap);
     }
 
     /// <summary>Fetches the log above <see cref="LastSeq"/> while a gap stays; joins again when a snapshot replaced it.</summary>
@@ -147,13 +153,7 @@ public sealed partial class RoomSession
         var before = LastSeq;
         try
         {
-            while (order.HasGap)
-            {
-                var page = await Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, RoomId, order.Delivered, lifetime.Token);
-                foreach (var update in page.Updates) Take(update);
-                Drain();
-                if (!page.More || page.Updates.Count == 0) break;
-            }
+            if (order.HasGap) await FetchLogAsync(whileGap: true, lifetime.Token);
         }
         catch (HubException e) when (e.RefusalCode() == RefusalCode.SequenceInvalid)
         {
