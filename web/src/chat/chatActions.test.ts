@@ -24,7 +24,10 @@ describe('replies, edits, deletes and reactions over the relay', () => {
     ann.chat.act({ type: 'edit', id: ref(ann.chat, 0).id }, 'hello\n');
     ann.chat.act({ type: 'delete', id: ref(ann.chat, 1).id });
     await until(() => relay.chats.length === 6, 'all six stored');
-    const settled = (chat: ChatSync) => texts(chat).length === 3 && chat.messages.get()[0].edited === true && !!chat.messages.get()[0].reactions;
+    const settled = (chat: ChatSync) => {
+      const [first, second] = chat.messages.get();
+      return texts(chat).length === 3 && first.edited === true && !!first.reactions && second.deleted === true;
+    };
     await until(() => settled(bob.chat) && settled(ann.chat), 'both to see everything');
 
     for (const chat of [ann.chat, bob.chat]) {
