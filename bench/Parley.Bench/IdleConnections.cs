@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Diagnostics.NETCore.Client;
+using Parley.Client.Sessions;
+using Parley.Protocol;
+using Parley.Testing;
+
+/// <summary>
+/// What an idle connection costs the server, and how fast it takes new ones:
+/// `--idle N` joins N members (rooms of 10, through Parley.Client) and lets them leave, then has them
+/// join again and sit, and reads the server's memory before and after, each time after a full
+/// garbage collection; then `--connects M`
+/// bare hub connections (no join) are opened, `--concurrency C` at a time, and timed.
+/// </summary>
+static class IdleConnections
+{
+    const int RoomSize = 10;
+
+    public static async Task RunAsync(IReadOnlyDictionary<string, string> options)
+    {
+        int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var (idle, connects, concurrency, idleSeconds) = (Int("idle", 1000), Int("connects", 2000), Int("concurrency", 16), Int("idle-seconds", 5));
+        var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "idle.json");
+
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            // Every client of the benchmark comes from 127.0.0.1.
+            ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
+            ["Parley__RoomsPerMinute"] = "100000",
+            ["Parley__Metrics__Enabled"] = "true",
+        });
+        using var http = server.CreateHttpClient();
+
+        // The members join once and leave: their rows, the database's cached pages and the paths'
+        // compiled code are then in the "before" figure, so the measured difference is their
+        // connections alone. They come back as themselves (a resume), as after a reload.
+        await using var members = new Members();
+        await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4);
+        await members.LeaveAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
+        var before = await SettledMemoryAsync(server, http);
+
+        var clock = Stopwatch.StartNew();
+        await members.RejoinAsync(server.BaseUri, concurrency: 4);
+        var joinSeconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{idle} members joined {idle / RoomSize} rooms again in {joinSeconds:F1} s; idle for {idleSeconds} s");
+        await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+        var after = await SettledMemoryAsync(server, http);
+        await members.LeaveAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
+        var left = await SettledMemoryAsync(server, http);
+
+        var raw = await ConnectsAsync("bare WebSocket connections with the SignalR handshake", connects, concurrency,
+            () => new HandshakenSocket(server.BaseUri));
+        var client = await ConnectsAsync("Parley.Client hub connections", connects, concurrency, () => new ClientConnection(server.BaseUri));
+        var result = new
+        {
+            idleConnections = idle, roomSize = RoomSize, idleSeconds,
+            // Each after a full collection: before the members joined again, with each idle, after they left.
+            memoryKiB = new { before, idle = after, left },
+            rssPerIdleConnectionKiB = PerConnection(before.RssKiB, after.RssKiB),
+            anonymousRssPerIdleConnectionKiB = PerConnection(before.RssAnonKiB, after.RssAnonKiB),
+            gcHeapPerIdleConnectionKiB = PerConnection(before.HeapKiB, after.HeapKiB),
+            // What the members' leaving gave back: the connections' share, without what the joins
+            // left behind for good (database pages cached, rows, the pools' growth).
+            gcHeapFreedPerConnectionKiB = PerConnection(left.HeapKiB, after.HeapKiB),
+            rejoinsPerSecond = Math.Round(idle / joinSeconds),
+            rawConnects = connects, rawConnectConcurrency = concurrency,
+            // The server's side of a connection, then the same through the .NET client (which builds
+            // a service container per connection, so it spends more of the shared cores than the server).
+            rawConnectsPerSecond = Math.Round(raw),
+            clientConnectsPerSecond = Math.Round(client),
+            machine = $"{Environment.ProcessorCount} cores (shared with other work), {Environment.OSVersion}; server and clients on the same cores",
+            measuredAt = DateTime.UtcNow.ToString("u"),
+        };
+        double PerConnection(long from, long to) => Math.Round((to - from) / (double)idle, 1);
+        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllTextAsync(output, json + "\n");
+        Console.WriteLine($"written to {output}");
+    }
+
+    /// <summary>Connections opened per second, up to the end of the SignalR handshake; no JoinRoom.</summary>
+    static async Task<double> ConnectsAsync(string what, int count, int concurrency, Func<IOpening> make)
+    {
+        var open = new IOpening[count];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < count;) await (open[i] = make()).OpenAsync();
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"{count} {what} opened in {seconds:F2} s, {concurrency} at a time");
+        await Task.WhenAll(open.Select(c => c.DisposeAsync().AsTask()));
+        return count / seconds;
+    }
+
+    interface IOpening : IAsyncDisposable
+    {
+        Task OpenAsync();
+    }
+
+    sealed class ClientConnection(Uri server) : IOpening
+    {
+        readonly HubConnection connection = RoomSession.Connect(server);
+        public Task OpenAsync() => connection.StartAsync();
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
+
+    /// <summary>A WebSocket to the hub that has sent the handshake and read its answer, as a browser's first steps.</summary>
+    sealed class HandshakenSocket(Uri server) : IOpening
+    {
+        static readonly byte[] Handshake = Encoding.UTF8.GetBytes("{\"protocol\":\"messagepack\",\"version\":1}\u001e");
+        readonly ClientWebSocket socket = new();
+
+        public async Task OpenAsync()
+        {
+            await socket.ConnectAsync(new UriBuilder(new Uri(server, HubNames.Path)) { Scheme = "ws" }.Uri, CancellationToken.None);
+            await socket.SendAsync(Handshake, WebSocketMessageType.Text, true, CancellationToken.None);
+            var answer = new byte[64];
+            var read = await socket.ReceiveAsync(answer, CancellationToken.None);
+            if (read.Count == 0 || answer[read.Count - 1] != 0x1e) throw new InvalidOperationException("No handshake answer.");
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            socket.Abort();
+            socket.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    sealed record Memory(long RssKiB, long RssAnonKiB, long HeapKiB, long GcCommittedKiB, long Threads);
+
+    /// <summary>
+    /// The server's resident memory and GC heap after a full, blocking collection, which the runtime
+    /// makes when an EventPipe session asks for the GCHeapCollect keyword (as dotnet-gcdump does):
+    /// without it the figures would hold whatever garbage the last collection had not reached yet.
+    /// </summary>
+    static async Task<Memory> SettledMemoryAsync(ParleyServerProcess server, HttpClient http)
+    {
+        const long Gc = 0x1, GcHeapCollect = 0x800000;
+        var gen2Before = await MetricAsync(http, "dotnet_gc_collections_total", "gc_heap_generation=\"gen2\"");
+        var session = new DiagnosticsClient(server.ProcessId).StartEventPipeSession(
+            new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, Gc | GcHeapCollect), requestRundown: false);
+        var drain = session.EventStream.CopyToAsync(Stream.Null);
+        for (var waited = 0; await MetricAsync(http, "dotnet_gc_collections_total", "gc_heap_generation=\"gen2\"") == gen2Before; waited++)
+        {
+            if (waited == 100) throw new TimeoutException("The server made no full collection within 10 s.");
+            await Task.Delay(100);
+        }
+        await session.StopAsync(CancellationToken.None);
+        await drain;
+        session.Dispose();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // what the collection freed is given back
+        var status = File.ReadAllLines($"/proc/{server.ProcessId}/status");
+        long KiB(string field) => long.Parse(status.First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        var heap = await MetricAsync(http, "dotnet_gc_last_collection_heap_size_bytes", "");
+        var committed = await MetricAsync(http, "dotnet_gc_last_collection_memory_committed_size_bytes", "");
+        return new Memory(KiB("VmRSS"), KiB("RssAnon"), (long)heap / 1024, (long)committed / 1024, KiB("Threads"));
+    }
+
+    /// <summary>The sum of a Prometheus family's samples whose labels contain <paramref name="label"/>.</summary>
+    static async Task<double> MetricAsync(HttpClient http, string family, string label)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + " ", StringComparison.Ordinal))
+            .Where(l => l.Contains(label, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l.Split(' ')[^1].Trim(), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Members in rooms of <see cref="RoomSize"/>: each room's creator first, who makes the key.</summary>
+    sealed class Members : IAsyncDisposable
+    {
+        readonly List<(string RoomId, string Secret, MemberCredentials Credentials)> joined = [];
+        readonly List<RoomSession> sessions = [];
+
+        public async Task JoinRoomsAsync(Uri server, HttpClient http, int count, int concurrency)
+        {
+            var rooms = (count + RoomSize - 1) / RoomSize;
+            await InParallelAsync(rooms, concurrency, async r =>
+            {
+                var room = await RoomSession.CreateRoomAsync(http);
+                var (creator, _) = await RoomSession.JoinAsCreatorAsync(server, room);
+                Add(creator, room.LinkSecret);
+                for (var i = 1; i < Math.Min(RoomSize, count - r * RoomSize); i++)
+                    Add((await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, waitForKey: false)).Session, room.LinkSecret);
+            });
+        }
+
+        /// <summary>Every member joins again as itself, on a new connection.</summary>
+        public async Task RejoinAsync(Uri server, int concurrency)
+        {
+            List<(string RoomId, string Secret, MemberCredentials Credentials)> all;
+            lock (sessions) all = [.. joined];
+            await InParallelAsync(all.Count, concurrency, async i =>
+            {
+                var (roomId, secret, credentials) = all[i];
+                var (session, _) = await RoomSession.JoinAsync(server, roomId, secret, resume: credentials, waitForKey: false);
+                lock (sessions) sessions.Add(session);
+            });
+        }
+
+        static Task InParallelAsync(int count, int concurrency, Func<int, Task> each)
+        {
+            var next = -1;
+            return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                for (int i; (i = Interlocked.Increment(ref next)) < count;) await each(i);
+            }));
+        }
+
+        void Add(RoomSession session, string secret)
+        {
+            lock (sessions)
+            {
+                sessions.Add(session);
+                joined.Add((session.RoomId, secret, session.Credentials));
+            }
+        }
+
+        /// <summary>Closes every member's connection; they can join again.</summary>
+        public async Task LeaveAsync()
+        {
+            List<RoomSession> all;
+            lock (sessions)
+            {
+                all = [.. sessions];
+                sessions.Clear();
+            }
+            await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
+        }
+
+        public ValueTask DisposeAsync() => new(LeaveAsync());
+    }
+}
