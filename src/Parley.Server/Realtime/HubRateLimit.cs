@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Parley.Protocol;
@@ -7,7 +6,7 @@ using Parley.Server.Hosting;
 namespace Parley.Server.Realtime;
 
 /// <summary>Caps hub calls per connection, so one client cannot flood a room or the database.</summary>
-public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
+public sealed class HubRateLimit(IOptions<ParleyOptions> options, TimeProvider clock) : IHubFilter
 {
     const string Key = "parley.rate";
 
@@ -15,17 +14,9 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
         Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var items = invocation.Context.Items;
-        if (!items.TryGetValue(Key, out var limiter))
-        {
-            var perSecond = options.Value.HubCallsPerSecond;
-            items[Key] = limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perSecond * 2, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0, AutoReplenishment = true,
-            });
-        }
-        using var lease = ((RateLimiter)limiter!).AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (!items.TryGetValue(Key, out var bucket))
+            items[Key] = bucket = new CallBucket(options.Value.HubCallsPerSecond, clock.GetTimestamp());
+        if (!((CallBucket)bucket!).TryTake(clock.GetTimestamp(), clock.TimestampFrequency))
         {
             ParleyMetrics.RateLimitHit("hub");
             throw new Refusal(RefusalCode.RateLimited, "Too many requests: slow down.");
@@ -33,10 +24,30 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options) : IHubFilter
         return await next(invocation);
     }
 
-    public Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception,
-        Func<HubLifetimeContext, Exception?, Task> next)
+    /// <summary>
+    /// A token bucket of twice the per-second rate, refilled by the rate once a second, counted
+    /// when a call comes rather than by a timer: an idle connection costs these few fields and no
+    /// timer (a framework limiter with automatic replenishment keeps one per connection).
+    /// </summary>
+    sealed class CallBucket(int perSecond, long now)
     {
-        if (context.Context.Items.TryGetValue(Key, out var limiter)) ((RateLimiter)limiter!).Dispose();
-        return next(context, exception);
+        int tokens = perSecond * 2;
+        long periodStart = now;
+
+        public bool TryTake(long now, long ticksPerSecond)
+        {
+            lock (this)
+            {
+                var periods = (now - periodStart) / ticksPerSecond;
+                if (periods > 0)
+                {
+                    tokens = (int)Math.Min(perSecond * 2L, tokens + periods * perSecond);
+                    periodStart += periods * ticksPerSecond;
+                }
+                if (tokens == 0) return false;
+                tokens--;
+                return true;
+            }
+        }
     }
 }
