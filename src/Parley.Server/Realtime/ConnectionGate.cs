@@ -12,16 +12,35 @@ namespace Parley.Server.Realtime;
 /// <see cref="HubLimits.JoinTimeout"/>. Otherwise a client could hold thousands of idle sockets
 /// (each with its buffers) that SignalR's keep-alive would keep alive forever.
 /// </summary>
-public sealed class ConnectionGate(IOptions<HubLimits> options, ILogger<ConnectionGate> log) : IHubFilter
+public sealed class ConnectionGate : IHubFilter, IDisposable
 {
-    sealed class Opened(string address)
+    sealed class Opened(string address, HubCallerContext connection, long at)
     {
         public string Address { get; } = address;
+        public HubCallerContext Connection { get; } = connection;
+        public long At { get; } = at;
         public volatile bool TriedToJoin;
+        public volatile bool Gone;
     }
 
     readonly ConcurrentDictionary<string, int> perAddress = new();
     readonly ConcurrentDictionary<string, Opened> opened = new();
+    // In the order they opened, so a sweep looks only at those whose time is up. One timer for all
+    // of them, rather than a delay per connection that an idle connection would hold.
+    readonly ConcurrentQueue<Opened> waiting = new();
+    readonly IOptions<HubLimits> options;
+    readonly TimeProvider clock;
+    readonly ILogger<ConnectionGate> log;
+    readonly ITimer sweep;
+    int sweeping;
+
+    public ConnectionGate(IOptions<HubLimits> options, TimeProvider clock, ILogger<ConnectionGate> log)
+    {
+        (this.options, this.clock, this.log) = (options, clock, log);
+        // A connection is closed at most this much after its time is up.
+        var every = TimeSpan.FromTicks(Math.Clamp(options.Value.JoinTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerSecond));
+        sweep = clock.CreateTimer(_ => CloseUnjoined(), null, every, every);
+    }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -36,20 +55,33 @@ public sealed class ConnectionGate(IOptions<HubLimits> options, ILogger<Connecti
             // Thrown from OnConnectedAsync, SignalR closes the connection with this text and no reconnect.
             throw new HubException(RefusalCodes.HubMessage(RefusalCode.RateLimited, "Too many connections from this address."));
         }
-        var state = opened[connection.ConnectionId] = new Opened(address);
+        var state = opened[connection.ConnectionId] = new Opened(address, connection, clock.GetTimestamp());
         try { await next(context); }
         catch
         {
             Forget(connection.ConnectionId);
             throw;
         }
+        waiting.Enqueue(state);
+    }
 
-        _ = Task.Delay(options.Value.JoinTimeout, connection.ConnectionAborted).ContinueWith(waited =>
+    /// <summary>Closes the connections whose join timeout is up and that have not tried to join.</summary>
+    void CloseUnjoined()
+    {
+        if (Interlocked.Exchange(ref sweeping, 1) == 1) return; // the previous sweep is still at it
+        try
         {
-            if (waited.IsCanceled || state.TriedToJoin) return;
-            log.LogInformation("Closing connection {ConnectionId}: no JoinRoom within {Timeout}", connection.ConnectionId, options.Value.JoinTimeout);
-            connection.Abort();
-        }, TaskScheduler.Default);
+            var timeout = options.Value.JoinTimeout;
+            while (waiting.TryPeek(out var state) && clock.GetElapsedTime(state.At) >= timeout)
+            {
+                waiting.TryDequeue(out _);
+                if (state.TriedToJoin || state.Gone) continue;
+                log.LogInformation("Closing connection {ConnectionId}: no JoinRoom within {Timeout}", state.Connection.ConnectionId, timeout);
+                state.Connection.Abort();
+            }
+        }
+        catch (Exception e) { log.LogWarning(e, "Closing connections that did not join failed"); }
+        finally { Volatile.Write(ref sweeping, 0); }
     }
 
     public ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -68,11 +100,15 @@ public sealed class ConnectionGate(IOptions<HubLimits> options, ILogger<Connecti
 
     void Forget(string connectionId)
     {
-        if (opened.TryRemove(connectionId, out var state)) Release(state.Address);
+        if (!opened.TryRemove(connectionId, out var state)) return;
+        state.Gone = true;
+        Release(state.Address);
     }
 
     void Release(string address)
     {
         if (perAddress.AddOrUpdate(address, 0, (_, n) => n - 1) <= 0) perAddress.TryRemove(KeyValuePair.Create(address, 0));
     }
+
+    public void Dispose() => sweep.Dispose();
 }
