@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
@@ -48,16 +49,35 @@ public sealed class RoomAuthorization(IRoomConnections connections, RoomLiveness
 }
 
 /// <summary>The rooms this connection joined (room id → member id): its own state, kept in its own context.</summary>
-static class JoinedRooms
+/// <remarks>A plain dictionary under a lock: most connections join one room, and an idle connection
+/// keeps this for its whole life, so it is a few dozen bytes rather than a concurrent dictionary's few hundred.</remarks>
+sealed class JoinedRooms
 {
     const string Key = "parley.rooms";
+    readonly Dictionary<string, string> rooms = new(1);
 
-    public static ConcurrentDictionary<string, string> Of(HubCallerContext context)
+    public static JoinedRooms Of(HubCallerContext context)
     {
         lock (context.Items)
         {
-            if (!context.Items.TryGetValue(Key, out var rooms)) context.Items[Key] = rooms = new ConcurrentDictionary<string, string>();
-            return (ConcurrentDictionary<string, string>)rooms!;
+            if (!context.Items.TryGetValue(Key, out var joined)) context.Items[Key] = joined = new JoinedRooms();
+            return (JoinedRooms)joined!;
         }
+    }
+
+    public bool TryGetValue(string roomId, [MaybeNullWhen(false)] out string memberId)
+    {
+        lock (rooms) return rooms.TryGetValue(roomId, out memberId);
+    }
+
+    public string this[string roomId]
+    {
+        set { lock (rooms) rooms[roomId] = value; }
+    }
+
+    /// <summary>A copy, so the caller may await while it walks them.</summary>
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+    {
+        lock (rooms) return rooms.ToList().GetEnumerator();
     }
 }
