@@ -14,20 +14,21 @@ public static class HubOrigins
 {
     public static void UseHubOrigins(this WebApplication app) => app.UseWhen(
         http => http.Request.Path.StartsWithSegments(HubNames.Path),
-        hub => hub.Use(async (http, next) =>
+        // Not async on the way in: an open connection would hold this step's state for its whole life.
+        hub => hub.Use((http, next) =>
         {
             var origin = http.Request.Headers.Origin.ToString();
-            if (origin.Length == 0 || Allowed(origin, http))
-            {
-                await next(http);
-                return;
-            }
-            ParleyMetrics.Refused(RefusalCode.OriginForbidden);
-            http.RequestServices.GetRequiredService<ILogger<ParleyOptions>>()
-                .LogInformation("Refused a hub connection from origin {Origin}", origin);
-            await Problems.Refused(RefusalCode.OriginForbidden, "This page's origin may not connect to this server.",
-                StatusCodes.Status403Forbidden).ExecuteAsync(http);
+            return origin.Length == 0 || Allowed(origin, http) ? next(http) : RefuseAsync(http, origin);
         }));
+
+    static Task RefuseAsync(HttpContext http, string origin)
+    {
+        ParleyMetrics.Refused(RefusalCode.OriginForbidden);
+        http.RequestServices.GetRequiredService<ILogger<ParleyOptions>>()
+            .LogInformation("Refused a hub connection from origin {Origin}", origin);
+        return Problems.Refused(RefusalCode.OriginForbidden, "This page's origin may not connect to this server.",
+            StatusCodes.Status403Forbidden).ExecuteAsync(http);
+    }
 
     /// <summary>
     /// The server's own host (scheme aside: behind a proxy that ends TLS the request may look like
