@@ -163,7 +163,9 @@ static class IdleConnections
         var status = File.ReadAllLines($"/proc/{server.ProcessId}/status");
         long KiB(string field) => long.Parse(status.First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
             .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        var heap = await MetricAsync(http, "dotnet_gc_last_collection_heap_size_bytes", "");
+        // Live objects: the heap as the collection left it, less the free space between them.
+        var heap = await MetricAsync(http, "dotnet_gc_last_collection_heap_size_bytes", "")
+            - await MetricAsync(http, "dotnet_gc_last_collection_heap_fragmentation_size_bytes", "");
         var committed = await MetricAsync(http, "dotnet_gc_last_collection_memory_committed_size_bytes", "");
         return new Memory(KiB("VmRSS"), KiB("RssAnon"), (long)heap / 1024, (long)committed / 1024, KiB("Threads"));
     }
