@@ -55,8 +55,10 @@ static class IdleConnections
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
         var left = await SettledMemoryAsync(server, http);
 
+        var cpuBefore = CpuMilliseconds(server.ProcessId);
         var raw = await ConnectsAsync("bare WebSocket connections with the SignalR handshake", connects, concurrency,
             () => new HandshakenSocket(server.BaseUri));
+        var serverCpuPerConnect = (CpuMilliseconds(server.ProcessId) - cpuBefore) / connects;
         var client = await ConnectsAsync("Parley.Client hub connections", connects, concurrency, () => new ClientConnection(server.BaseUri));
         var result = new
         {
@@ -75,6 +77,9 @@ static class IdleConnections
             // a service container per connection, so it spends more of the shared cores than the server).
             rawConnectsPerSecond = Math.Round(raw),
             clientConnectsPerSecond = Math.Round(client),
+            // The server's CPU time per bare connection, opening and closing: its own ceiling is
+            // 1000 / this per core, whatever the load generator beside it takes.
+            serverCpuMsPerRawConnect = Math.Round(serverCpuPerConnect, 3),
             machine = $"{Environment.ProcessorCount} cores (shared with other work), {Environment.OSVersion}; server and clients on the same cores",
             measuredAt = DateTime.UtcNow.ToString("u"),
         };
@@ -100,6 +105,14 @@ static class IdleConnections
         Console.WriteLine($"{count} {what} opened in {seconds:F2} s, {concurrency} at a time");
         await Task.WhenAll(open.Select(c => c.DisposeAsync().AsTask()));
         return count / seconds;
+    }
+
+    /// <summary>User and system CPU time the process has used (/proc/PID/stat, in clock ticks of 10 ms).</summary>
+    static double CpuMilliseconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     interface IOpening : IAsyncDisposable
