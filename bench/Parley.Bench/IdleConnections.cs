@@ -12,7 +12,7 @@ using Parley.Testing;
 
 /// <summary>
 /// What an idle connection costs the server, and how fast it takes new ones:
-/// `--idle N` joins N members (rooms of 10, through Parley.Client) and lets them leave, then has them
+/// `--idle-connections N` joins N members (rooms of 10, through Parley.Client) and lets them leave, then has them
 /// join again and sit, and reads the server's memory before and after, each time after a full
 /// garbage collection; then `--connects M`
 /// bare hub connections (no join) are opened, `--concurrency C` at a time, and timed.
@@ -24,7 +24,7 @@ static class IdleConnections
     public static async Task RunAsync(IReadOnlyDictionary<string, string> options)
     {
         int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-        var (idle, connects, concurrency, idleSeconds) = (Int("idle", 1000), Int("connects", 2000), Int("concurrency", 16), Int("idle-seconds", 5));
+        var (idle, connects, concurrency, idleSeconds) = (Int("idle-connections", 1000), Int("connects", 2000), Int("concurrency", 16), Int("idle-seconds", 5));
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "idle.json");
 
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>

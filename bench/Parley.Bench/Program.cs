@@ -12,8 +12,8 @@ using Parley.Testing.Cluster;
 // on SQLite, or with --nodes N a cluster of N nodes on PostgreSQL and Redis (tests/Parley.Testing's
 // ParleyCluster), the members spread evenly over the nodes.
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
-// --idle N [--connects M]: what idle connections cost and how fast bare ones open (IdleConnections.cs).
-if (options.ContainsKey("idle")) { await IdleConnections.RunAsync(options); return; }
+// --idle-connections N [--connects M]: what Parley's idle connections cost and how fast bare ones open (IdleConnections.cs).
+if (options.ContainsKey("idle-connections")) { await IdleConnections.RunAsync(options); return; }
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
 var nodes = options.ContainsKey("nodes") ? Int("nodes", 1) : 0;
