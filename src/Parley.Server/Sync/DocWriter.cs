@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Protocol;
@@ -37,48 +38,37 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            foreach (var room in batch.GroupBy(p => p.Item.RoomId))
+            // By room, and within a room by the pushes' key epoch: one group, but while a key changes.
+            foreach (var group in batch.GroupBy(p => (p.Item.RoomId, p.Item.Envelope.Epoch)))
             {
-                var epoch = await RoomEpoch.CurrentAsync(db, room.Key, ct);
-                var accepted = new List<Pending>();
-                foreach (var p in room)
-                {
-                    if (RoomEpoch.Check(epoch, p.Item.Envelope.Epoch) is { } refusal) p.Refuse(refusal);
-                    else accepted.Add(p);
-                }
-                if (accepted.Count == 0) continue;
-
+                var (roomId, epoch) = group.Key;
+                var accepted = group.ToList();
                 var bytes = accepted.Sum(p => (long)p.Item.Envelope.Ciphertext.Length);
                 var limit = options.Value.MaxDocLogBytes;
-                // The bound is part of the same UPDATE: no extra read on the way in.
+                // The epoch check and the bound are part of the same UPDATE: no read on the way in.
                 var after = (await db.Database.SqlQuery<Counters>($"""
                     UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {accepted.Count},
                         "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {accepted.Count},
                         "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
-                    WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
+                    WHERE "Id" = {roomId} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
                     RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot", "PendingSnapshotSeq"
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (after is null)
                 {
-                    var refusal = await WhyNotAsync(db, room.Key, epoch, limit, ct);
+                    var refusal = await WhyNotAsync(db, roomId, epoch, limit, ct);
                     foreach (var p in accepted) p.Refuse(refusal);
                     continue;
                 }
 
                 // Only while a member's snapshot waits (rarely): who sent it, so everyone else is asked to check it.
-                var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == room.Key)
+                var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == roomId)
                     .Select(s => new SnapshotRef(s.UpToSeq, s.SenderId)).SingleOrDefaultAsync(ct);
                 var seq = after.LatestSeq - accepted.Count;
                 foreach (var p in accepted)
                 {
-                    var (roomId, sender, _, envelope) = p.Item;
-                    var row = new DocUpdateRow
-                    {
-                        RoomId = roomId, Seq = ++seq, SenderId = sender, Envelope = StoredEnvelope.From(envelope), CreatedAt = now,
-                    };
-                    db.DocUpdates.Add(row);
-                    acknowledged.Add((p, row.ToWire(), false, confirmDue is not null && confirmDue.Sender != sender ? confirmDue : null));
+                    var update = new StoredUpdate(++seq, p.Item.SenderId, p.Item.Envelope);
+                    acknowledged.Add((p, update, false, confirmDue is not null && confirmDue.Sender != update.Sender ? confirmDue : null));
                 }
                 // One pusher per threshold crossing is asked for a snapshot: the last of this batch. Not while
                 // a snapshot waits for its confirmation: a newer one would only replace it before it is checked.
@@ -86,26 +76,45 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     after.BytesSinceSnapshot - bytes, after.BytesSinceSnapshot);
                 if (due) acknowledged[^1] = acknowledged[^1] with { SnapshotDue = true };
             }
-            await db.SaveChangesAsync(ct);
+            await InsertAsync(db, acknowledged.Select(a => (a.Pending.Item.RoomId, a.Update)).ToList(), now, ct);
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.Committed("doc-update", acknowledged.Count, acknowledged.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
 
         foreach (var (pending, update, due, confirmDue) in acknowledged)
-        {
             pending.Done.TrySetResult(new PushResult(update.Seq, due) { ConfirmDue = confirmDue });
-            fanout.DocUpdate(pending.Item.RoomId, pending.Item.ConnectionId, update);
-        }
+        // Grouped by room in seq order above: one message per room for the whole batch.
+        foreach (var room in acknowledged.GroupBy(a => a.Pending.Item.RoomId))
+            fanout.DocUpdates(room.Key, room.Select(a => (a.Pending.Item.ConnectionId, a.Update)).ToList());
     }
 
-    /// <summary>Only on the refused path: tells a key change from a full log.</summary>
-    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int? epoch, long limit, CancellationToken ct)
+    /// <summary>
+    /// The batch's rows in one multi-row INSERT: no change tracker and one statement for the whole
+    /// batch, where SaveChanges would track every row and write one INSERT each. The columns are
+    /// DocUpdateRow's (Sync/DocRows.cs); a test reads rows written here back through EF.
+    /// </summary>
+    static async Task InsertAsync(ParleyDb db, IReadOnlyList<(string RoomId, StoredUpdate Update)> rows, DateTime now, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var sql = new StringBuilder("""INSERT INTO "DocUpdates" ("RoomId", "Seq", "SenderId", "Epoch", "Iv", "Ciphertext", "CreatedAt") VALUES """);
+        var values = new object[rows.Count * 7];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (roomId, u) = rows[i];
+            var at = i * 7;
+            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5], values[at + 6]) =
+                (roomId, u.Seq, u.Sender, u.Envelope.Epoch, u.Envelope.Iv, u.Envelope.Ciphertext, now);
+            sql.Append(i == 0 ? "" : ", ").Append($"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}}, {{{at + 5}}}, {{{at + 6}}})");
+        }
+        await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
+    }
+
+    /// <summary>Only on the refused path: tells an unknown room or a key change from a full log.</summary>
+    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int epoch, long limit, CancellationToken ct)
     {
         var room = await db.Rooms.AsNoTracking().Where(r => r.Id == roomId)
             .Select(r => new { r.Epoch, Used = r.SnapshotBytes + r.BytesSinceSnapshot }).SingleOrDefaultAsync(ct);
-        return room is null || room.Epoch != epoch
-            ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
-            : new Refusal(RefusalCode.RoomLogFull,
-                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
+        return RoomEpoch.Check(room?.Epoch, epoch) ?? new Refusal(RefusalCode.RoomLogFull,
+            $"The room's document history is full: {room!.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
     }
 }
