@@ -6,6 +6,7 @@ namespace Parley.Bench.Peers;
 /// Entry for the peer comparison. Usage (the fan-out options as Program.cs's):
 ///   --system parley|y-websocket|hocuspocus|ws   one system (parley, the default, is Program.cs's own run)
 ///   --compare [--repeat 3]                       all four, alternating, medians written to bench/results/peers.json
+///   --idle 2000 [--system …]                     idle memory per joined connection (IdleMemory.cs), bench/results/peers-idle.json
 /// </summary>
 public static class PeerBench
 {
@@ -21,6 +22,12 @@ public static class PeerBench
         if (system < 0) throw new ArgumentException($"--system is one of {string.Join(", ", All.Select(PeerProcess.Name))}");
         int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
         var load = new Workload(Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
+        if (options.ContainsKey("idle"))
+        {
+            var idleOutput = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "peers-idle.json");
+            await IdleMemory.RunAsync(options.ContainsKey("system") ? [system] : All, Int("idle", 2000), idleOutput);
+            return true;
+        }
         if (options.ContainsKey("compare"))
         {
             var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "peers.json");
