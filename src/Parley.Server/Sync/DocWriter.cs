@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Parley.Protocol;
@@ -76,7 +75,7 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     after.BytesSinceSnapshot - bytes, after.BytesSinceSnapshot);
                 if (due) acknowledged[^1] = acknowledged[^1] with { SnapshotDue = true };
             }
-            await InsertAsync(db, acknowledged.Select(a => (a.Pending.Item.RoomId, a.Update)).ToList(), now, ct);
+            await InsertAsync(db, acknowledged.Select(a => (a.Pending.Item.RoomId, a.Update)), now, ct);
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.Committed("doc-update", acknowledged.Count, acknowledged.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
@@ -88,26 +87,13 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
             fanout.DocUpdates(room.Key, room.Select(a => (a.Pending.Item.ConnectionId, a.Update)).ToList());
     }
 
-    /// <summary>
-    /// The batch's rows in one multi-row INSERT: no change tracker and one statement for the whole
-    /// batch, where SaveChanges would track every row and write one INSERT each. The columns are
-    /// DocUpdateRow's (Sync/DocRows.cs); a test reads rows written here back through EF.
-    /// </summary>
-    static async Task InsertAsync(ParleyDb db, IReadOnlyList<(string RoomId, StoredUpdate Update)> rows, DateTime now, CancellationToken ct)
-    {
-        if (rows.Count == 0) return;
-        var sql = new StringBuilder("""INSERT INTO "DocUpdates" ("RoomId", "Seq", "SenderId", "Epoch", "Iv", "Ciphertext", "CreatedAt") VALUES """);
-        var values = new object[rows.Count * 7];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var (roomId, u) = rows[i];
-            var at = i * 7;
-            (values[at], values[at + 1], values[at + 2], values[at + 3], values[at + 4], values[at + 5], values[at + 6]) =
-                (roomId, u.Seq, u.Sender, u.Envelope.Epoch, u.Envelope.Iv, u.Envelope.Ciphertext, now);
-            sql.Append(i == 0 ? "" : ", ").Append($"({{{at}}}, {{{at + 1}}}, {{{at + 2}}}, {{{at + 3}}}, {{{at + 4}}}, {{{at + 5}}}, {{{at + 6}}})");
-        }
-        await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
-    }
+    static readonly string[] Columns = ["RoomId", "Seq", "SenderId", "Epoch", "Iv", "Ciphertext", "CreatedAt"];
+
+    /// <summary>The batch's rows in one statement; the columns are DocUpdateRow's (Sync/DocRows.cs).</summary>
+    static Task InsertAsync(ParleyDb db, IEnumerable<(string RoomId, StoredUpdate Update)> rows, DateTime now, CancellationToken ct) =>
+        MultiRowInsert.ExecuteAsync(db, "DocUpdates", Columns,
+            rows.Select(r => new object[] { r.RoomId, r.Update.Seq, r.Update.Sender, r.Update.Envelope.Epoch, r.Update.Envelope.Iv, r.Update.Envelope.Ciphertext, now })
+                .ToList(), ct);
 
     /// <summary>Only on the refused path: tells an unknown room or a key change from a full log.</summary>
     static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int epoch, long limit, CancellationToken ct)
