@@ -11,6 +11,8 @@ using Parley.Testing.Cluster;
 // Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1: one node
 // on SQLite, or with --nodes N a cluster of N nodes on PostgreSQL and Redis (tests/Parley.Testing's
 // ParleyCluster), the members spread evenly over the nodes.
+// --system y-websocket|hocuspocus|ws and --compare run the plain-text peers instead (Peers/PeerBench.cs).
+if (await Parley.Bench.Peers.PeerBench.RunIfAskedAsync(args)) return;
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 // --idle-connections N [--connects M]: what Parley's idle connections cost and how fast bare ones open (IdleConnections.cs).
 if (options.ContainsKey("idle-connections")) { await IdleConnections.RunAsync(options); return; }

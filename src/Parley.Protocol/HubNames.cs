@@ -32,7 +32,7 @@ public static class HubNames
     public const string DeleteEntries = nameof(DeleteEntries);
     public const string ActivityLog = nameof(ActivityLog);
 
-    public const string DocUpdate = nameof(DocUpdate);
+    public const string DocUpdates = nameof(DocUpdates);
     public const string Awareness = nameof(Awareness);
     public const string MemberJoined = nameof(MemberJoined);
     public const string MemberLeft = nameof(MemberLeft);

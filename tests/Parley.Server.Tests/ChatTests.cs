@@ -35,6 +35,9 @@ public class ChatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(["hello", "how's the `parser`?", "```\ncode\n```"], atBob.Select(Read));
         Assert.All(atBob, m => Assert.Equal(alice.MemberId, m.Sender));
         Assert.All(atBob, m => Assert.InRange(m.SentAt, before, DateTimeOffset.UtcNow.AddSeconds(5)));
+        // The stored time, read back from the database, is the acknowledged one to the millisecond.
+        var (history, _) = await bob.ChatHistoryAsync(0, 10);
+        Assert.Equal(acks.Select(a => a.SentAt).Reverse(), history.Select(m => m.SentAt.ToUnixTimeMilliseconds()));
     }
 
     [Fact]

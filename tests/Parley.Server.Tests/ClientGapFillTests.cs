@@ -54,8 +54,8 @@ public class ClientGapFillTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(6, bob.LastSeq);
         // The lost delivery, and another copy of one already delivered, arrive late: both are dropped.
         bob.KeepLiveUpdate = null;
-        bob.OnDocUpdate(room.RoomId, await lost.Task);
-        bob.OnDocUpdate(room.RoomId, (await alice.Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, room.RoomId, 4L)).Updates[0]);
+        bob.OnDocUpdates(room.RoomId, [await lost.Task]);
+        bob.OnDocUpdates(room.RoomId, [(await alice.Connection.InvokeAsync<UpdatePage>(HubNames.FetchUpdates, room.RoomId, 4L)).Updates[0]]);
         Assert.Equal([1, 2, 3, 4, 5, 6], atBob);
     }
 
@@ -77,7 +77,7 @@ public class ClientGapFillTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(1, bob.LastSeq);
 
         bob.KeepLiveUpdate = null;
-        bob.OnDocUpdate(room.RoomId, await late.Task);
+        bob.OnDocUpdates(room.RoomId, [await late.Task]);
 
         Assert.Equal([1, 2, 3, 4], atBob);
         Assert.Equal(4, bob.LastSeq);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.AspNetCore.SignalR.Client;
 using Parley.Client.Sessions;
+using Parley.Protocol;
 
 namespace Parley.Server.Tests;
 
@@ -30,6 +32,29 @@ public class DocSyncTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"b{i}").Order(), atAlice.Order());
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"a{i}").Order(), atBob.Order());
         await Testing.Eventually.True(() => alice.LastSeq == 400 && bob.LastSeq == 400, "both have seen every seq");
+    }
+
+    [Fact]
+    public async Task A_committed_batch_reaches_each_member_as_one_message_in_seq_order()
+    {
+        var room = await fixture.NewRoomAsync();
+        var pushers = new List<RoomSession>();
+        for (var i = 0; i < 8; i++) pushers.Add((await fixture.JoinAsync(room)).Session);
+        var (carol, _) = await fixture.JoinAsync(room);
+        await using var _c = carol;
+        var messages = new ConcurrentQueue<long[]>();
+        carol.Connection.On<string, StoredUpdate[]>(HubNames.DocUpdates, (_, updates) => messages.Enqueue([.. updates.Select(u => u.Seq)]));
+
+        // Eight members pushing at once: while one batch commits, the next fills with several members' pushes.
+        await Task.WhenAll(pushers.Select((p, i) => Task.Run(async () =>
+        {
+            for (var n = 0; n < 25; n++) await p.PushUpdateAsync(Text($"{i}:{n}"));
+        })));
+
+        await Testing.Eventually.True(() => messages.Sum(m => m.Length) >= 200, "Carol to receive all 200 updates");
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), messages.SelectMany(m => m));
+        Assert.True(messages.Count < 200, $"{messages.Count} messages for 200 updates: at least one batch came as one message");
+        foreach (var p in pushers) await p.DisposeAsync();
     }
 
     [Fact]

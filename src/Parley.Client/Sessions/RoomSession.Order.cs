@@ -37,10 +37,12 @@ public sealed partial class RoomSession
     /// <summary>Updates held above a missing seq (for tests).</summary>
     internal int HeldUpdates => order.Held;
 
-    internal void OnDocUpdate(string roomId, StoredUpdate update)
+    /// <summary>One committed batch of the room, in seq order (without this connection's own pushes).</summary>
+    internal void OnDocUpdates(string roomId, StoredUpdate[] updates)
     {
-        if (roomId != RoomId || KeepLiveUpdate?.Invoke(update) == false) return;
-        Take(update);
+        if (roomId != RoomId) return;
+        foreach (var update in updates)
+            if (KeepLiveUpdate?.Invoke(update) != false) Take(update);
         Drain();
     }
 

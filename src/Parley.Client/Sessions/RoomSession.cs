@@ -50,7 +50,7 @@ public sealed partial class RoomSession : IAsyncDisposable
         connection.Closed += error => OnClosed(connection, error);
         OnKeyEvents(connection);
         OnFileEvents(connection);
-        connection.On<string, StoredUpdate>(HubNames.DocUpdate, OnDocUpdate);
+        connection.On<string, StoredUpdate[]>(HubNames.DocUpdates, OnDocUpdates);
         connection.On<string, string, Envelope>(HubNames.Awareness, (room, sender, envelope) =>
         {
             if (room == RoomId) AwarenessReceived?.Invoke(sender, Decrypt(EnvelopeKind.Awareness, sender, envelope));

@@ -32,56 +32,55 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
         {
             foreach (var room in batch.GroupBy(p => p.Item.RoomId))
             {
-                var epoch = await RoomEpoch.CurrentAsync(db, room.Key, ct);
                 var ids = room.Select(p => p.Item.ClientMessageId).Distinct().ToList();
                 var earlier = await db.ChatMessages.AsNoTracking()
                     .Where(m => m.RoomId == room.Key && ids.Contains(m.ClientMessageId))
                     .ToDictionaryAsync(m => (m.SenderId, m.ClientMessageId), ct);
                 var fresh = new Dictionary<(string, string), ChatMessageRow>();
+                var roomFresh = new List<(Pending Pending, ChatMessageRow Row)>();
+                var roomRepeats = new List<(Pending Pending, ChatMessageRow Row)>();
                 foreach (var p in room)
                 {
                     var key = (p.Item.SenderId, p.Item.ClientMessageId);
-                    if (earlier.TryGetValue(key, out var old) || fresh.TryGetValue(key, out old)) { repeats.Add((p, old)); continue; }
-                    if (RoomEpoch.Check(epoch, p.Item.Envelope.Epoch) is { } refusal)
+                    if (earlier.TryGetValue(key, out var old) || fresh.TryGetValue(key, out old)) roomRepeats.Add((p, old));
+                    else roomFresh.Add((p, fresh[key] = NewRow(p.Item, now)));
+                }
+                var refused = new Dictionary<ChatMessageRow, Refusal>();
+                // By key epoch: one group, but while a key changes. The epoch check and the chat's share of
+                // MaxRoomLogBytes are part of the same UPDATE: a rotation committed meanwhile lets nothing old in.
+                foreach (var atEpoch in roomFresh.GroupBy(s => s.Row.Envelope.Epoch))
+                {
+                    var count = atEpoch.Count();
+                    var bytes = atEpoch.Sum(s => (long)s.Row.Envelope.Ciphertext.Length);
+                    var limit = options.Value.MaxChatLogBytes;
+                    var latest = (await db.Database.SqlQuery<long>($"""
+                        UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count}, "ChatBytes" = "ChatBytes" + {bytes}
+                        WHERE "Id" = {room.Key} AND "Epoch" = {atEpoch.Key} AND "ChatBytes" + {bytes} <= {limit}
+                        RETURNING "ChatLatestSeq" AS "Value"
+                        """).ToListAsync(ct)).SingleOrDefault();
+                    if (latest == 0)
                     {
-                        p.Refuse(refusal);
+                        var why = await WhyNotAsync(db, room.Key, atEpoch.Key, limit, ct);
+                        foreach (var (pending, row) in atEpoch)
+                        {
+                            pending.Refuse(why);
+                            refused[row] = why;
+                        }
                         continue;
                     }
-                    var row = NewRow(p.Item, now);
-                    fresh[key] = row;
-                    stored.Add((p, row));
+                    var seq = latest - count;
+                    foreach (var (pending, row) in atEpoch)
+                    {
+                        row.Seq = ++seq;
+                        stored.Add((pending, row));
+                    }
                 }
-                var count = stored.Count(s => s.Row.RoomId == room.Key);
-                if (count == 0) continue;
-                var bytes = stored.Where(s => s.Row.RoomId == room.Key).Sum(s => (long)s.Row.Envelope.Ciphertext.Length);
-                var limit = options.Value.MaxChatLogBytes;
-
-                // Only while the room is still at the epoch checked above: a rotation committed in
-                // between must not let messages under the old key in (as DocWriter does). The chat's
-                // share of MaxRoomLogBytes is checked in the same UPDATE.
-                var latest = (await db.Database.SqlQuery<long>($"""
-                    UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count}, "ChatBytes" = "ChatBytes" + {bytes}
-                    WHERE "Id" = {room.Key} AND "Epoch" = {epoch} AND "ChatBytes" + {bytes} <= {limit}
-                    RETURNING "ChatLatestSeq" AS "Value"
-                    """).ToListAsync(ct)).SingleOrDefault();
-                if (latest == 0)
-                {
-                    var stale = await WhyNotAsync(db, room.Key, epoch, limit, ct);
-                    var refused = fresh.Values.ToHashSet();
-                    foreach (var s in stored.Where(s => refused.Contains(s.Row)).Concat(repeats.Where(r => refused.Contains(r.Row))))
-                        s.Pending.Refuse(stale);
-                    stored.RemoveAll(s => refused.Contains(s.Row));
-                    repeats.RemoveAll(r => refused.Contains(r.Row));
-                    continue;
-                }
-                var seq = latest - count;
-                foreach (var (_, row) in stored.Where(s => s.Row.RoomId == room.Key))
-                {
-                    row.Seq = ++seq;
-                    db.ChatMessages.Add(row);
-                }
+                // A retry within the batch of a message refused above is refused alike.
+                foreach (var (pending, row) in roomRepeats)
+                    if (refused.TryGetValue(row, out var why)) pending.Refuse(why);
+                    else repeats.Add((pending, row));
             }
-            await db.SaveChangesAsync(ct);
+            await MultiRowInsert.ExecuteAsync(db, "ChatMessages", Columns, stored.Select(s => Values(s.Row)).ToList(), ct);
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.Committed("chat", stored.Count, stored.Sum(s => (long)s.Row.Envelope.Ciphertext.Length));
@@ -100,13 +99,17 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
         Envelope = StoredEnvelope.From(m.Envelope),
     };
 
-    /// <summary>Only on the refused path: tells a key change from a full chat.</summary>
-    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int? epoch, long limit, CancellationToken ct)
+    static readonly string[] Columns = ["RoomId", "Seq", "SenderId", "ClientMessageId", "SentAt", "Epoch", "Iv", "Ciphertext"];
+
+    /// <summary>A row's values in <see cref="Columns"/>' order, as ChatMessageRow is mapped (ChatMessageRow.cs).</summary>
+    static object[] Values(ChatMessageRow m) =>
+        [m.RoomId, m.Seq, m.SenderId, m.ClientMessageId, m.SentAt, m.Envelope.Epoch, m.Envelope.Iv, m.Envelope.Ciphertext];
+
+    /// <summary>Only on the refused path: tells an unknown room or a key change from a full chat.</summary>
+    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int epoch, long limit, CancellationToken ct)
     {
         var room = await db.Rooms.AsNoTracking().Where(r => r.Id == roomId).Select(r => new { r.Epoch, r.ChatBytes }).SingleOrDefaultAsync(ct);
-        return room is null || room.Epoch != epoch
-            ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
-            : new Refusal(RefusalCode.RoomLogFull,
-                $"The room's chat history is full: {room.ChatBytes} of {limit} bytes are stored. Nothing frees them; the room's creator can end the room and start a new one.");
+        return RoomEpoch.Check(room?.Epoch, epoch) ?? new Refusal(RefusalCode.RoomLogFull,
+            $"The room's chat history is full: {room!.ChatBytes} of {limit} bytes are stored. Nothing frees them; the room's creator can end the room and start a new one.");
     }
 }

@@ -9,7 +9,8 @@ namespace Parley.Server.Realtime;
 /// </summary>
 public interface IRoomClient
 {
-    Task DocUpdate(string roomId, StoredUpdate update);
+    /// <summary>The updates of one committed batch, in seq order: one message per room per batch, not one per update.</summary>
+    Task DocUpdates(string roomId, IReadOnlyList<StoredUpdate> updates);
     Task Awareness(string roomId, string memberId, Envelope envelope);
     Task Chat(string roomId, StoredChat message);
     Task Typing(string roomId, string memberId, bool typing);

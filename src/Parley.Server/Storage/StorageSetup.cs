@@ -16,9 +16,12 @@ public static class StorageSetup
         if (database.Provider == DatabaseProvider.PostgreSQL)
             builder.Services.AddDbContextPool<ParleyDb, PostgresParleyDb>(db => db.UseNpgsql(connectionString));
         else
+        {
             builder.Services.AddDbContextPool<ParleyDb, SqliteParleyDb>(db => db
                 .UseSqlite(connectionString)
                 .AddInterceptors(new SqliteDurability()));
+            builder.Services.AddHostedService<SqliteCheckpoints>();
+        }
         builder.Services.AddExceptionHandler<StorageFullHandler>();
         builder.Services.AddExceptionHandler<BlobMissingHandler>();
     }
@@ -89,7 +92,8 @@ public static class StorageSetup
         {
             using var command = connection.CreateCommand();
             // secure_delete: a deleted room's rows are zeroed, not left in free pages (its id must not outlive it on disk).
-            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
+            // wal_autocheckpoint=0: checkpoints run in the background (SqliteCheckpoints), not inside a writer's commit.
+            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON; PRAGMA wal_autocheckpoint=0;";
             command.ExecuteNonQuery();
         }
     }

@@ -37,48 +37,37 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            foreach (var room in batch.GroupBy(p => p.Item.RoomId))
+            // By room, and within a room by the pushes' key epoch: one group, but while a key changes.
+            foreach (var group in batch.GroupBy(p => (p.Item.RoomId, p.Item.Envelope.Epoch)))
             {
-                var epoch = await RoomEpoch.CurrentAsync(db, room.Key, ct);
-                var accepted = new List<Pending>();
-                foreach (var p in room)
-                {
-                    if (RoomEpoch.Check(epoch, p.Item.Envelope.Epoch) is { } refusal) p.Refuse(refusal);
-                    else accepted.Add(p);
-                }
-                if (accepted.Count == 0) continue;
-
+                var (roomId, epoch) = group.Key;
+                var accepted = group.ToList();
                 var bytes = accepted.Sum(p => (long)p.Item.Envelope.Ciphertext.Length);
                 var limit = options.Value.MaxDocLogBytes;
-                // The bound is part of the same UPDATE: no extra read on the way in.
+                // The epoch check and the bound are part of the same UPDATE: no read on the way in.
                 var after = (await db.Database.SqlQuery<Counters>($"""
                     UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {accepted.Count},
                         "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {accepted.Count},
                         "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
-                    WHERE "Id" = {room.Key} AND "Epoch" = {epoch}
+                    WHERE "Id" = {roomId} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
                     RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot", "PendingSnapshotSeq"
                     """).ToListAsync(ct)).SingleOrDefault();
                 if (after is null)
                 {
-                    var refusal = await WhyNotAsync(db, room.Key, epoch, limit, ct);
+                    var refusal = await WhyNotAsync(db, roomId, epoch, limit, ct);
                     foreach (var p in accepted) p.Refuse(refusal);
                     continue;
                 }
 
                 // Only while a member's snapshot waits (rarely): who sent it, so everyone else is asked to check it.
-                var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == room.Key)
+                var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == roomId)
                     .Select(s => new SnapshotRef(s.UpToSeq, s.SenderId)).SingleOrDefaultAsync(ct);
                 var seq = after.LatestSeq - accepted.Count;
                 foreach (var p in accepted)
                 {
-                    var (roomId, sender, _, envelope) = p.Item;
-                    var row = new DocUpdateRow
-                    {
-                        RoomId = roomId, Seq = ++seq, SenderId = sender, Envelope = StoredEnvelope.From(envelope), CreatedAt = now,
-                    };
-                    db.DocUpdates.Add(row);
-                    acknowledged.Add((p, row.ToWire(), false, confirmDue is not null && confirmDue.Sender != sender ? confirmDue : null));
+                    var update = new StoredUpdate(++seq, p.Item.SenderId, p.Item.Envelope);
+                    acknowledged.Add((p, update, false, confirmDue is not null && confirmDue.Sender != update.Sender ? confirmDue : null));
                 }
                 // One pusher per threshold crossing is asked for a snapshot: the last of this batch. Not while
                 // a snapshot waits for its confirmation: a newer one would only replace it before it is checked.
@@ -86,26 +75,32 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                     after.BytesSinceSnapshot - bytes, after.BytesSinceSnapshot);
                 if (due) acknowledged[^1] = acknowledged[^1] with { SnapshotDue = true };
             }
-            await db.SaveChangesAsync(ct);
+            await InsertAsync(db, acknowledged.Select(a => (a.Pending.Item.RoomId, a.Update)), now, ct);
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.Committed("doc-update", acknowledged.Count, acknowledged.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
 
         foreach (var (pending, update, due, confirmDue) in acknowledged)
-        {
             pending.Done.TrySetResult(new PushResult(update.Seq, due) { ConfirmDue = confirmDue });
-            fanout.DocUpdate(pending.Item.RoomId, pending.Item.ConnectionId, update);
-        }
+        // Grouped by room in seq order above: one message per room for the whole batch.
+        foreach (var room in acknowledged.GroupBy(a => a.Pending.Item.RoomId))
+            fanout.DocUpdates(room.Key, room.Select(a => (a.Pending.Item.ConnectionId, a.Update)).ToList());
     }
 
-    /// <summary>Only on the refused path: tells a key change from a full log.</summary>
-    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int? epoch, long limit, CancellationToken ct)
+    static readonly string[] Columns = ["RoomId", "Seq", "SenderId", "Epoch", "Iv", "Ciphertext", "CreatedAt"];
+
+    /// <summary>The batch's rows in one statement; the columns are DocUpdateRow's (Sync/DocRows.cs).</summary>
+    static Task InsertAsync(ParleyDb db, IEnumerable<(string RoomId, StoredUpdate Update)> rows, DateTime now, CancellationToken ct) =>
+        MultiRowInsert.ExecuteAsync(db, "DocUpdates", Columns,
+            rows.Select(r => new object[] { r.RoomId, r.Update.Seq, r.Update.Sender, r.Update.Envelope.Epoch, r.Update.Envelope.Iv, r.Update.Envelope.Ciphertext, now })
+                .ToList(), ct);
+
+    /// <summary>Only on the refused path: tells an unknown room or a key change from a full log.</summary>
+    static async Task<Refusal> WhyNotAsync(ParleyDb db, string roomId, int epoch, long limit, CancellationToken ct)
     {
         var room = await db.Rooms.AsNoTracking().Where(r => r.Id == roomId)
             .Select(r => new { r.Epoch, Used = r.SnapshotBytes + r.BytesSinceSnapshot }).SingleOrDefaultAsync(ct);
-        return room is null || room.Epoch != epoch
-            ? new Refusal(RefusalCode.EpochStale, "Stale key epoch: the room's key just changed.")
-            : new Refusal(RefusalCode.RoomLogFull,
-                $"The room's document history is full: {room.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
+        return RoomEpoch.Check(room?.Epoch, epoch) ?? new Refusal(RefusalCode.RoomLogFull,
+            $"The room's document history is full: {room!.Used} of {limit} bytes are stored; a snapshot from the creator, or a member's that another member confirmed, frees them.");
     }
 }

@@ -31,7 +31,7 @@ export const HubMethod = {
 
 /** Hub events, server to client. */
 export const HubEvent = {
-  docUpdate: 'DocUpdate',
+  docUpdates: 'DocUpdates',
   awareness: 'Awareness',
   memberJoined: 'MemberJoined',
   memberLeft: 'MemberLeft',

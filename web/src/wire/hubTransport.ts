@@ -26,7 +26,7 @@ import {
   readPushResult,
   readRotation,
   readStoredChat,
-  readStoredUpdate,
+  readStoredUpdates,
   readUpdatePage,
   type EntryWrite,
   type Envelope,
@@ -79,7 +79,10 @@ export class HubTransport implements RoomTransport {
           console.warn(`[parley] ignored malformed ${event} event`, error);
         }
       });
-    on(HubEvent.docUpdate, (roomId, update) => this.emit('docUpdate', String(roomId), readStoredUpdate(update)));
+    // One message per committed batch; read whole before any is handed on, so a malformed batch is ignored whole.
+    on(HubEvent.docUpdates, (roomId, updates) => {
+      for (const update of readStoredUpdates(updates)) this.emit('docUpdate', String(roomId), update);
+    });
     on(HubEvent.awareness, (roomId, sender, envelope) =>
       this.emit('awareness', String(roomId), String(sender), readEnvelope(envelope)),
     );

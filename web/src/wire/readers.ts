@@ -90,6 +90,8 @@ export function readMemberKeys(value: unknown): MemberKeys {
   };
 }
 
+/** A DocUpdates event's batch, read whole: a malformed batch is refused whole. */
+export const readStoredUpdates = (value: unknown): StoredUpdate[] => list(value, 'DocUpdates', 'updates').map(readStoredUpdate);
 export const readGrants = (value: unknown): Grant[] => list(value, 'grant list', 'grants').map(readGrant);
 
 export function readRotation(value: unknown): Rotation {
