@@ -25,9 +25,6 @@ sealed class ConnectionOutbox(string connectionId, IHubContext<RoomHub> hub, Hub
     long bytes;
     volatile bool dropped;
 
-    /// <summary>Nothing to start: the first post starts the loop.</summary>
-    public void Start() { }
-
     public void Post(string method, object?[] args, long size)
     {
         if (dropped) return;

@@ -41,8 +41,8 @@ public sealed class RoomFanout
     public void Opened(string connectionId)
     {
         var outbox = new ConnectionOutbox(connectionId, hub, limits.Value, () => connections.Abort(connectionId), log);
+        // Nothing to start: the first post starts its send loop.
         outboxes[connectionId] = outbox;
-        outbox.Start();
     }
 
     public void Closed(string connectionId)

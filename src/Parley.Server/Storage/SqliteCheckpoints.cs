@@ -10,9 +10,8 @@ namespace Parley.Server.Storage;
 /// connections turn it off (<c>wal_autocheckpoint=0</c>, StorageSetup) and this does it instead.
 /// PASSIVE never waits for readers or writers: what it cannot copy now, the next one copies.
 /// </summary>
-public sealed class SqliteCheckpoints(IServiceScopeFactory scopes, ILogger<SqliteCheckpoints> log)
-    // The system clock, not the host's TimeProvider: a checkpoint keeps the log short, whatever time tests pretend it is.
-    : PeriodicSweep(TimeSpan.FromSeconds(1), TimeProvider.System, log)
+public sealed class SqliteCheckpoints(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SqliteCheckpoints> log)
+    : PeriodicSweep(TimeSpan.FromSeconds(1), clock, log)
 {
     protected override string What => "the SQLite write-ahead log into the database";
 
