@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Diagnostics.NETCore.Client;
 using Parley.Client.Sessions;
+using Parley.Bench.Peers;
 using Parley.Protocol;
 using Parley.Testing;
 
@@ -19,8 +20,6 @@ using Parley.Testing;
 /// </summary>
 static class IdleConnections
 {
-    const int RoomSize = 10;
-
     public static async Task RunAsync(IReadOnlyDictionary<string, string> options)
     {
         int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -39,7 +38,7 @@ static class IdleConnections
         // The members join once and leave: their rows, the database's cached pages and the paths'
         // compiled code are then in the "before" figure, so the measured difference is their
         // connections alone. They come back as themselves (a resume), as after a reload.
-        await using var members = new Members();
+        await using var members = new RoomMembers();
         await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4);
         await members.LeaveAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
@@ -48,21 +47,21 @@ static class IdleConnections
         var clock = Stopwatch.StartNew();
         await members.RejoinAsync(server.BaseUri, concurrency: 4);
         var joinSeconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"{idle} members joined {idle / RoomSize} rooms again in {joinSeconds:F1} s; idle for {idleSeconds} s");
+        Console.WriteLine($"{idle} members joined {idle / RoomMembers.Size} rooms again in {joinSeconds:F1} s; idle for {idleSeconds} s");
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
         var after = await SettledMemoryAsync(server, http);
         await members.LeaveAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
         var left = await SettledMemoryAsync(server, http);
 
-        var cpuBefore = CpuMilliseconds(server.ProcessId);
+        var cpuBefore = PeerProcess.CpuOf(server.ProcessId);
         var raw = await ConnectsAsync("bare WebSocket connections with the SignalR handshake", connects, concurrency,
             () => new HandshakenSocket(server.BaseUri));
-        var serverCpuPerConnect = (CpuMilliseconds(server.ProcessId) - cpuBefore) / connects;
+        var serverCpuPerConnect = (PeerProcess.CpuOf(server.ProcessId) - cpuBefore).TotalMilliseconds / connects;
         var client = await ConnectsAsync("Parley.Client hub connections", connects, concurrency, () => new ClientConnection(server.BaseUri));
         var result = new
         {
-            idleConnections = idle, roomSize = RoomSize, idleSeconds,
+            idleConnections = idle, roomSize = RoomMembers.Size, idleSeconds,
             // Each after a full collection: before the members joined again, with each idle, after they left.
             memoryKiB = new { before, idle = after, left },
             rssPerIdleConnectionKiB = PerConnection(before.RssKiB, after.RssKiB),
@@ -95,24 +94,12 @@ static class IdleConnections
     static async Task<double> ConnectsAsync(string what, int count, int concurrency, Func<IOpening> make)
     {
         var open = new IOpening[count];
-        var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            for (int i; (i = Interlocked.Increment(ref next)) < count;) await (open[i] = make()).OpenAsync();
-        }));
+        await RoomMembers.InParallelAsync(count, concurrency, i => (open[i] = make()).OpenAsync());
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"{count} {what} opened in {seconds:F2} s, {concurrency} at a time");
         await Task.WhenAll(open.Select(c => c.DisposeAsync().AsTask()));
         return count / seconds;
-    }
-
-    /// <summary>User and system CPU time the process has used (/proc/PID/stat, in clock ticks of 10 ms).</summary>
-    static double CpuMilliseconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     interface IOpening : IAsyncDisposable
@@ -191,70 +178,5 @@ static class IdleConnections
             .Where(l => l.StartsWith(family + "{", StringComparison.Ordinal) || l.StartsWith(family + " ", StringComparison.Ordinal))
             .Where(l => l.Contains(label, StringComparison.Ordinal))
             .Sum(l => double.Parse(l.Split(' ')[^1].Trim(), CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Members in rooms of <see cref="RoomSize"/>: each room's creator first, who makes the key.</summary>
-    sealed class Members : IAsyncDisposable
-    {
-        readonly List<(string RoomId, string Secret, MemberCredentials Credentials)> joined = [];
-        readonly List<RoomSession> sessions = [];
-
-        public async Task JoinRoomsAsync(Uri server, HttpClient http, int count, int concurrency)
-        {
-            var rooms = (count + RoomSize - 1) / RoomSize;
-            await InParallelAsync(rooms, concurrency, async r =>
-            {
-                var room = await RoomSession.CreateRoomAsync(http);
-                var (creator, _) = await RoomSession.JoinAsCreatorAsync(server, room);
-                Add(creator, room.LinkSecret);
-                for (var i = 1; i < Math.Min(RoomSize, count - r * RoomSize); i++)
-                    Add((await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret, waitForKey: false)).Session, room.LinkSecret);
-            });
-        }
-
-        /// <summary>Every member joins again as itself, on a new connection.</summary>
-        public async Task RejoinAsync(Uri server, int concurrency)
-        {
-            List<(string RoomId, string Secret, MemberCredentials Credentials)> all;
-            lock (sessions) all = [.. joined];
-            await InParallelAsync(all.Count, concurrency, async i =>
-            {
-                var (roomId, secret, credentials) = all[i];
-                var (session, _) = await RoomSession.JoinAsync(server, roomId, secret, resume: credentials, waitForKey: false);
-                lock (sessions) sessions.Add(session);
-            });
-        }
-
-        static Task InParallelAsync(int count, int concurrency, Func<int, Task> each)
-        {
-            var next = -1;
-            return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                for (int i; (i = Interlocked.Increment(ref next)) < count;) await each(i);
-            }));
-        }
-
-        void Add(RoomSession session, string secret)
-        {
-            lock (sessions)
-            {
-                sessions.Add(session);
-                joined.Add((session.RoomId, secret, session.Credentials));
-            }
-        }
-
-        /// <summary>Closes every member's connection; they can join again.</summary>
-        public async Task LeaveAsync()
-        {
-            List<RoomSession> all;
-            lock (sessions)
-            {
-                all = [.. sessions];
-                sessions.Clear();
-            }
-            await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask()));
-        }
-
-        public ValueTask DisposeAsync() => new(LeaveAsync());
     }
 }

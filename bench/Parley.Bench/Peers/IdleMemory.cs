@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Parley.Client.Accounts;
-using Parley.Client.Sessions;
 using Parley.Testing;
 
 namespace Parley.Bench.Peers;
@@ -8,13 +6,11 @@ namespace Parley.Bench.Peers;
 /// <summary>
 /// Idle memory per connection (--idle N): each system's server gets one warm room first (its code
 /// loaded, its first document made), then N more joined connections that send nothing, in rooms of
-/// ten; the server's resident memory grows by (after − before) / N per connection. Rooms of ten,
-/// not one room of N, because every Parley member grants the key to every joiner: N² grants in one
-/// room would measure key exchange, not idle connections.
+/// ten (<see cref="RoomMembers"/>); the server's resident memory grows by (after − before) / N per connection.
 /// </summary>
 static class IdleMemory
 {
-    const int RoomSize = 10;
+    const int RoomSize = RoomMembers.Size;
 
     public static async Task RunAsync(IReadOnlyList<PeerSystem> systems, int connections, string output)
     {
@@ -58,7 +54,7 @@ static class IdleMemory
             }
             await Room("idle-warm");
             var before = await SettledResidentBytesAsync(peer.ProcessId);
-            await InRoomsAsync(connections, r => Room($"idle-{r}"));
+            await RoomMembers.InParallelAsync((connections + RoomSize - 1) / RoomSize, 8, r => Room($"idle-{r}"));
             return (before, await SettledResidentBytesAsync(peer.ProcessId));
         }
         finally
@@ -75,41 +71,11 @@ static class IdleMemory
             ["Parley__RoomsPerMinute"] = "100000",
         });
         using var http = server.CreateHttpClient();
-        var open = new List<RoomSession>();
-        try
-        {
-            async Task Room()
-            {
-                var room = await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http));
-                var (creator, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
-                lock (open) open.Add(creator);
-                for (var m = 1; m < RoomSize; m++)
-                {
-                    var (session, _) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret);
-                    lock (open) open.Add(session);
-                }
-            }
-            await Room();
-            var before = await SettledResidentBytesAsync(server.ProcessId);
-            await InRoomsAsync(connections, _ => Room());
-            return (before, await SettledResidentBytesAsync(server.ProcessId));
-        }
-        finally
-        {
-            foreach (var session in open) await session.DisposeAsync();
-        }
-    }
-
-    /// <summary>Fills the rooms a few at a time: joins in one room are one after another, as people arrive.</summary>
-    static async Task InRoomsAsync(int connections, Func<int, Task> room)
-    {
-        using var gate = new SemaphoreSlim(8);
-        await Task.WhenAll(Enumerable.Range(0, (connections + RoomSize - 1) / RoomSize).Select(async r =>
-        {
-            await gate.WaitAsync();
-            try { await room(r); }
-            finally { gate.Release(); }
-        }));
+        await using var members = new RoomMembers();
+        await members.JoinRoomsAsync(server.BaseUri, http, RoomSize, 1, waitForKey: true);
+        var before = await SettledResidentBytesAsync(server.ProcessId);
+        await members.JoinRoomsAsync(server.BaseUri, http, connections, 8, waitForKey: true);
+        return (before, await SettledResidentBytesAsync(server.ProcessId));
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ sealed class PeerProcess : IAsyncDisposable
         return process.TotalProcessorTime;
     }
 
-    /// <summary>Resident set size now (from /proc/&lt;pid&gt;/stat).</summary>
+    /// <summary>Resident set size now (the runtime reads it from /proc).</summary>
     public static long ResidentBytesOf(int processId)
     {
         using var process = Process.GetProcessById(processId);
