@@ -20,7 +20,6 @@ public sealed class ConnectionGate : IHubFilter, IDisposable
         public HubCallerContext Connection { get; } = connection;
         public long At { get; } = at;
         public volatile bool TriedToJoin;
-        public volatile bool Gone;
     }
 
     readonly ConcurrentDictionary<string, int> perAddress = new();
@@ -75,7 +74,7 @@ public sealed class ConnectionGate : IHubFilter, IDisposable
             while (waiting.TryPeek(out var state) && clock.GetElapsedTime(state.At) >= timeout)
             {
                 waiting.TryDequeue(out _);
-                if (state.TriedToJoin || state.Gone) continue;
+                if (state.TriedToJoin || !opened.ContainsKey(state.Connection.ConnectionId)) continue; // joined, or gone already
                 log.LogInformation("Closing connection {ConnectionId}: no JoinRoom within {Timeout}", state.Connection.ConnectionId, timeout);
                 state.Connection.Abort();
             }
@@ -100,9 +99,7 @@ public sealed class ConnectionGate : IHubFilter, IDisposable
 
     void Forget(string connectionId)
     {
-        if (!opened.TryRemove(connectionId, out var state)) return;
-        state.Gone = true;
-        Release(state.Address);
+        if (opened.TryRemove(connectionId, out var state)) Release(state.Address);
     }
 
     void Release(string address)
