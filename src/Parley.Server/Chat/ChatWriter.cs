@@ -46,34 +46,17 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
                     else roomFresh.Add((p, fresh[key] = NewRow(p.Item, now)));
                 }
                 var refused = new Dictionary<ChatMessageRow, Refusal>();
-                // By key epoch: one group, but while a key changes. The epoch check and the chat's share of
-                // MaxRoomLogBytes are part of the same UPDATE: a rotation committed meanwhile lets nothing old in.
+                // By key epoch: one group, but while a key changes.
                 foreach (var atEpoch in roomFresh.GroupBy(s => s.Row.Envelope.Epoch))
                 {
-                    var count = atEpoch.Count();
-                    var bytes = atEpoch.Sum(s => (long)s.Row.Envelope.Ciphertext.Length);
-                    var limit = options.Value.MaxChatLogBytes;
-                    var latest = (await db.Database.SqlQuery<long>($"""
-                        UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {count}, "ChatBytes" = "ChatBytes" + {bytes}
-                        WHERE "Id" = {room.Key} AND "Epoch" = {atEpoch.Key} AND "ChatBytes" + {bytes} <= {limit}
-                        RETURNING "ChatLatestSeq" AS "Value"
-                        """).ToListAsync(ct)).SingleOrDefault();
-                    if (latest == 0)
-                    {
-                        var why = await WhyNotAsync(db, room.Key, atEpoch.Key, limit, ct);
+                    if (await NumberAsync(db, room.Key, atEpoch.Key, atEpoch.Select(s => s.Row).ToList(), ct) is not { } why)
+                        stored.AddRange(atEpoch);
+                    else
                         foreach (var (pending, row) in atEpoch)
                         {
                             pending.Refuse(why);
                             refused[row] = why;
                         }
-                        continue;
-                    }
-                    var seq = latest - count;
-                    foreach (var (pending, row) in atEpoch)
-                    {
-                        row.Seq = ++seq;
-                        stored.Add((pending, row));
-                    }
                 }
                 // A retry within the batch of a message refused above is refused alike.
                 foreach (var (pending, row) in roomRepeats)
@@ -91,6 +74,25 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
             pending.Done.TrySetResult(row.ToAck());
             fanout.Chat(row.RoomId, pending.Item.ConnectionId, row.ToWire());
         }
+    }
+
+    /// <summary>
+    /// Gives the rows the room's next chat seqs, or says why not. The epoch check and the chat's share
+    /// of MaxRoomLogBytes are part of the same UPDATE: a rotation committed meanwhile lets nothing old in.
+    /// </summary>
+    async Task<Refusal?> NumberAsync(ParleyDb db, string roomId, int epoch, IReadOnlyList<ChatMessageRow> rows, CancellationToken ct)
+    {
+        var bytes = rows.Sum(r => (long)r.Envelope.Ciphertext.Length);
+        var limit = options.Value.MaxChatLogBytes;
+        var latest = (await db.Database.SqlQuery<long>($"""
+            UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {rows.Count}, "ChatBytes" = "ChatBytes" + {bytes}
+            WHERE "Id" = {roomId} AND "Epoch" = {epoch} AND "ChatBytes" + {bytes} <= {limit}
+            RETURNING "ChatLatestSeq" AS "Value"
+            """).ToListAsync(ct)).SingleOrDefault();
+        if (latest == 0) return await WhyNotAsync(db, roomId, epoch, limit, ct);
+        var seq = latest - rows.Count;
+        foreach (var row in rows) row.Seq = ++seq;
+        return null;
     }
 
     static ChatMessageRow NewRow(Message m, DateTime now) => new()
