@@ -77,18 +77,21 @@ public sealed class RoomFanout
     /// </summary>
     public void DocUpdates(string roomId, IReadOnlyList<(string ConnectionId, StoredUpdate Update)> batch)
     {
-        var all = batch.Select(b => b.Update).ToArray();
-        var bytes = all.Sum(u => (long)u.Envelope.Ciphertext.Length);
+        object?[] whole = [roomId, batch.Select(b => b.Update).ToArray()];
+        var size = SizeOf(whole);
         var senders = batch.Select(b => b.ConnectionId).ToHashSet();
         foreach (var connectionId in connections.ConnectionsIn(roomId))
         {
             if (!outboxes.TryGetValue(connectionId, out var outbox)) continue;
-            if (!senders.Contains(connectionId)) outbox.Post(nameof(IRoomClient.DocUpdates), [roomId, all], EventOverhead + bytes);
+            if (!senders.Contains(connectionId)) outbox.Post(nameof(IRoomClient.DocUpdates), whole, size);
             else if (batch.Where(b => b.ConnectionId != connectionId).Select(b => b.Update).ToArray() is { Length: > 0 } others)
-                outbox.Post(nameof(IRoomClient.DocUpdates), [roomId, others], EventOverhead + others.Sum(u => (long)u.Envelope.Ciphertext.Length));
+            {
+                object?[] args = [roomId, others];
+                outbox.Post(nameof(IRoomClient.DocUpdates), args, SizeOf(args));
+            }
         }
         // The other nodes hold none of the senders' connections: they post the whole batch to theirs.
-        Tell(roomId, null, nameof(IRoomClient.DocUpdates), [roomId, all]);
+        Tell(roomId, null, nameof(IRoomClient.DocUpdates), whole);
     }
 
     public void Chat(string roomId, string exceptConnectionId, StoredChat message) =>
