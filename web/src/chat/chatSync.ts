@@ -95,6 +95,7 @@ export class ChatSync {
       sendChat: (id, envelope) => transport.sendChat(roomId, id, envelope),
       membership: () => this.me,
       self: () => this.lastMemberId,
+      numbered: () => this.kept.flush(),
       confirmed: (message) => {
         this.order.check(message.seq, message.sender, message.clientMessageId);
         this.timeline.add([message], message.sender);

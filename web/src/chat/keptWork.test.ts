@@ -91,6 +91,18 @@ describe('unsent work kept in the browser', () => {
     expect(relay.chats).toHaveLength(1);
   });
 
+  it('keeps a message under its id before the id first goes out', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    const vault = openLocalVault(new IDBFactory());
+    const ann = await visit(relay.connect(), vault, memoryMemberStore());
+    await until(() => ann.chat.loaded.get(), 'the join');
+    relay.holdChats = true; // the send never returns: the tab may close at any moment now
+    ann.chat.send('numbered first');
+    await until(() => relay.chatCalls.length === 1, 'the send');
+    const kept = decodeKeptOutbox((await (await vault)!.read(`${ROOM}/chat`))!);
+    expect(kept.messages).toMatchObject([{ numbered: true, clientMessageId: relay.chatCalls[0].clientMessageId }]);
+  });
+
   it('restores a message whose upload the closed page cut short as failed, naming the file', async () => {
     const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
     const vault = openLocalVault(new IDBFactory());

@@ -22,6 +22,8 @@ export interface OutboxOptions {
   membership(): Membership | null;
   /** Our member id from the latest join, kept while disconnected: unsent messages show under it. */
   self(): string | null;
+  /** A message took its id: resolves once that is kept, so a tab closed mid-send resends it under the same id. */
+  numbered?(): Promise<void>;
   /** The server acknowledged a message. */
   confirmed(message: StoredMessage): void;
   /** The unsent messages changed. */
@@ -235,6 +237,7 @@ export class Outbox {
         entry.numbered = true;
         entry.envelope = null;
         this.changed(entry);
+        await this.options.numbered?.();
       }
       if (!entry.envelope || entry.sealedFor !== me.memberId || entry.envelope.epoch !== keyEpoch()) {
         entry.envelope = await this.options.seal(bodyOf(entry), me.memberId, entry.clientMessageId);
