@@ -165,6 +165,31 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_pipelined_push_counts_once_per_update_against_the_connections_rate()
+    {
+        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        {
+            ["Parley__HubCallsPerSecond"] = "10",
+        });
+        using var http = server.CreateHttpClient();
+        var room = await RoomSession.CreateRoomAsync(http);
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
+        await using var _a = alice;
+        Envelope[] Updates(int n) => Enumerable.Range(0, n).Select(i => alice.Encrypt(EnvelopeKind.DocUpdate, Text($"{i}"))).ToArray();
+
+        // A burst is twice the rate: 20 tokens, of which joining took one. Fifteen updates in one call fit; fifteen more do not.
+        var first = await alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdates, room.RoomId, Updates(15));
+        var refused = await Assert.ThrowsAsync<HubException>(() =>
+            alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdates, room.RoomId, Updates(15)));
+
+        Assert.Equal(15, first.Seq);
+        Assert.Equal(RefusalCode.RateLimited, refused.RefusalCode());
+        var (bob, catchup) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret);
+        await using var _b = bob;
+        Assert.Equal(15, catchup.Updates.Count);
+    }
+
+    [Fact]
     public async Task A_connection_that_floods_the_hub_is_slowed_down_and_its_refused_calls_store_nothing()
     {
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>

@@ -16,13 +16,18 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options, TimeProvider c
         var items = invocation.Context.Items;
         if (!items.TryGetValue(Key, out var bucket))
             items[Key] = bucket = new CallBucket(options.Value.HubCallsPerSecond, clock.GetTimestamp());
-        if (!((CallBucket)bucket!).TryTake(clock.GetTimestamp(), clock.TimestampFrequency))
+        if (!((CallBucket)bucket!).TryTake(CostOf(invocation), clock.GetTimestamp(), clock.TimestampFrequency))
         {
             ParleyMetrics.RateLimitHit("hub");
             throw new Refusal(RefusalCode.RateLimited, "Too many requests: slow down.");
         }
         return await next(invocation);
     }
+
+    /// <summary>A pipelined push counts once per update it carries: pipelining saves round trips, not the limit.</summary>
+    static int CostOf(HubInvocationContext invocation) =>
+        invocation.HubMethodName == nameof(RoomHub.PushDocUpdates) && invocation.HubMethodArguments is [_, Envelope[] { Length: > 1 } updates, ..]
+            ? updates.Length : 1;
 
     /// <summary>
     /// A token bucket of twice the per-second rate, refilled by the rate once a second, counted
@@ -34,7 +39,7 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options, TimeProvider c
         int tokens = perSecond * 2;
         long periodStart = now;
 
-        public bool TryTake(long now, long ticksPerSecond)
+        public bool TryTake(int cost, long now, long ticksPerSecond)
         {
             lock (this)
             {
@@ -44,8 +49,8 @@ public sealed class HubRateLimit(IOptions<ParleyOptions> options, TimeProvider c
                     tokens = (int)Math.Min(perSecond * 2L, tokens + periods * perSecond);
                     periodStart += periods * ticksPerSecond;
                 }
-                if (tokens == 0) return false;
-                tokens--;
+                if (tokens < cost) return false;
+                tokens -= cost;
                 return true;
             }
         }
