@@ -48,7 +48,8 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                 var after = (await db.Database.SqlQuery<Counters>($"""
                     UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {accepted.Count},
                         "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {accepted.Count},
-                        "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
+                        "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes},
+                        "EpochEnvelopes" = "EpochEnvelopes" + {accepted.Count}
                     WHERE "Id" = {roomId} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
                     RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot", "PendingSnapshotSeq"

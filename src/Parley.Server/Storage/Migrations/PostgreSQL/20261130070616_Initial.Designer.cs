@@ -508,6 +508,9 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("LinkProof")
                         .HasColumnType("bytea");
 
@@ -582,6 +585,12 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<int>("Epoch")
                         .HasColumnType("integer");
 
+                    b.Property<long>("EpochEnvelopes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("EpochStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("HistoryVisible")
                         .HasColumnType("boolean");
 
@@ -603,6 +612,13 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.Property<long>("PendingSnapshotSeq")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RotationAskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RotationAskedOf")
+                        .HasMaxLength(22)
+                        .HasColumnType("character varying(22)");
 
                     b.Property<bool>("RotationDue")
                         .HasColumnType("boolean");
