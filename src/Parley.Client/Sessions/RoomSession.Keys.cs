@@ -69,10 +69,10 @@ public sealed partial class RoomSession
         connection.On<string, Rotation>(HubNames.KeyRotated, (room, rotation) =>
         {
             if (room != RoomId) return;
+            KeyChangedAt = FromUnix(rotation.ChangedAt); // before the epoch moves: whoever sees the new epoch sees its time
             Refuse(keys.Accept(rotation.Grants));
             keys.AtEpoch(rotation.Epoch);
             keys.ReadRoomEnvelopes(rotation.RoomLink, rotation.RoomMeta);
-            KeyChangedAt = FromUnix(rotation.ChangedAt);
             KeyRotated?.Invoke(rotation.Epoch);
         });
         connection.On<string>(HubNames.RotationNeeded, room => { if (room == RoomId) RotationNeeded?.Invoke(); });

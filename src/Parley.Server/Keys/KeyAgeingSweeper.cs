@@ -71,15 +71,17 @@ public sealed class KeyAgeingSweeper(IServiceScopeFactory scopes, IRoomConnectio
         foreach (var room in due)
         {
             var online = await connections.OnlineAsync(room.Id);
-            if (online.Count == 0) continue; // nobody to ask; a later sweep asks whoever is back
-            var keyed = await db.Members.Where(m => m.RoomId == room.Id).Where(Member.IsCurrent).Where(m => online.Contains(m.Id))
+            var keyed = online.Count == 0 ? [] : await db.Members.Where(m => m.RoomId == room.Id).Where(Member.IsCurrent)
+                .Where(m => online.Contains(m.Id))
                 .Where(m => db.Grants.Any(g => g.RoomId == room.Id && g.Epoch == room.Epoch && g.MemberId == m.Id))
                 .Select(m => m.Id).ToListAsync(ct);
-            if (Choose(keyed, room.RotationAskedOf) is not { } chosen) continue;
-            // One node's sweep asks: the others find the asking already moved on.
+            var chosen = Choose(keyed, room.RotationAskedOf);
+            // One node's sweep asks: the others find the asking already moved on. With nobody to ask,
+            // the room is only marked as looked at, so that the batch moves on to other rooms and
+            // this one is looked at again after the wait.
             var claimed = await db.Rooms.Where(r => r.Id == room.Id && r.Epoch == room.Epoch && r.RotationAskedAt == room.RotationAskedAt)
-                .ExecuteUpdateAsync(r => r.SetProperty(x => x.RotationAskedAt, now).SetProperty(x => x.RotationAskedOf, chosen), ct);
-            if (claimed == 0) continue;
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.RotationAskedAt, now).SetProperty(x => x.RotationAskedOf, chosen ?? room.RotationAskedOf), ct);
+            if (claimed == 0 || chosen is null) continue;
             log.RotationRequested(room.Id, chosen, room.Epoch);
             await notifier.Member(room.Id, chosen).RotationRequested(room.Id, room.Epoch);
         }

@@ -44,7 +44,8 @@ public sealed class Room
     /// <summary>Doc updates and chat messages stored under the current epoch (the writers count them as they number them).</summary>
     public long EpochEnvelopes { get; set; }
 
-    /// <summary>When a member was last asked to rotate the current epoch because it is old, and which one (null: nobody yet).</summary>
+    /// <summary>When the key-ageing sweep last asked a member to rotate the old current epoch (or found nobody
+    /// keyed online to ask), and whom it asked last (null: nobody yet).</summary>
     public DateTime? RotationAskedAt { get; set; }
 
     public string? RotationAskedOf { get; set; }
@@ -166,6 +167,7 @@ sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConf
         member.Property(m => m.RoomId).HasMaxLength(Ids.Length);
         member.ComplexProperty(m => m.Profile, profile => profile.HasEnvelopeColumns("Profile"));
         member.HasIndex(m => m.RoomId);
+        member.HasIndex(m => m.LastSeenAt); // the key-ageing sweep looks for members away too long
         member.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

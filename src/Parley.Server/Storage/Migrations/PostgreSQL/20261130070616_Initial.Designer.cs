@@ -552,6 +552,8 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");

@@ -527,6 +527,11 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                 column: "RoomId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Members_LastSeenAt",
+                table: "Members",
+                column: "LastSeenAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Members_RoomId",
                 table: "Members",
                 column: "RoomId");

@@ -549,6 +549,8 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");

@@ -541,6 +541,8 @@ namespace Parley.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");

@@ -526,6 +526,11 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                 column: "RoomId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Members_LastSeenAt",
+                table: "Members",
+                column: "LastSeenAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Members_RoomId",
                 table: "Members",
                 column: "RoomId");

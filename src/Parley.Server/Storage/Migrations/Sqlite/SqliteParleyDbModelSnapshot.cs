@@ -538,6 +538,8 @@ namespace Parley.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");
