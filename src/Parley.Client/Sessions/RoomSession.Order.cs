@@ -46,26 +46,6 @@ public sealed partial class RoomSession
         Drain();
     }
 
-    public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
-    {
-        var envelope = Encrypt(EnvelopeKind.DocUpdate, plaintext);
-        var iv = Convert.ToBase64String(envelope.Iv);
-        lock (pushing) pushing.Add(iv);
-        try
-        {
-            var result = await Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, RoomId, envelope, ct);
-            order.Offer(result.Seq, null);
-            Drain();
-            return result;
-        }
-        finally
-        {
-            // A push that failed with its connection may still have landed: it then comes back through a
-            // catch-up and is delivered like anyone's, which tells the caller it did.
-            lock (pushing) pushing.Remove(iv);
-        }
-    }
-
     void Take(StoredUpdate update)
     {
         bool own;
