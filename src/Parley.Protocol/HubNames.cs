@@ -49,6 +49,7 @@ public static class HubNames
     public const string KeysGranted = nameof(KeysGranted);
     public const string KeyRotated = nameof(KeyRotated);
     public const string RotationNeeded = nameof(RotationNeeded);
+    public const string RotationRequested = nameof(RotationRequested);
     public const string RoomMetaChanged = nameof(RoomMetaChanged);
     public const string HistoryVisibilityChanged = nameof(HistoryVisibilityChanged);
     public const string MemberDeparted = nameof(MemberDeparted);

@@ -69,6 +69,9 @@ public sealed record JoinResult(
 
     /// <summary>When the room was last active (coarse, Unix milliseconds): it expires around this plus the idle expiry.</summary>
     [Key("lastActiveAt")] public long? LastActiveAt { get; init; }
+
+    /// <summary>When the current key epoch began (Unix milliseconds, UTC); null before the first key.</summary>
+    [Key("keyChangedAt")] public long? KeyChangedAt { get; init; }
 }
 
 /// <summary>A device's public keys: SPKI DER of its RSA-OAEP (wrap) and ECDSA P-256 (sign) keys.</summary>
@@ -101,7 +104,11 @@ public sealed record Rotation(
     [property: Key("grants")] IReadOnlyList<Grant> Grants,
     [property: Key("roomLink")] Envelope RoomLink,
     [property: Key("roomMeta")] Envelope? RoomMeta = null,
-    [property: Key("joinVerifier")] byte[]? JoinVerifier = null);
+    [property: Key("joinVerifier")] byte[]? JoinVerifier = null)
+{
+    /// <summary>When the server moved the room to this epoch (Unix milliseconds, UTC): set on KeyRotated, ignored from callers.</summary>
+    [Key("changedAt")] public long? ChangedAt { get; init; }
+}
 
 /// <summary>Someone waiting in the lobby, with their encrypted name (kind member-profile).</summary>
 [MessagePackObject]

@@ -18,6 +18,18 @@ public sealed partial class RoomSession
     /// <summary>A kick or a departure asked for a rotation.</summary>
     public event Action? RotationNeeded;
 
+    /// <summary>A member is out of the room for good (it left, or was away past the server's Parley:Keys:DropAwayAfter); rotations leave it out.</summary>
+    public event Action<string>? MemberDeparted;
+
+    /// <summary>The server chose this member to rotate an old key epoch (the argument); it does so itself unless <see cref="AnswersRotationRequests"/> is off.</summary>
+    public event Action<int>? RotationRequested;
+
+    /// <summary>Whether this member rotates when the server asks it to (as browsers do); off, another member is asked after a while.</summary>
+    public bool AnswersRotationRequests { get; set; } = true;
+
+    /// <summary>When the room's current key epoch began, by the server's clock; null before the first key.</summary>
+    public DateTimeOffset? KeyChangedAt { get; private set; }
+
     /// <summary>Something about keys went wrong in the background (a grant refused, a grant that does not verify).</summary>
     public event Action<string>? KeyProblem;
 
@@ -57,15 +69,28 @@ public sealed partial class RoomSession
         connection.On<string, Rotation>(HubNames.KeyRotated, (room, rotation) =>
         {
             if (room != RoomId) return;
+            KeyChangedAt = FromUnix(rotation.ChangedAt); // before the epoch moves: whoever sees the new epoch sees its time
             Refuse(keys.Accept(rotation.Grants));
             keys.AtEpoch(rotation.Epoch);
             keys.ReadRoomEnvelopes(rotation.RoomLink, rotation.RoomMeta);
             KeyRotated?.Invoke(rotation.Epoch);
         });
         connection.On<string>(HubNames.RotationNeeded, room => { if (room == RoomId) RotationNeeded?.Invoke(); });
+        connection.On<string, int>(HubNames.RotationRequested, (room, epoch) =>
+        {
+            if (room != RoomId) return;
+            RotationRequested?.Invoke(epoch);
+            // A request that a rotation has overtaken is moot.
+            if (AnswersRotationRequests && epoch == keys.Epoch && keys.HasCurrentKey) InBackground(() => RotateAsync());
+        });
         connection.On<string, bool>(HubNames.HistoryVisibilityChanged, (room, visible) => { if (room == RoomId) keys.HistoryVisible = visible; });
         connection.On<string, Envelope>(HubNames.RoomMetaChanged, (room, meta) => { if (room == RoomId) keys.ReadRoomEnvelopes(null, meta); });
-        connection.On<string, string>(HubNames.MemberDeparted, (room, member) => { if (room == RoomId) keys.Forget(member); });
+        connection.On<string, string>(HubNames.MemberDeparted, (room, member) =>
+        {
+            if (room != RoomId) return;
+            keys.Forget(member);
+            MemberDeparted?.Invoke(member);
+        });
     }
 
     async Task TakeKeysAsync(JoinResult result, bool waitForKey, CancellationToken ct)
@@ -77,6 +102,7 @@ public sealed partial class RoomSession
         Refuse(keys.Accept(result.Grants));
         keys.AtEpoch(result.Epoch);
         keys.ReadRoomEnvelopes(result.RoomLink, result.RoomMeta);
+        KeyChangedAt = FromUnix(result.KeyChangedAt);
         List<Grant> early;
         lock (earlyGrants)
         {
@@ -130,6 +156,8 @@ public sealed partial class RoomSession
         ended = true; // gone on purpose: a close that follows is not one to resume from
         return Connection.InvokeAsync(HubNames.LeaveRoom, RoomId, ct);
     }
+
+    static DateTimeOffset? FromUnix(long? milliseconds) => milliseconds is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     void Refuse(IReadOnlyList<Grant> refused)
     {

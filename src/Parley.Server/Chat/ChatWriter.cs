@@ -85,7 +85,8 @@ public sealed class ChatWriter(IServiceScopeFactory scopes, RoomFanout fanout, I
         var bytes = rows.Sum(r => (long)r.Envelope.Ciphertext.Length);
         var limit = options.Value.MaxChatLogBytes;
         var latest = (await db.Database.SqlQuery<long>($"""
-            UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {rows.Count}, "ChatBytes" = "ChatBytes" + {bytes}
+            UPDATE "Rooms" SET "ChatLatestSeq" = "ChatLatestSeq" + {rows.Count}, "ChatBytes" = "ChatBytes" + {bytes},
+                "EpochEnvelopes" = "EpochEnvelopes" + {rows.Count}
             WHERE "Id" = {roomId} AND "Epoch" = {epoch} AND "ChatBytes" + {bytes} <= {limit}
             RETURNING "ChatLatestSeq" AS "Value"
             """).ToListAsync(ct)).SingleOrDefault();

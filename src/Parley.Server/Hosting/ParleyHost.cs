@@ -81,6 +81,8 @@ public static class ParleyHost
         builder.Services.AddSingleton<EndedRoomIds>();
         builder.Services.AddSingleton<RoomLiveness>();
         builder.Services.AddHostedService<RoomExpirySweeper>();
+        builder.Services.AddOptions<KeyAgeingOptions>().BindConfiguration(KeyAgeingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<KeyAgeingSweeper>();
 
         var signalR = builder.Services.AddSignalR(hub =>
             {

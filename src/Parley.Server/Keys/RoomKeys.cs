@@ -13,7 +13,7 @@ namespace Parley.Server.Keys;
 /// unwrap a grant; what it enforces is who may grant which epoch to whom, and that a rotation
 /// leaves no current member without the new key.
 /// </summary>
-public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier notifier)
+public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier notifier, TimeProvider clock)
 {
     /// <summary>What a joining member learns about keys.</summary>
     /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
@@ -109,12 +109,18 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
         var missing = required.Where(id => !grantees.Contains(id)).Distinct().ToList();
         if (missing.Count > 0) throw new Refusal(RefusalCode.RotationIncomplete, $"Rotation must grant every member: missing {string.Join(", ", missing)}.");
 
+        var now = clock.GetUtcNow().UtcDateTime;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var (link, meta) = (StoredEnvelope.From(rotation.RoomLink), rotation.RoomMeta is { } m ? StoredEnvelope.From(m) : room.Meta);
             var moved = await db.Rooms.Where(r => r.Id == roomId && r.Epoch == room.Epoch).ExecuteUpdateAsync(r => r
                 .SetProperty(x => x.Epoch, next)
                 .SetProperty(x => x.RotationDue, false)
+                // The new key starts young and unused; whoever was asked to rotate has been answered.
+                .SetProperty(x => x.EpochStartedAt, now)
+                .SetProperty(x => x.EpochEnvelopes, 0)
+                .SetProperty(x => x.RotationAskedAt, (DateTime?)null)
+                .SetProperty(x => x.RotationAskedOf, (string?)null)
                 .SetProperty(x => x.Link, link)
                 .SetProperty(x => x.Meta, meta)
                 .SetProperty(x => x.JoinVerifier, rotation.JoinVerifier ?? room.JoinVerifier), ct);
@@ -127,10 +133,12 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.KeyRotated();
-        await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null });
+        await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null, ChangedAt = UnixMilliseconds(now) });
         // Members the rotation did not cover (joined but never keyed) still need the new key.
         await RequestKeysAsync(roomId, (await DirectoryAsync(roomId, ct)).Where(m => !grantees.Contains(m.MemberId)), ct);
     }
+
+    public static long UnixMilliseconds(DateTime utc) => new DateTimeOffset(utc.Ticks, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
     {

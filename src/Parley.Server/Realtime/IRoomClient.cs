@@ -27,6 +27,9 @@ public interface IRoomClient
     Task KeysGranted(string roomId, IReadOnlyList<Grant> grants);
     Task KeyRotated(string roomId, Rotation rotation);
     Task RotationNeeded(string roomId);
+
+    /// <summary>To one keyed member: the key of <paramref name="epoch"/> is old (by time or by use); rotate it now.</summary>
+    Task RotationRequested(string roomId, int epoch);
     Task RoomMetaChanged(string roomId, Envelope meta);
     Task HistoryVisibilityChanged(string roomId, bool visible);
     Task EntriesChanged(string roomId, IReadOnlyList<Entry> entries);

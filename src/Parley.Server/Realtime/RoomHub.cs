@@ -59,7 +59,8 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         {
             Abilities = abilities,
             IdleExpirySeconds = (long)expiry.Value.IdleExpiry.TotalSeconds,
-            LastActiveAt = new DateTimeOffset(room.LastActiveAt.Ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+            LastActiveAt = RoomKeys.UnixMilliseconds(room.LastActiveAt),
+            KeyChangedAt = room.Epoch >= 0 ? RoomKeys.UnixMilliseconds(room.EpochStartedAt) : null,
         };
     }
 

@@ -38,6 +38,18 @@ public sealed class Room
     /// <summary>Set by a kick or a departure: some keyed member should move the room to the next epoch.</summary>
     public bool RotationDue { get; set; }
 
+    /// <summary>When the current epoch began; with <see cref="EpochEnvelopes"/> it says when a key is old (Keys.KeyAgeing).</summary>
+    public DateTime EpochStartedAt { get; set; }
+
+    /// <summary>Doc updates and chat messages stored under the current epoch (the writers count them as they number them).</summary>
+    public long EpochEnvelopes { get; set; }
+
+    /// <summary>When the key-ageing sweep last asked a member to rotate the old current epoch (or found nobody
+    /// keyed online to ask), and whom it asked last (null: nobody yet).</summary>
+    public DateTime? RotationAskedAt { get; set; }
+
+    public string? RotationAskedOf { get; set; }
+
     /// <summary>The current link secret, encrypted under the current epoch (kind room-link).</summary>
     public StoredEnvelope? Link { get; set; }
 
@@ -77,6 +89,10 @@ public sealed class Member
     public required byte[] TokenHash { get; init; }
 
     public DateTime JoinedAt { get; init; }
+
+    /// <summary>When the member was last known connected (its joins, and sweeps that found it online); away
+    /// longer than Parley:Keys:DropAwayAfter, it is no longer kept in the keys (Keys.KeyAgeing).</summary>
+    public DateTime LastSeenAt { get; set; }
 
     public MemberAdmission Admission { get; set; }
 
@@ -133,6 +149,7 @@ sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConf
     {
         room.Property(r => r.Id).HasMaxLength(Ids.Length);
         room.Property(r => r.CreatorId).HasMaxLength(Ids.Length);
+        room.Property(r => r.RotationAskedOf).HasMaxLength(Ids.Length);
         room.HasIndex(r => r.LastActiveAt);
         room.ComplexProperty(r => r.Link, link => link.HasEnvelopeColumns("Link"));
         room.ComplexProperty(r => r.Meta, meta => meta.HasEnvelopeColumns("Meta"));
@@ -150,6 +167,7 @@ sealed class RoomConfiguration : IEntityTypeConfiguration<Room>, IEntityTypeConf
         member.Property(m => m.RoomId).HasMaxLength(Ids.Length);
         member.ComplexProperty(m => m.Profile, profile => profile.HasEnvelopeColumns("Profile"));
         member.HasIndex(m => m.RoomId);
+        member.HasIndex(m => m.LastSeenAt); // the key-ageing sweep looks for members away too long
         member.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
     }
 }

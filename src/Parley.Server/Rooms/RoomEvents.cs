@@ -23,4 +23,12 @@ public static partial class RoomEvents
     [LoggerMessage(EventId = 1005, EventName = "RoomExpired", Level = LogLevel.Information,
         Message = "Room {RoomId} expired after {IdleExpiry} without activity")]
     public static partial void RoomExpired(this ILogger log, string roomId, TimeSpan idleExpiry);
+
+    [LoggerMessage(EventId = 1006, EventName = "MemberDroppedAway", Level = LogLevel.Information,
+        Message = "Member {MemberId} of room {RoomId} was away longer than {DropAwayAfter}: no longer in the room's keys")]
+    public static partial void MemberDroppedAway(this ILogger log, string roomId, string memberId, TimeSpan dropAwayAfter);
+
+    [LoggerMessage(EventId = 1007, EventName = "RotationRequested", Level = LogLevel.Information,
+        Message = "Member {MemberId} was asked to rotate room {RoomId}'s old key epoch {Epoch}")]
+    public static partial void RotationRequested(this ILogger log, string roomId, string memberId, int epoch);
 }

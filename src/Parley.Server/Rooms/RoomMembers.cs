@@ -94,11 +94,10 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             !CryptographicOperations.FixedTimeEquals(SHA256.HashData(token), member.TokenHash)) return null;
         if (member.KickedAt is not null) throw Shut(RefusalCode.MemberRemoved);
         if (member.Admission == MemberAdmission.Refused) throw Shut(RefusalCode.JoinRefused);
-        if (member.Admission == MemberAdmission.Waiting && request.Profile is { } profile)
-        {
-            SetProfile(member, profile);
-            await db.SaveChangesAsync(ct);
-        }
+        if (member.Admission == MemberAdmission.Waiting && request.Profile is { } profile) SetProfile(member, profile);
+        // Seen now: a member away past Parley:Keys:DropAwayAfter is dropped from the keys (KeyAgeing).
+        member.LastSeenAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
         return new Admission(room, member.Id, token, member.Admission == MemberAdmission.Waiting ? RequestOf(member) : null);
     }
 
@@ -111,6 +110,7 @@ public sealed class RoomMembers(ParleyDb db, RoomPasswords passwords, TimeProvid
             RoomId = room.Id,
             TokenHash = SHA256.HashData(token),
             JoinedAt = clock.GetUtcNow().UtcDateTime,
+            LastSeenAt = clock.GetUtcNow().UtcDateTime,
             Admission = waits ? MemberAdmission.Waiting : MemberAdmission.Admitted,
             WrapKey = request.Device!.WrapKey,
             SignKey = request.Device.SignKey,

@@ -56,6 +56,7 @@ public static class RoomsApi
             Id = Ids.New(),
             CreatedAt = now,
             LastActiveAt = now,
+            EpochStartedAt = now,
             JoinVerifier = verifier,
             Epoch = -1,
             CreatorTokenHash = SHA256.HashData(creatorToken),

@@ -59,7 +59,8 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                 var after = (await db.Database.SqlQuery<Counters>($"""
                     UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {count},
                         "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {count},
-                        "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
+                        "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes},
+                        "EpochEnvelopes" = "EpochEnvelopes" + {count}
                     WHERE "Id" = {roomId} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
                     RETURNING "LatestSeq", "UpdatesSinceSnapshot", "BytesSinceSnapshot", "PendingSnapshotSeq"

@@ -52,6 +52,8 @@ export class RoomKeys {
   readonly fingerprints: Value<ReadonlyMap<string, string>>;
   /** This device's own fingerprint. */
   readonly ownFingerprint = new Value<string | null>(null);
+  /** When the room's current key epoch began, by the server's clock (Unix ms, UTC); null before the first key. */
+  readonly keyChangedAt = new Value<number | null>(null);
 
   private memberId: string | null = null;
   /** Grants heard before the first join's answer was taken (see `granted`). */
@@ -81,12 +83,13 @@ export class RoomKeys {
     return epoch >= 0 && this.options.ring.has(epoch);
   }
 
-  /** KeyRequested, KeysGranted, KeyRotated, RotationNeeded, RoomMetaChanged and HistoryVisibilityChanged for this room. */
+  /** KeyRequested, KeysGranted, KeyRotated, RotationNeeded, RotationRequested, RoomMetaChanged and HistoryVisibilityChanged for this room. */
   readonly events: Partial<TransportEvents> = {
     keyRequested: (room, member) => room === this.options.roomId && this.keyRequested(member),
     keysGranted: (room, grants) => room === this.options.roomId && this.granted(grants),
     keyRotated: (room, rotation) => room === this.options.roomId && void this.rotated(rotation),
     rotationNeeded: (room) => room === this.options.roomId && this.scheduleRotation(),
+    rotationRequested: (room, epoch) => room === this.options.roomId && this.rotationRequested(epoch),
     roomMetaChanged: (room, envelope) => room === this.options.roomId && void this.serially(() => this.details.readName(this.options.ring, envelope)),
     historyVisibilityChanged: (room, visible) => room === this.options.roomId && this.historyVisible.set(visible),
   };
@@ -101,6 +104,7 @@ export class RoomKeys {
     this.directory.learnSigners(result.granters); // checks grants from members gone since, listing none of them
     this.historyVisible.set(result.historyVisible);
     await this.serially(async () => {
+      if (result.epoch >= this.epoch.get()) this.keyChangedAt.set(result.keyChangedAt);
       this.moveTo(result.epoch);
       await this.acceptGrants([...result.grants, ...this.early.splice(0)], true);
       await this.details.read(this.options.ring, result.roomLink, result.roomMeta);
@@ -244,6 +248,7 @@ export class RoomKeys {
     if (rotation.epoch > (this.latestRotation?.epoch ?? -1)) this.latestRotation = rotation;
     return this.afterKeys(
       this.serially(async () => {
+        if (rotation.changedAt !== undefined && rotation.epoch >= this.epoch.get()) this.keyChangedAt.set(rotation.changedAt);
         this.moveTo(rotation.epoch);
         await this.acceptGrants(rotation.grants);
         await this.details.read(this.options.ring, rotation.roomLink, rotation.roomMeta);
@@ -289,6 +294,15 @@ export class RoomKeys {
         this.report(`Ignored a grant of epoch ${grant.epoch}: ${errorText(error)}`);
       }
     }
+  }
+
+  /**
+   * The server chose this browser to rotate an old key (by time or use): at once, no random wait, as
+   * nobody else was asked. A request that a rotation has overtaken is moot.
+   */
+  private rotationRequested(epoch: number): void {
+    if (this.destroyed) return; // the epoch is checked once key work heard before is applied (rotate's onlyFromEpoch)
+    this.rotate(false, epoch).catch((error: unknown) => this.report(`Could not rotate the room's old key: ${errorText(error)}`));
   }
 
   /** Any keyed member rotates after a random wait, unless someone else's KeyRotated comes first. */

@@ -7,6 +7,7 @@ import { LobbyButton, ProtectButton, TerminateButton } from './CreatorControls';
 import { MembersSection } from './MembersPanel';
 import { ExpiryNote, HistoryVisibleSetting, LeaveRoomButton, RenameRoomSetting, RenewLink } from './RoomControls';
 import { filesPath } from './files/filesRoute';
+import { KeyChangedNote } from './KeyChangedNote';
 import { followInApp } from './navigation';
 import type { RoomSession } from './useRoomSession';
 import { ThemeSetting } from './ThemeSetting';
@@ -30,6 +31,7 @@ export function RoomMenu({ session, onDone, tools }: { session: RoomSession; onD
       tools={tools}
       yourName={<YourNameSetting session={session} onDone={onDone} />}
       account={<AccountBar />}
+      keyChanged={<KeyChangedNote sync={sync} />}
       settings={<CreatorSettings sync={sync} roomId={roomId} onDone={onDone} />}
     />
   );
@@ -62,12 +64,14 @@ export interface RoomMenuViewProps {
   yourName?: ReactNode;
   /** Who is signed in (and "Sign out"), or "Sign in". */
   account?: ReactNode;
+  /** When the room's key last changed. */
+  keyChanged?: ReactNode;
   /** The creator's settings; shown to the creator alone. */
   settings: ReactNode;
 }
 
 /** One menu for everyone: the member count and list, the files, then the creator's settings or, for others, "Leave room". */
-export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, tools, yourName, account, settings }: RoomMenuViewProps) {
+export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, leave, tools, yourName, account, keyChanged, settings }: RoomMenuViewProps) {
   const settingsId = useId();
   return (
     <MenuDisclosure label="Room menu">
@@ -77,6 +81,7 @@ export function RoomMenuView({ roomId, members, isCreator, fingerprintOf, kick, 
       {account}
       <ThemeSetting />
       <FilesLink roomId={roomId} />
+      {keyChanged}
       {isCreator ? (
         <div role="group" aria-labelledby={settingsId} className="room-settings">
           <h2 id={settingsId}>Room settings</h2>

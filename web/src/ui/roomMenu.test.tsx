@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MemberPresence } from '../chat/presence';
+import { KeyChangedView, keyChangedText } from './KeyChangedNote';
 import { RoomMenuView } from './RoomMenu';
 import { installDialogMethods } from './testDom';
 import { member } from './testMembers';
@@ -19,6 +20,8 @@ const fingerprints = new Map([
   ['b', '04213 99120 00017 63534 20901 77413'],
 ]);
 
+const KEY_CHANGED_AT = Date.UTC(2026, 10, 29, 14, 2);
+
 function renderMenu(isCreator: boolean, list: readonly MemberPresence[] = members, kick = async (_m: MemberPresence) => {}) {
   render(
     <RoomMenuView
@@ -28,6 +31,7 @@ function renderMenu(isCreator: boolean, list: readonly MemberPresence[] = member
       fingerprintOf={(m) => fingerprints.get(m.memberId) ?? null}
       kick={kick}
       leave={async () => {}}
+      keyChanged={<KeyChangedView at={KEY_CHANGED_AT} />}
       settings={<p>the creator&apos;s settings</p>}
     />,
   );
@@ -128,3 +132,25 @@ describe('the room menu', () => {
     expect(screen.queryByText(/Room settings|the creator/)).toBeNull();
   });
 });
+
+describe('when the key changed', () => {
+  it('is in the menu for every member, in local time', () => {
+    for (const isCreator of [false, true]) {
+      const panel = openMenu(isCreator);
+      expect(within(panel).getByText(keyChangedText(KEY_CHANGED_AT))).toBeTruthy();
+      cleanup();
+    }
+  });
+
+  it('says the time alone today, the date too before', () => {
+    const at = new Date(2026, 10, 30, 14, 2).getTime(); // local time
+    expect(keyChangedText(at, new Date(2026, 10, 30, 18, 0).getTime(), 'en-GB')).toBe('Key changed 14:02');
+    expect(keyChangedText(at, new Date(2026, 11, 1, 9, 0).getTime(), 'en-GB')).toBe('Key changed 30 Nov 2026, 14:02');
+  });
+
+  it('is not shown before the room has a key', () => {
+    const { container } = render(<KeyChangedView at={null} />);
+    expect(container.textContent).toBe('');
+  });
+});
+

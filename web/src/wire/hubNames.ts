@@ -48,6 +48,7 @@ export const HubEvent = {
   keysGranted: 'KeysGranted',
   keyRotated: 'KeyRotated',
   rotationNeeded: 'RotationNeeded',
+  rotationRequested: 'RotationRequested',
   roomMetaChanged: 'RoomMetaChanged',
   historyVisibilityChanged: 'HistoryVisibilityChanged',
   memberDeparted: 'MemberDeparted',

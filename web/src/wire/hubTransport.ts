@@ -104,6 +104,7 @@ export class HubTransport implements RoomTransport {
     on(HubEvent.keysGranted, (roomId, grants) => this.emit('keysGranted', String(roomId), readGrants(grants)));
     on(HubEvent.keyRotated, (roomId, rotation) => this.emit('keyRotated', String(roomId), readRotation(rotation)));
     on(HubEvent.rotationNeeded, (roomId) => this.emit('rotationNeeded', String(roomId)));
+    on(HubEvent.rotationRequested, (roomId, epoch) => this.emit('rotationRequested', String(roomId), Number(epoch)));
     on(HubEvent.roomMetaChanged, (roomId, envelope) => this.emit('roomMetaChanged', String(roomId), readEnvelope(envelope)));
     on(HubEvent.historyVisibilityChanged, (roomId, visible) =>
       this.emit('historyVisibilityChanged', String(roomId), visible === true),

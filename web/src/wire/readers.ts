@@ -103,6 +103,7 @@ export function readRotation(value: unknown): Rotation {
     roomLink: readEnvelope(m.roomLink),
     roomMeta: optionalEnvelope(m.roomMeta),
     joinVerifier: m.joinVerifier == null ? null : bin(m.joinVerifier, what, 'joinVerifier'),
+    ...(m.changedAt == null ? {} : { changedAt: int(m.changedAt, what, 'changedAt') }),
   };
 }
 
@@ -142,6 +143,7 @@ export function readJoinResult(value: unknown): JoinResult {
     roomMeta: optionalEnvelope(m.roomMeta),
     abilities: readAbilities(m.abilities),
     expiry: readExpiry(m, what),
+    keyChangedAt: m.keyChangedAt == null ? null : int(m.keyChangedAt, what, 'keyChangedAt'),
   };
 }
 

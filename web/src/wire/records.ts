@@ -39,6 +39,8 @@ export interface Rotation {
   roomMeta: Envelope | null;
   /** Never in a KeyRotated event: only the rotating creator's own request carries it. */
   joinVerifier: Uint8Array | null;
+  /** In a KeyRotated event: when the server moved the room to this epoch (Unix ms, UTC). Never sent. */
+  changedAt?: number;
 }
 
 /** Someone waiting in the lobby; the profile is theirs to claim, so it may not decrypt. */
@@ -107,6 +109,8 @@ export interface JoinResult {
   abilities: Abilities;
   /** The server's idle expiry for this room; null from a server that does not say (show nothing then). */
   expiry: RoomExpiry | null;
+  /** When the current key epoch began (Unix ms, UTC); null before the first key (or from a server that does not say). */
+  keyChangedAt: number | null;
 }
 
 // The room's file manager (docs/protocol.md, "File manager"): the server sees ids, sizes, times

@@ -57,6 +57,8 @@ export interface TransportEvents {
   keyRotated(roomId: string, rotation: Rotation): void;
   /** A member was kicked or left: a keyed member should rotate. */
   rotationNeeded(roomId: string): void;
+  /** To one keyed member: the key of `epoch` is old (by time or use); the server chose this member to rotate it now. */
+  rotationRequested(roomId: string, epoch: number): void;
   /** The creator named the room (kind `room-meta`, current epoch). */
   roomMetaChanged(roomId: string, envelope: Envelope): void;
   historyVisibilityChanged(roomId: string, visible: boolean): void;

@@ -29,6 +29,8 @@ export class FakeKeys {
   epoch: number;
   historyVisible = true;
   rotationDue = false;
+  /** When the current epoch began, as the server says it (Unix ms); null before the first key. */
+  keyChangedAt: number | null = null;
   roomLink: Envelope | null = null;
   roomMeta: Envelope | null = null;
   /** Stored grants by `${epoch}|${memberId}`. */
@@ -80,7 +82,7 @@ export class FakeKeys {
   /** The key fields of a join result for this member. */
   forJoin(
     memberId: string,
-  ): Pick<JoinResult, 'epoch' | 'grants' | 'members' | 'granters' | 'keyRequests' | 'rotationDue' | 'historyVisible' | 'roomLink' | 'roomMeta'> {
+  ): Pick<JoinResult, 'epoch' | 'grants' | 'members' | 'granters' | 'keyRequests' | 'rotationDue' | 'historyVisible' | 'roomLink' | 'roomMeta' | 'keyChangedAt'> {
     const members = this.members();
     const grants = [...this.grants.values()].filter((g) => g.memberId === memberId).sort((a, b) => a.epoch - b.epoch);
     const granterIds = new Set(grants.map((g) => g.granterId));
@@ -95,6 +97,7 @@ export class FakeKeys {
       historyVisible: this.historyVisible,
       roomLink: this.roomLink,
       roomMeta: this.roomMeta,
+      keyChangedAt: this.keyChangedAt,
     };
   }
 
@@ -175,7 +178,8 @@ export class FakeKeys {
     if (rotation.roomMeta) this.roomMeta = rotation.roomMeta;
     for (const g of rotation.grants) this.grants.set(`${next}|${g.memberId}`, g);
     if (rotation.joinVerifier) this.host.renewJoinVerifier(rotation.joinVerifier);
-    const heard = { ...rotation, joinVerifier: null };
+    this.keyChangedAt = Date.now();
+    const heard = { ...rotation, joinVerifier: null, changedAt: this.keyChangedAt };
     this.host.send((l) => l.keyRotated?.(this.host.roomId, heard));
     // Members the rotation did not cover still need the new key.
     for (const id of current) if (!grantees.has(id)) this.requestKeysIfMissing(id);

@@ -195,7 +195,7 @@ export class FakeRelay extends FakeChat implements FakeHub {
     from.waiting = true;
     this.fanOut(null, (l) => l.joinRequested?.(this.roomId, request), (c) => c.memberId === this.creatorId);
     const nothing = { epoch: 0, latestSeq: 0, snapshot: null, updates: [], more: false, online: [], creatorId: null, expiry: null };
-    const noKeys = { grants: [], members: [], granters: [], keyRequests: [], rotationDue: false, historyVisible: false, roomLink: null, roomMeta: null };
+    const noKeys = { grants: [], members: [], granters: [], keyRequests: [], rotationDue: false, historyVisible: false, roomLink: null, roomMeta: null, keyChangedAt: null };
     return {
       memberId,
       memberToken: this.tokens.get(memberId)!,
@@ -317,6 +317,17 @@ export class FakeRelay extends FakeChat implements FakeHub {
     this.fanOut(null, (l) => l.memberKicked?.(this.roomId, memberId));
     this.fanOut(null, (l) => l.rotationNeeded?.(this.roomId), (c) => c.memberId !== memberId);
     queueMicrotask(() => [...this.connections].filter((c) => c.memberId === memberId && c.joined).forEach((c) => c.disconnect()));
+  }
+
+  /** As the server's key-ageing sweep: asks this one member to rotate the current (old) epoch. */
+  requestRotation(memberId: string): void {
+    this.fanOut(null, (l) => l.rotationRequested?.(this.roomId, this.keys.epoch), (c) => c.memberId === memberId);
+  }
+
+  /** As the server's sweep drops a member away past Parley:Keys:DropAwayAfter: out of the keys as if it had left, without a rotation. */
+  dropAway(memberId: string): void {
+    this.departed.add(memberId);
+    this.fanOut(null, (l) => l.memberDeparted?.(this.roomId, memberId));
   }
 
   /** A member (not the creator) leaves for good: the room hears it and a rotation is due. */

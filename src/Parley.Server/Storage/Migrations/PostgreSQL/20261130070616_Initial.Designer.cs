@@ -508,6 +508,9 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("LinkProof")
                         .HasColumnType("bytea");
 
@@ -549,6 +552,8 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");
@@ -582,6 +587,12 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<int>("Epoch")
                         .HasColumnType("integer");
 
+                    b.Property<long>("EpochEnvelopes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("EpochStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("HistoryVisible")
                         .HasColumnType("boolean");
 
@@ -603,6 +614,13 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.Property<long>("PendingSnapshotSeq")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RotationAskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RotationAskedOf")
+                        .HasMaxLength(22)
+                        .HasColumnType("character varying(22)");
 
                     b.Property<bool>("RotationDue")
                         .HasColumnType("boolean");

@@ -93,6 +93,10 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     Epoch = table.Column<int>(type: "integer", nullable: false),
                     HistoryVisible = table.Column<bool>(type: "boolean", nullable: false),
                     RotationDue = table.Column<bool>(type: "boolean", nullable: false),
+                    EpochStartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EpochEnvelopes = table.Column<long>(type: "bigint", nullable: false),
+                    RotationAskedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    RotationAskedOf = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: true),
                     LatestSeq = table.Column<long>(type: "bigint", nullable: false),
                     SnapshotSeq = table.Column<long>(type: "bigint", nullable: false),
                     ChatLatestSeq = table.Column<long>(type: "bigint", nullable: false),
@@ -366,6 +370,7 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     RoomId = table.Column<string>(type: "character varying(22)", maxLength: 22, nullable: false),
                     TokenHash = table.Column<byte[]>(type: "bytea", nullable: false),
                     JoinedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    LastSeenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Admission = table.Column<int>(type: "integer", nullable: false),
                     KickedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
@@ -520,6 +525,11 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                 name: "IX_Files_RoomId",
                 table: "Files",
                 column: "RoomId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Members_LastSeenAt",
+                table: "Members",
+                column: "LastSeenAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Members_RoomId",

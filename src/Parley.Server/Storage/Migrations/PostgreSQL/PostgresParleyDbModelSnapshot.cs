@@ -505,6 +505,9 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("LinkProof")
                         .HasColumnType("bytea");
 
@@ -546,6 +549,8 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");
@@ -579,6 +584,12 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
                     b.Property<int>("Epoch")
                         .HasColumnType("integer");
 
+                    b.Property<long>("EpochEnvelopes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("EpochStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<bool>("HistoryVisible")
                         .HasColumnType("boolean");
 
@@ -600,6 +611,13 @@ namespace Parley.Server.Storage.Migrations.PostgreSQL
 
                     b.Property<long>("PendingSnapshotSeq")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RotationAskedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RotationAskedOf")
+                        .HasMaxLength(22)
+                        .HasColumnType("character varying(22)");
 
                     b.Property<bool>("RotationDue")
                         .HasColumnType("boolean");

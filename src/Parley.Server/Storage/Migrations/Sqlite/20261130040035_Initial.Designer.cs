@@ -497,6 +497,9 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                     b.Property<DateTime?>("KickedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("LinkProof")
                         .HasColumnType("BLOB");
 
@@ -538,6 +541,8 @@ namespace Parley.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("LastSeenAt");
+
                     b.HasIndex("RoomId");
 
                     b.ToTable("Members");
@@ -571,6 +576,12 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                     b.Property<int>("Epoch")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("EpochEnvelopes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("EpochStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("HistoryVisible")
                         .HasColumnType("INTEGER");
 
@@ -592,6 +603,13 @@ namespace Parley.Server.Storage.Migrations.Sqlite
 
                     b.Property<long>("PendingSnapshotSeq")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RotationAskedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RotationAskedOf")
+                        .HasMaxLength(22)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("RotationDue")
                         .HasColumnType("INTEGER");

@@ -92,6 +92,10 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                     Epoch = table.Column<int>(type: "INTEGER", nullable: false),
                     HistoryVisible = table.Column<bool>(type: "INTEGER", nullable: false),
                     RotationDue = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EpochStartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EpochEnvelopes = table.Column<long>(type: "INTEGER", nullable: false),
+                    RotationAskedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RotationAskedOf = table.Column<string>(type: "TEXT", maxLength: 22, nullable: true),
                     LatestSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     SnapshotSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     ChatLatestSeq = table.Column<long>(type: "INTEGER", nullable: false),
@@ -270,12 +274,12 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                 columns: table => new
                 {
                     RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
                     Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -365,6 +369,7 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                     RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
                     TokenHash = table.Column<byte[]>(type: "BLOB", nullable: false),
                     JoinedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Admission = table.Column<int>(type: "INTEGER", nullable: false),
                     KickedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
@@ -392,12 +397,12 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                 columns: table => new
                 {
                     RoomId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Ciphertext = table.Column<byte[]>(type: "BLOB", nullable: false),
                     Epoch = table.Column<int>(type: "INTEGER", nullable: false),
-                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    Iv = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    UpToSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    SenderId = table.Column<string>(type: "TEXT", maxLength: 22, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -519,6 +524,11 @@ namespace Parley.Server.Storage.Migrations.Sqlite
                 name: "IX_Files_RoomId",
                 table: "Files",
                 column: "RoomId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Members_LastSeenAt",
+                table: "Members",
+                column: "LastSeenAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Members_RoomId",
