@@ -49,6 +49,15 @@ public sealed partial class RoomSession
     public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
     {
         var envelope = Encrypt(EnvelopeKind.DocUpdate, plaintext);
+        // The outbox (RoomSession.Outbox.cs): on disk before it leaves, done once acknowledged.
+        using var kept = outbox?.KeepUpdate(plaintext, envelope, MemberId, LastSeq);
+        var result = await PushAsync(kept?.Envelope ?? envelope, ct);
+        kept?.Done();
+        return result;
+    }
+
+    async Task<PushResult> PushAsync(Envelope envelope, CancellationToken ct)
+    {
         var iv = Convert.ToBase64String(envelope.Iv);
         lock (pushing) pushing.Add(iv);
         try
