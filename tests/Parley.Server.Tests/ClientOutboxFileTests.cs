@@ -110,6 +110,34 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_message_whose_later_neighbour_went_first_is_sent_under_a_new_id_and_shown_in_order()
+    {
+        var folder = Directory.CreateTempSubdirectory("parley-client-").FullName;
+        var outbox = new OutboxOptions(Path.Combine(folder, "room.outbox"));
+        var room = await fixture.NewRoomAsync();
+        var (alice, _) = await fixture.JoinAsync(room);
+        await using var _a = alice;
+        var (bob, _) = await fixture.JoinAsync(room);
+        await using var _b = bob;
+        var bobSaw = Watch(bob);
+        var refused = new ConcurrentQueue<RefusedChat>();
+        bob.ChatRefused += refused.Enqueue;
+        var (carol, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        var (early, late) = (carol.NextChatId(), carol.NextChatId());
+        carol.OutboxFile!.KeepChat(early, Text("written first, never acknowledged")).Dispose(); // its send failed
+        await carol.SendChatAsync(late, Text("written second"));
+        await carol.DisposeAsync();
+
+        var (carolAgain, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        await using var _c = carolAgain;
+        var resent = Assert.Single(catchup.Resent.Chat);
+        Assert.NotEqual(early, resent.ClientMessageId);
+        await EachSeenOnceAsync(carolAgain, bobSaw, ["written first, never acknowledged", "written second"]);
+        Assert.Empty(refused);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task The_file_stays_small_while_the_server_acknowledges_everything()
     {
         var folder = Directory.CreateTempSubdirectory("parley-client-").FullName;

@@ -11,8 +11,14 @@ abstract record PendingEntry(long Id);
 /// seq the session had reached then (the log after it is where to look).</summary>
 sealed record PendingUpdate(long Id, byte[] Plaintext, string SealedFor, Envelope Envelope, long AfterSeq) : PendingEntry(Id);
 
-/// <summary>A chat message under the id it was first sent with: the server keeps one copy per sender and id.</summary>
-sealed record PendingChat(long Id, string ClientMessageId, byte[] Plaintext) : PendingEntry(Id);
+/// <summary>A chat message under the id it was first sent with: the server keeps one copy per sender and id.
+/// <see cref="Renumbered"/> for one that must go under a new id (a later one of its stream went first).</summary>
+sealed record PendingChat(long Id, string ClientMessageId, byte[] Plaintext) : PendingEntry(Id)
+{
+    public const string Renumbered = "";
+
+    public bool IsRenumbered => ClientMessageId == Renumbered;
+}
 
 /// <summary>Who sent the pending entries: the next process joins as the same member, on the same device,
 /// so the server's dedup (per sender) holds and the member's grants still open.</summary>

@@ -17,12 +17,15 @@ sealed class SessionOutbox : IDisposable
 {
     const long CompactAtBytes = 64 * 1024;
 
+    /// <summary>Where an entry's latest frame is, and what a second keep of the same entry would name it by.</summary>
+    readonly record struct Slot(long Offset, long Bytes, string Key);
+
     readonly OutboxFile file;
     readonly Lock gate = new();
-    // Pending entries by id: where their latest frame starts and its size.
-    readonly SortedDictionary<long, (long Offset, long Bytes)> pending = [];
+    readonly SortedDictionary<long, Slot> pending = [];
     // The same update bytes or chat id again (a caller's retry, or the replay) is the same entry, not a second one.
-    readonly Dictionary<string, long> byContent = [];
+    readonly Dictionary<string, long> byKey = [];
+    readonly PendingChatIds chatIds = new();
     // Entries being sent now, with how many calls send each (a retry can overlap the first try).
     readonly Dictionary<long, int> inFlight = [];
     (long Offset, long Bytes)? membershipFrame;
@@ -54,11 +57,18 @@ sealed class SessionOutbox : IDisposable
         }
     }
 
-    /// <summary>The pending entries in the order they were first kept, except those on their way now.</summary>
-    public IReadOnlyList<PendingEntry> Pending()
+    /// <summary>The pending entries in the order they were first kept, read one at a time (a backlog never sits
+    /// in memory whole), except those on their way now and those finished meanwhile.</summary>
+    public IEnumerable<PendingEntry> Pending()
     {
-        lock (gate)
-            return [.. pending.Where(p => !inFlight.ContainsKey(p.Key)).Select(p => (PendingEntry)OutboxRecords.Read(file.Read(p.Value.Offset)))];
+        List<long> ids;
+        lock (gate) ids = [.. pending.Keys];
+        foreach (var id in ids)
+        {
+            PendingEntry? entry;
+            lock (gate) entry = closed || inFlight.ContainsKey(id) || !pending.TryGetValue(id, out var slot) ? null : Read(slot);
+            if (entry is not null) yield return entry;
+        }
     }
 
     /// <summary>Writes down who this session is, when it changed (a new member, a new device).</summary>
@@ -86,41 +96,53 @@ sealed class SessionOutbox : IDisposable
     /// </summary>
     public Kept KeepUpdate(byte[] plaintext, Envelope sealedNow, string sender, long afterSeq)
     {
-        var key = "u:" + Convert.ToBase64String(SHA256.HashData(plaintext));
+        var key = UpdateKey(plaintext);
         lock (gate)
         {
             if (closed) return new Kept(null, 0, sealedNow);
-            if (byContent.TryGetValue(key, out var id)
-                && OutboxRecords.Read(file.Read(pending[id].Offset)) is PendingUpdate kept
-                && kept.SealedFor == sender && kept.Envelope.Epoch == sealedNow.Epoch)
+            if (!byKey.TryGetValue(key, out var id)) id = nextId++;
+            else if (Read(pending[id]) is PendingUpdate kept && kept.SealedFor == sender && kept.Envelope.Epoch == sealedNow.Epoch)
                 return Take(id, kept.Envelope);
-            var entry = new PendingUpdate(byContent.TryGetValue(key, out var existing) ? existing : nextId++, plaintext, sender, sealedNow, afterSeq);
-            return Take(Write(entry, key), sealedNow);
+            Write(new PendingUpdate(id, plaintext, sender, sealedNow, afterSeq), key);
+            return Take(id, sealedNow);
         }
     }
 
     /// <summary>Keeps a chat message before it is sent; a message pending under the same id already is that entry.</summary>
     public Kept KeepChat(string clientMessageId, byte[] plaintext)
     {
-        var key = "c:" + clientMessageId;
+        var key = ChatKey(clientMessageId);
         lock (gate)
         {
             if (closed) return new Kept(null, 0, null);
-            if (!byContent.TryGetValue(key, out var id)) id = Write(new PendingChat(nextId++, clientMessageId, plaintext), key);
+            if (!byKey.TryGetValue(key, out var id)) Write(new PendingChat(id = nextId++, clientMessageId, plaintext), key);
             return Take(id, null);
         }
     }
 
-    /// <summary>Acknowledged (or found landed): the entry is finished. Not fsynced: a finish lost to a crash only
-    /// makes the next join look again, and it finds the update in the log and the server keeps one copy per chat id.</summary>
+    /// <summary>A renumbered message (see <see cref="Done"/>) takes the id it goes out with now, on disk first.</summary>
+    public void Renumber(PendingChat chat, string clientMessageId)
+    {
+        lock (gate)
+            if (!closed && pending.ContainsKey(chat.Id)) Write(chat with { ClientMessageId = clientMessageId }, ChatKey(clientMessageId));
+    }
+
+    /// <summary>
+    /// Acknowledged (or found landed): the entry is finished. Not fsynced: a finish lost to a crash only
+    /// makes the next join look again, and it finds the update in the log and the server keeps one copy
+    /// per chat id. A message acknowledged makes the earlier ids of its stream still pending unsendable:
+    /// receivers would refuse them as out of order, so they go out under a new id instead.
+    /// </summary>
     public void Done(long id)
     {
         lock (gate)
         {
-            if (closed || ForgetsDone || !pending.Remove(id, out var frame)) return;
-            foreach (var (key, _) in byContent.Where(p => p.Value == id).ToList()) byContent.Remove(key);
+            if (closed || ForgetsDone || !pending.Remove(id, out var slot)) return;
+            Forget(slot.Key);
             var offset = file.Append(OutboxRecords.Done(id), durable: false);
-            deadBytes += frame.Bytes + (file.Length - offset);
+            deadBytes += slot.Bytes + (file.Length - offset);
+            foreach (var earlier in chatIds.Below(slot.Key).Where(e => !inFlight.ContainsKey(e)))
+                Write((PendingChat)Read(pending[earlier]) with { ClientMessageId = PendingChat.Renumbered }, $"c#{earlier}");
             if (deadBytes > Math.Max(CompactAtBytes, file.Length - deadBytes)) Compact();
         }
     }
@@ -134,13 +156,34 @@ sealed class SessionOutbox : IDisposable
         }
     }
 
-    long Write(PendingEntry entry, string key)
+    static string UpdateKey(byte[] plaintext) => "u:" + Convert.ToBase64String(SHA256.HashData(plaintext));
+
+    static string ChatKey(string clientMessageId) => "c:" + clientMessageId;
+
+    PendingEntry Read(Slot slot) => (PendingEntry)OutboxRecords.Read(file.Read(slot.Offset));
+
+    void Write(PendingEntry entry, string key)
     {
         var offset = file.Append(OutboxRecords.Entry(entry), durable: true);
-        if (pending.TryGetValue(entry.Id, out var replaced)) deadBytes += replaced.Bytes;
-        pending[entry.Id] = (offset, file.Length - offset);
-        byContent[key] = entry.Id;
-        return entry.Id;
+        Index(entry.Id, new Slot(offset, file.Length - offset, key));
+    }
+
+    void Index(long id, Slot slot)
+    {
+        if (pending.TryGetValue(id, out var replaced))
+        {
+            deadBytes += replaced.Bytes;
+            Forget(replaced.Key);
+        }
+        pending[id] = slot;
+        byKey[slot.Key] = id;
+        chatIds.Add(slot.Key, id);
+    }
+
+    void Forget(string key)
+    {
+        byKey.Remove(key);
+        chatIds.Remove(key);
     }
 
     Kept Take(long id, Envelope? envelope)
@@ -158,19 +201,17 @@ sealed class SessionOutbox : IDisposable
 
     void Load(List<(long Offset, byte[] Plaintext)> frames)
     {
-        var keys = new Dictionary<long, string>();
         foreach (var (offset, plaintext) in frames)
         {
             switch (OutboxRecords.Read(plaintext))
             {
                 case OutboxMembership m: (Membership, membershipFrame) = (m, (offset, 0)); break;
-                case PendingUpdate u: (pending[u.Id], keys[u.Id]) = ((offset, 0), "u:" + Convert.ToBase64String(SHA256.HashData(u.Plaintext))); break;
-                case PendingChat c: (pending[c.Id], keys[c.Id]) = ((offset, 0), "c:" + c.ClientMessageId); break;
-                case long done: pending.Remove(done); break;
+                case PendingUpdate u: Index(u.Id, new Slot(offset, 0, UpdateKey(u.Plaintext))); break;
+                case PendingChat c: Index(c.Id, new Slot(offset, 0, c.IsRenumbered ? $"c#{c.Id}" : ChatKey(c.ClientMessageId))); break;
+                case long done when pending.Remove(done, out var slot): Forget(slot.Key); break;
             }
             nextId = Math.Max(nextId, pending.Keys.LastOrDefault() + 1);
         }
-        foreach (var id in pending.Keys) byContent[keys[id]] = id;
         // Rewritten small at once: finished entries of the last run leave the file before this one adds to it.
         Compact();
     }
@@ -181,7 +222,7 @@ sealed class SessionOutbox : IDisposable
         var frames = live.Select(id => pending[id].Offset).ToList();
         if (membershipFrame is { } m) frames.Add(m.Offset);
         var moved = file.Rewrite(frames);
-        for (var i = 0; i < live.Count; i++) pending[live[i]] = moved[i];
+        for (var i = 0; i < live.Count; i++) pending[live[i]] = pending[live[i]] with { Offset = moved[i].Offset, Bytes = moved[i].Bytes };
         if (membershipFrame is not null) membershipFrame = moved[^1];
         deadBytes = 0;
     }

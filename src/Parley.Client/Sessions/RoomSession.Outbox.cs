@@ -38,12 +38,12 @@ public sealed partial class RoomSession
     {
         if (outbox is null) return OutboxResent.None;
         outbox.Remember(Credentials, keys.Device);
-        var pending = outbox.Pending();
         // Waiting in the lobby, or no key yet: nothing can be sealed; the entries wait for a later join.
-        if (pending.Count == 0 || Waiting || !keys.HasCurrentKey) return OutboxResent.None;
-        var landed = await LandedAsync([.. pending.OfType<PendingUpdate>().Where(u => u.SealedFor == MemberId)], ct);
+        if (Waiting || !keys.HasCurrentKey) return OutboxResent.None;
+        var landed = await LandedAsync([.. outbox.Pending().OfType<PendingUpdate>().Where(u => u.SealedFor == MemberId)
+            .Select(u => (Convert.ToBase64String(u.Envelope.Iv), u.AfterSeq))], ct);
         var (updates, chat, dropped) = (new List<DocEntry>(), new List<ChatEntry>(), new List<DroppedEntry>());
-        foreach (var entry in pending)
+        foreach (var entry in outbox.Pending())
         {
             try
             {
@@ -57,8 +57,7 @@ public sealed partial class RoomSession
                         updates.Add(new DocEntry((await PushUpdateAsync(u.Plaintext, ct)).Seq, MemberId, u.Plaintext));
                         break;
                     case PendingChat c:
-                        var ack = await SendChatAsync(c.ClientMessageId, c.Plaintext, ct);
-                        chat.Add(new ChatEntry(ack.Seq, MemberId, c.ClientMessageId, DateTimeOffset.FromUnixTimeMilliseconds(ack.SentAt), c.Plaintext));
+                        chat.Add(await ResendChatAsync(c, ct));
                         break;
                 }
             }
@@ -73,16 +72,26 @@ public sealed partial class RoomSession
         return new OutboxResent(updates, chat, dropped);
     }
 
+    async Task<ChatEntry> ResendChatAsync(PendingChat chat, CancellationToken ct)
+    {
+        var id = chat.ClientMessageId;
+        // A later message of its stream went first: under its own id receivers would refuse it as out of
+        // order, so it takes this session's next one (if its first try landed after all, it shows twice, as in the browser).
+        if (chat.IsRenumbered) outbox!.Renumber(chat, id = NextChatId());
+        var ack = await SendChatAsync(id, chat.Plaintext, ct);
+        return new ChatEntry(ack.Seq, MemberId, id, DateTimeOffset.FromUnixTimeMilliseconds(ack.SentAt), chat.Plaintext);
+    }
+
     /// <summary>
     /// Which of these pushes the log holds already, by iv: the run that sent them died after the
     /// server's commit but before the acknowledgement was written down. Sent again, they would be
     /// harmless to Yjs but stored twice.
     /// </summary>
-    async Task<Dictionary<string, long>> LandedAsync(IReadOnlyList<PendingUpdate> updates, CancellationToken ct)
+    async Task<Dictionary<string, long>> LandedAsync(IReadOnlyList<(string Iv, long AfterSeq)> updates, CancellationToken ct)
     {
         var found = new Dictionary<string, long>();
         if (updates.Count == 0) return found;
-        var ivs = updates.Select(u => Convert.ToBase64String(u.Envelope.Iv)).ToHashSet();
+        var ivs = updates.Select(u => u.Iv).ToHashSet();
         var after = updates.Min(u => u.AfterSeq);
         try
         {
