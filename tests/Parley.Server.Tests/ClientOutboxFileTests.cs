@@ -65,7 +65,7 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(carol.MemberId, carolAgain.MemberId);
         Assert.Equal(markers.Where(m => m.Contains("UPDATE")), catchup.Resent.Updates.Select(u => Encoding.UTF8.GetString(u.Plaintext)));
         Assert.Equal(markers.Where(m => m.Contains("CHAT")), catchup.Resent.Chat.Select(c => Encoding.UTF8.GetString(c.Plaintext)));
-        Assert.Empty(carolAgain.OutboxFile!.Pending());
+        Assert.Empty(carolAgain.PersistedOutbox!.Pending());
 
         await EachSeenOnceAsync(carolAgain, bobSaw, [.. markers, "update acknowledged", "chat acknowledged"]);
         await server.DisposeAsync();
@@ -86,7 +86,7 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         await using var _b = bob;
         var bobSaw = Watch(bob);
         var (carol, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
-        carol.OutboxFile!.ForgetsDone = true;
+        carol.PersistedOutbox!.ForgetsDone = true;
         var markers = new List<string>();
         var seqs = new List<long>();
         for (var i = 0; i < 2; i++)
@@ -103,7 +103,7 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         // Found where they landed, under the seqs their first pushes were given.
         Assert.Equal([seqs[0], seqs[2]], catchup.Resent.Updates.Select(u => u.Seq));
         Assert.Equal([seqs[1], seqs[3]], catchup.Resent.Chat.Select(c => c.Seq));
-        Assert.Empty(carolAgain.OutboxFile!.Pending());
+        Assert.Empty(carolAgain.PersistedOutbox!.Pending());
         await EachSeenOnceAsync(carolAgain, bobSaw, markers);
         Assert.Equal(3, await fixture.CountRowsAsync("DocUpdates", room.RoomId)); // two and the sentinel
         Directory.Delete(folder, recursive: true);
@@ -124,7 +124,7 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         bob.ChatRefused += refused.Enqueue;
         var (carol, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
         var (early, late) = (carol.NextChatId(), carol.NextChatId());
-        carol.OutboxFile!.KeepChat(early, Text("written first, never acknowledged")).Dispose(); // its send failed
+        carol.PersistedOutbox!.KeepChat(early, Text("written first, never acknowledged")).Dispose(); // its send failed
         await carol.SendChatAsync(late, Text("written second"));
         await carol.DisposeAsync();
 

@@ -73,6 +73,8 @@ sealed class OutboxFile : IDisposable
     /// Writes the frames at <paramref name="live"/> to a new file and puts it in place of this one:
     /// the frames are copied sealed as they are (their associated data names no position). Both the
     /// old file and the new one hold every live frame, so a crash at any point leaves a good file.
+    /// One limit: .NET opens no handle on a folder to fsync, so after a power cut (not a process crash)
+    /// the rename, and frames appended since, are as durable as the file system's next metadata commit.
     /// </summary>
     /// <returns>Where each frame now starts and its size, in the order given.</returns>
     public (long Offset, long Bytes)[] Rewrite(IReadOnlyList<long> live)
