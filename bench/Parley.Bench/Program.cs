@@ -15,12 +15,15 @@ using Parley.Testing.Cluster;
 if (await Parley.Bench.Peers.PeerBench.RunIfAskedAsync(args)) return;
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 // --idle-connections N [--connects M]: what Parley's idle connections cost and how fast bare ones open (IdleConnections.cs).
+// --in-flight K: durable throughput (P5) instead of a paced load: each member keeps K pushes in flight, a new one as
+// soon as one is acknowledged (closed loop; --rate is ignored). The .NET client pipelines them (PushDocUpdates).
 if (options.ContainsKey("idle-connections")) { await IdleConnections.RunAsync(options); return; }
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
 var nodes = options.ContainsKey("nodes") ? Int("nodes", 1) : 0;
+var inFlight = Int("in-flight", 0);
 var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results",
-    nodes > 0 ? $"fanout-{nodes}-node{(nodes > 1 ? "s" : "")}.json" : "fanout.json");
+    (inFlight > 0 ? "durable" : "fanout") + (nodes > 0 ? $"-{nodes}-node{(nodes > 1 ? "s" : "")}" : "") + ".json");
 
 await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : null;
 await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync();
@@ -46,15 +49,17 @@ for (var i = 0; i < members; i++)
     };
     sessions.Add(session);
 }
-Console.WriteLine($"{members} members joined room {roomId} at {string.Join(", ", servers.Select(u => u.ToString()))}; each pushes {rate} updates/s for {warmup}+{seconds} s");
+Console.WriteLine($"{members} members joined room {roomId} at {string.Join(", ", servers.Select(u => u.ToString()))}; each pushes " +
+    (inFlight > 0 ? $"with {inFlight} in flight" : $"{rate} updates/s") + $" for {warmup}+{seconds} s");
 
 var end = DateTime.UtcNow.AddSeconds(warmup + seconds);
 var failures = 0;
-var pushers = sessions.Select(async session =>
+var pushers = sessions.SelectMany(session => Enumerable.Range(0, Math.Max(1, inFlight)).Select(_ => (session, paced: inFlight == 0))).Select(async pusher =>
 {
+    var (session, paced) = pusher;
     using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
     var payload = new byte[64]; // a typical small Yjs update: a few typed characters plus ids
-    while (DateTime.UtcNow < end && await timer.WaitForNextTickAsync())
+    while (DateTime.UtcNow < end && (!paced || await timer.WaitForNextTickAsync()))
     {
         var sent = Stopwatch.GetTimestamp();
         BinaryPrimitives.WriteInt64LittleEndian(payload, sent);
@@ -78,9 +83,9 @@ foreach (var s in sessions) await s.DisposeAsync();
 
 var result = new
 {
-    members, ratePerMember = rate, seconds = Math.Round(elapsed, 1), failures,
+    members, ratePerMember = inFlight > 0 ? (int?)null : rate, inFlightPerMember = inFlight > 0 ? inFlight : (int?)null, seconds = Math.Round(elapsed, 1), failures,
     setup = cluster is null ? "one node, SQLite" : $"{nodes} node(s), PostgreSQL + Redis, members spread evenly over the nodes",
-    offeredUpdatesPerSecond = members * rate,
+    offeredUpdatesPerSecond = inFlight > 0 ? (int?)null : members * rate,
     storedUpdatesPerSecond = Math.Round(acks.Count / elapsed),
     relayedMessagesPerSecond = Math.Round(fanout.Count / elapsed),
     // Every stored update should reach the other N-1 members: 1.0 means none went missing.

@@ -9,6 +9,7 @@ public static class HubNames
     public const string JoinRoom = nameof(JoinRoom);
     public const string FetchUpdates = nameof(FetchUpdates);
     public const string PushDocUpdate = nameof(PushDocUpdate);
+    public const string PushDocUpdates = nameof(PushDocUpdates);
     public const string PushSnapshot = nameof(PushSnapshot);
     public const string FetchPendingSnapshot = nameof(FetchPendingSnapshot);
     public const string ConfirmSnapshot = nameof(ConfirmSnapshot);

@@ -20,6 +20,8 @@ public static class Limits
     /// <summary>Largest ciphertext of the small envelopes that describe something (room-link, room-meta, file-meta).</summary>
     public const int MaxMetaBytes = 4096;
     public const int MaxGrantsPerCall = 1000;
+    /// <summary>Document updates one PushDocUpdates call may carry (a client's pipeline of pushes, stored together).</summary>
+    public const int MaxUpdatesPerPush = 256;
     /// <summary>Link secrets a room-link envelope may carry (the current one and those renewed before it).</summary>
     public const int MaxLinkSecrets = 64;
 

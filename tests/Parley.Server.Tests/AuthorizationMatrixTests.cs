@@ -104,6 +104,7 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         {
             HubNames.FetchUpdates => s.Caller.InvokeAsync<UpdatePage>(method, roomId, 0L),
             HubNames.PushDocUpdate => s.Caller.InvokeAsync<PushResult>(method, roomId, envelope),
+            HubNames.PushDocUpdates => s.Caller.InvokeAsync<PushResult>(method, roomId, new[] { envelope, envelope }),
             HubNames.PushSnapshot => s.Caller.InvokeAsync(method, roomId, 1L, envelope),
             HubNames.FetchPendingSnapshot => s.Caller.InvokeAsync<PendingSnapshot?>(method, roomId),
             // Names no waiting snapshot: authorized, it changes nothing (VandalSnapshotTests holds what it does).

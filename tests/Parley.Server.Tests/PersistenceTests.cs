@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Parley.Client.Sessions;
 using Parley.Testing;
@@ -9,36 +10,85 @@ public class PersistenceTests
     [Fact]
     public async Task Every_acknowledged_update_survives_the_server_being_killed_and_restarted()
     {
-        var data = Directory.CreateTempSubdirectory("parley-restart-").FullName;
-        NewRoom room;
-        MemberCredentials aliceCredentials;
-        long acknowledged;
-        await using (var server = await ParleyServerProcess.StartAsync(data))
+        await using var life = await ServerLife.StartAsync("parley-restart-");
+        var pushes = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => life.Alice.PushUpdateAsync(Encoding.UTF8.GetBytes($"edit {i}"))));
+        await life.Alice.PushSnapshotAsync(100, Encoding.UTF8.GetBytes("state up to 100"));
+
+        var catchup = await life.KillAndRejoinAsync();
+
+        Assert.Equal(300, pushes.Max(p => p.Seq));
+        Assert.Equal("state up to 100", Encoding.UTF8.GetString(catchup.Snapshot!.Plaintext));
+        Assert.Equal(Enumerable.Range(101, 200).Select(i => (long)i), catchup.Updates.Select(u => u.Seq));
+    }
+
+    [Fact]
+    public async Task Every_acknowledged_pipelined_push_survives_a_kill_in_the_middle_of_the_stream()
+    {
+        await using var life = await ServerLife.StartAsync("parley-pipeline-kill-");
+        var acknowledged = new ConcurrentDictionary<long, string>();
+        var firstAcks = new TaskCompletionSource();
+        // Ten thousand pushes in flight at once (PushDocUpdates calls); the server dies while they are being stored.
+        var pushes = Enumerable.Range(0, 10_000).Select(async i =>
         {
+            var text = $"edit {i}";
+            acknowledged[(await life.Alice.PushUpdateAsync(Encoding.UTF8.GetBytes(text))).Seq] = text;
+            if (acknowledged.Count >= 500) firstAcks.TrySetResult();
+        }).ToList();
+        await firstAcks.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        var catchup = await life.KillAndRejoinAsync();
+        await Task.WhenAll(pushes.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        var stored = catchup.Updates.ToDictionary(u => u.Seq, u => Encoding.UTF8.GetString(u.Plaintext));
+        Assert.True(acknowledged.Count is >= 500 and < 10_000, $"{acknowledged.Count} acknowledged before the kill");
+        Assert.All(acknowledged, ack => Assert.Equal(ack.Value, stored.GetValueOrDefault(ack.Key)));
+        // What was stored is the stream's beginning, in the order pushed: no hole, nothing reordered.
+        Assert.Equal(Enumerable.Range(0, stored.Count).Select(i => $"edit {i}"), catchup.Updates.Select(u => Encoding.UTF8.GetString(u.Plaintext)));
+    }
+
+    /// <summary>A server on its own data folder with a room and its creator Alice; killed (kill -9) and started again on the same folder.</summary>
+    sealed class ServerLife : IAsyncDisposable
+    {
+        readonly string data;
+        readonly NewRoom room;
+        ParleyServerProcess server;
+        readonly List<IAsyncDisposable> sessions = [];
+
+        ServerLife(string data, ParleyServerProcess server, NewRoom room, RoomSession alice) =>
+            (this.data, this.server, this.room, Alice) = (data, server, room, alice);
+
+        public RoomSession Alice { get; }
+
+        public static async Task<ServerLife> StartAsync(string folderPrefix)
+        {
+            var data = Directory.CreateTempSubdirectory(folderPrefix).FullName;
+            var server = await ParleyServerProcess.StartAsync(data);
             using var http = server.CreateHttpClient();
-            room = await RoomSession.CreateRoomAsync(http);
+            var room = await RoomSession.CreateRoomAsync(http);
             var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
-            aliceCredentials = alice.Credentials;
-            var pushes = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => alice.PushUpdateAsync(Encoding.UTF8.GetBytes($"edit {i}"))));
-            acknowledged = pushes.Max(p => p.Seq);
-            await alice.PushSnapshotAsync(100, Encoding.UTF8.GetBytes("state up to 100"));
-            await server.StopAsync(); // killed, not shut down gracefully
-            await alice.DisposeAsync();
+            return new ServerLife(data, server, room, alice);
         }
 
-        await using var restarted = await ParleyServerProcess.StartAsync(data);
-        // Alice comes back (her browser kept its credentials and keys) and grants Bob the key.
-        var (aliceAgain, _) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret, aliceCredentials);
-        await using var _a = aliceAgain;
-        var (bob, catchup) = await RoomSession.JoinAsync(restarted.BaseUri, room.RoomId, room.LinkSecret);
-        await using var _b = bob;
+        /// <summary>Kills the server, starts it again; Alice comes back (her keys and credentials kept) to grant Bob, a new member, who catches up.</summary>
+        public async Task<Catchup> KillAndRejoinAsync()
+        {
+            await server.StopAsync(); // killed, not shut down gracefully
+            await server.DisposeAsync();
+            server = await ParleyServerProcess.StartAsync(data);
+            var (aliceAgain, _) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret, Alice.Credentials);
+            sessions.Add(aliceAgain);
+            var (bob, catchup) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret);
+            sessions.Add(bob);
+            Assert.Equal(catchup.Updates.Count == 0 ? catchup.Snapshot?.Seq ?? 0 : catchup.Updates[^1].Seq, bob.LastSeq);
+            return catchup;
+        }
 
-        Assert.Equal(300, acknowledged);
-        Assert.Equal("state up to 100", Encoding.UTF8.GetString(catchup.Snapshot!.Plaintext));
-        Assert.Equal(200, catchup.Updates.Count);
-        Assert.Equal(300, bob.LastSeq);
-        Assert.Equal(Enumerable.Range(101, 200).Select(i => (long)i), catchup.Updates.Select(u => u.Seq));
-        await restarted.DisposeAsync();
-        Directory.Delete(data, recursive: true);
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var session in sessions) await session.DisposeAsync();
+            await Alice.DisposeAsync();
+            await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
     }
 }

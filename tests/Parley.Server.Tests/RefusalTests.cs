@@ -177,9 +177,14 @@ public class RefusalTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
         await using var _a = alice;
 
+        // Sixty calls at once, each its own invocation (PushUpdateAsync would pipeline them into a few calls).
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
         {
-            try { await alice.PushUpdateAsync(Text($"{i}")); return "stored"; }
+            try
+            {
+                await alice.Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, roomId, alice.Encrypt(EnvelopeKind.DocUpdate, Text($"{i}")));
+                return "stored";
+            }
             catch (HubException e) when (e.RefusalCode() == RefusalCode.RateLimited) { return "refused"; }
         }));
 

@@ -46,35 +46,6 @@ public sealed partial class RoomSession
         Drain();
     }
 
-    public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
-    {
-        var envelope = Encrypt(EnvelopeKind.DocUpdate, plaintext);
-        // The outbox (RoomSession.Outbox.cs): on disk before it leaves, done once acknowledged.
-        using var kept = outbox?.KeepUpdate(plaintext, envelope, MemberId, LastSeq);
-        var result = await PushAsync(kept?.Envelope ?? envelope, ct);
-        kept?.Done();
-        return result;
-    }
-
-    async Task<PushResult> PushAsync(Envelope envelope, CancellationToken ct)
-    {
-        var iv = Convert.ToBase64String(envelope.Iv);
-        lock (pushing) pushing.Add(iv);
-        try
-        {
-            var result = await Connection.InvokeAsync<PushResult>(HubNames.PushDocUpdate, RoomId, envelope, ct);
-            order.Offer(result.Seq, null);
-            Drain();
-            return result;
-        }
-        finally
-        {
-            // A push that failed with its connection may still have landed: it then comes back through a
-            // catch-up and is delivered like anyone's, which tells the caller it did.
-            lock (pushing) pushing.Remove(iv);
-        }
-    }
-
     void Take(StoredUpdate update)
     {
         bool own;

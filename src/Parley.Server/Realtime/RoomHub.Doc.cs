@@ -17,6 +17,21 @@ public sealed partial class RoomHub
         return writer.AppendAsync(new DocWriter.Push(roomId, MemberId, Context.ConnectionId, envelope), Aborted);
     }
 
+    /// <summary>
+    /// Several updates in one call, all sealed under one key epoch: a client's pipeline of pushes,
+    /// stored in the order given with consecutive seqs, or refused together. One call, one ack.
+    /// </summary>
+    [RoomMember]
+    public Task<PushResult> PushDocUpdates(string roomId, Envelope[] envelopes, DocWriter writer)
+    {
+        if (envelopes is not { Length: > 0 and <= Limits.MaxUpdatesPerPush })
+            throw new Refusal(RefusalCode.EnvelopeMalformed, $"Malformed envelope: a push carries 1 to {Limits.MaxUpdatesPerPush} updates.");
+        foreach (var envelope in envelopes) rules.Check(envelope);
+        if (envelopes.Any(e => e.Epoch != envelopes[0].Epoch))
+            throw new Refusal(RefusalCode.EnvelopeMalformed, "Malformed envelope: the updates of one push are sealed under one key epoch.");
+        return writer.AppendAsync(new DocWriter.Push(roomId, MemberId, Context.ConnectionId, envelopes), Aborted);
+    }
+
     /// <summary>The creator's replaces the log at once; another member's waits for a confirmation.</summary>
     [RoomMember]
     public Task PushSnapshot(string roomId, long upToSeq, Envelope envelope, SnapshotStore snapshots)

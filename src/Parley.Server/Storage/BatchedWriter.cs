@@ -15,6 +15,7 @@ namespace Parley.Server.Storage;
 /// </summary>
 public abstract class BatchedWriter<TItem, TResult> : BackgroundService
 {
+    /// <summary>Rows per batch (a batch may pass it by its last item's weight).</summary>
     const int MaxBatch = 512;
 
     protected sealed class Pending(TItem item)
@@ -51,6 +52,9 @@ public abstract class BatchedWriter<TItem, TResult> : BackgroundService
 
     static Refusal ShuttingDown => new(RefusalCode.ServerUnavailable, "The server is shutting down; send it again once reconnected.");
 
+    /// <summary>How many rows an item writes: a batch is cut by rows, not by items.</summary>
+    protected virtual int WeightOf(TItem item) => 1;
+
     /// <summary>Stores the batch in one transaction and completes (or refuses) every item.</summary>
     protected abstract Task WriteBatchAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken);
 
@@ -77,7 +81,7 @@ public abstract class BatchedWriter<TItem, TResult> : BackgroundService
             while (await queue.Reader.WaitToReadAsync(abandon.Token))
             {
                 batch.Clear();
-                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item)) batch.Add(item);
+                for (var rows = 0; rows < MaxBatch && queue.Reader.TryRead(out var item); rows += WeightOf(item.Item)) batch.Add(item);
                 try
                 {
                     await WriteBatchAsync(batch, abandon.Token);

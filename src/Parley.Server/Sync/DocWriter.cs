@@ -16,7 +16,13 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
     IOptions<ParleyOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<DocWriter> log)
     : BatchedWriter<DocWriter.Push, PushResult>("doc", lifetime, log)
 {
-    public sealed record Push(string RoomId, string SenderId, string ConnectionId, Envelope Envelope);
+    /// <summary>One call's updates, all of one key epoch: stored together, with consecutive seqs, or refused together.</summary>
+    public sealed record Push(string RoomId, string SenderId, string ConnectionId, IReadOnlyList<Envelope> Envelopes)
+    {
+        public Push(string roomId, string senderId, string connectionId, Envelope envelope) : this(roomId, senderId, connectionId, [envelope]) { }
+
+        public int Epoch => Envelopes[0].Epoch;
+    }
 
     sealed class Counters
     {
@@ -26,28 +32,33 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
         public long PendingSnapshotSeq { get; set; }
     }
 
+    /// <returns>The seq of the push's last update (the first is <c>Seq - Envelopes.Count + 1</c>), once all are stored.</returns>
     public Task<PushResult> AppendAsync(Push push, CancellationToken cancellationToken) => EnqueueAsync(push, cancellationToken);
+
+    protected override int WeightOf(Push push) => push.Envelopes.Count;
 
     protected override async Task WriteBatchAsync(IReadOnlyList<Pending> batch, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var acknowledged = new List<(Pending Pending, StoredUpdate Update, bool SnapshotDue, SnapshotRef? ConfirmDue)>(batch.Count);
+        var stored = new List<(Pending Pending, StoredUpdate Update)>(batch.Count);
+        var results = new List<(Pending Pending, PushResult Result)>(batch.Count);
 
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             // By room, and within a room by the pushes' key epoch: one group, but while a key changes.
-            foreach (var group in batch.GroupBy(p => (p.Item.RoomId, p.Item.Envelope.Epoch)))
+            foreach (var group in batch.GroupBy(p => (p.Item.RoomId, p.Item.Epoch)))
             {
                 var (roomId, epoch) = group.Key;
                 var accepted = group.ToList();
-                var bytes = accepted.Sum(p => (long)p.Item.Envelope.Ciphertext.Length);
+                var count = accepted.Sum(p => p.Item.Envelopes.Count);
+                var bytes = accepted.Sum(p => p.Item.Envelopes.Sum(e => (long)e.Ciphertext.Length));
                 var limit = options.Value.MaxDocLogBytes;
                 // The epoch check and the bound are part of the same UPDATE: no read on the way in.
                 var after = (await db.Database.SqlQuery<Counters>($"""
-                    UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {accepted.Count},
-                        "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {accepted.Count},
+                    UPDATE "Rooms" SET "LatestSeq" = "LatestSeq" + {count},
+                        "UpdatesSinceSnapshot" = "UpdatesSinceSnapshot" + {count},
                         "BytesSinceSnapshot" = "BytesSinceSnapshot" + {bytes}
                     WHERE "Id" = {roomId} AND "Epoch" = {epoch}
                         AND "SnapshotBytes" + "BytesSinceSnapshot" + {bytes} <= {limit}
@@ -63,27 +74,26 @@ public sealed class DocWriter(IServiceScopeFactory scopes, RoomFanout fanout, Sn
                 // Only while a member's snapshot waits (rarely): who sent it, so everyone else is asked to check it.
                 var confirmDue = after.PendingSnapshotSeq == 0 ? null : await db.PendingSnapshots.Where(s => s.RoomId == roomId)
                     .Select(s => new SnapshotRef(s.UpToSeq, s.SenderId)).SingleOrDefaultAsync(ct);
-                var seq = after.LatestSeq - accepted.Count;
+                var seq = after.LatestSeq - count;
                 foreach (var p in accepted)
                 {
-                    var update = new StoredUpdate(++seq, p.Item.SenderId, p.Item.Envelope);
-                    acknowledged.Add((p, update, false, confirmDue is not null && confirmDue.Sender != update.Sender ? confirmDue : null));
+                    foreach (var envelope in p.Item.Envelopes) stored.Add((p, new StoredUpdate(++seq, p.Item.SenderId, envelope)));
+                    results.Add((p, new PushResult(seq, false) { ConfirmDue = confirmDue is not null && confirmDue.Sender != p.Item.SenderId ? confirmDue : null }));
                 }
-                // One pusher per threshold crossing is asked for a snapshot: the last of this batch. Not while
+                // One pusher per threshold crossing is asked for a snapshot: the last of this group. Not while
                 // a snapshot waits for its confirmation: a newer one would only replace it before it is checked.
-                var due = confirmDue is null && policy.IsDue(after.UpdatesSinceSnapshot - accepted.Count, after.UpdatesSinceSnapshot,
+                var due = confirmDue is null && policy.IsDue(after.UpdatesSinceSnapshot - count, after.UpdatesSinceSnapshot,
                     after.BytesSinceSnapshot - bytes, after.BytesSinceSnapshot);
-                if (due) acknowledged[^1] = acknowledged[^1] with { SnapshotDue = true };
+                if (due) results[^1] = results[^1] with { Result = results[^1].Result with { SnapshotDue = true } };
             }
-            await InsertAsync(db, acknowledged.Select(a => (a.Pending.Item.RoomId, a.Update)), now, ct);
+            await InsertAsync(db, stored.Select(a => (a.Pending.Item.RoomId, a.Update)), now, ct);
             await tx.CommitAsync(ct);
         }
-        ParleyMetrics.Committed("doc-update", acknowledged.Count, acknowledged.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
+        ParleyMetrics.Committed("doc-update", stored.Count, stored.Sum(a => (long)a.Update.Envelope.Ciphertext.Length));
 
-        foreach (var (pending, update, due, confirmDue) in acknowledged)
-            pending.Done.TrySetResult(new PushResult(update.Seq, due) { ConfirmDue = confirmDue });
+        foreach (var (pending, result) in results) pending.Done.TrySetResult(result);
         // Grouped by room in seq order above: one message per room for the whole batch.
-        foreach (var room in acknowledged.GroupBy(a => a.Pending.Item.RoomId))
+        foreach (var room in stored.GroupBy(a => a.Pending.Item.RoomId))
             fanout.DocUpdates(room.Key, room.Select(a => (a.Pending.Item.ConnectionId, a.Update)).ToList());
     }
 

@@ -5,6 +5,7 @@ export const HubMethod = {
   joinRoom: 'JoinRoom',
   fetchUpdates: 'FetchUpdates',
   pushDocUpdate: 'PushDocUpdate',
+  pushDocUpdates: 'PushDocUpdates',
   pushSnapshot: 'PushSnapshot',
   fetchPendingSnapshot: 'FetchPendingSnapshot',
   confirmSnapshot: 'ConfirmSnapshot',

@@ -14,6 +14,7 @@ export const LIMITS = {
   /** The largest `room-meta`, `file-meta` or `member-profile` ciphertext. */
   maxMetaBytes: 4096,
   maxGrantsPerCall: 1000,
+  maxUpdatesPerPush: 256,
   /** A `room-link` remembers at most this many link secrets: the current one and the newest before it. */
   maxLinkSecrets: 64,
   passwordMinLength: 8,
