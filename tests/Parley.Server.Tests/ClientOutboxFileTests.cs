@@ -147,15 +147,20 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
             creatorToken: room.CreatorToken, outbox: outbox);
         await using var _c = carol;
         room.CreatorJoined = true;
-        var update = new byte[1024];
-        for (var i = 0; i < 300; i++)
+        static byte[] Numbered(int i)
         {
-            update[0] = (byte)i;
-            update[1] = (byte)(i >> 8);
-            await carol.PushUpdateAsync(update);
-            await carol.SendChatAsync(update);
+            var bytes = new byte[1024];
+            (bytes[0], bytes[1]) = ((byte)i, (byte)(i >> 8));
+            return bytes;
         }
-        // 600 KiB went through it; compaction keeps it near its (empty) backlog.
+        for (var i = 0; i < 300; i += 3)
+        {
+            await carol.PushUpdateAsync(Numbered(i));
+            await carol.PushUpdatesAsync([Numbered(i + 1), Numbered(i + 2)]); // pipelined, kept the same way
+            await carol.SendChatAsync(Numbered(i));
+        }
+        // 400 KiB went through it; compaction keeps it near its (empty) backlog.
+        Assert.Empty(carol.PersistedOutbox!.Pending());
         Assert.InRange(new FileInfo(outbox.Path).Length, 1, 128 * 1024);
         Assert.False(File.Exists(outbox.Path + ".key"), "an application's own key makes no key file");
         Directory.Delete(folder, recursive: true);
