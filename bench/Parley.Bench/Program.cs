@@ -18,6 +18,10 @@ var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].Tri
 // --in-flight K: durable throughput (P5) instead of a paced load: each member keeps K pushes in flight, a new one as
 // soon as one is acknowledged (closed loop; --rate is ignored). The .NET client pipelines them (PushDocUpdates).
 if (options.ContainsKey("idle-connections")) { await IdleConnections.RunAsync(options); return; }
+// --file-mib N: one N MiB file up and down through the .NET client, and the server's memory meanwhile (P6, FileThroughput.cs).
+if (options.ContainsKey("file-mib")) { await FileThroughput.RunAsync(options); return; }
+// --trace-join N: new members joining a room that holds N real edits, under load (P4, TraceJoin.cs).
+if (options.ContainsKey("trace-join")) { await TraceJoin.RunAsync(options); return; }
 int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
 var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
 var nodes = options.ContainsKey("nodes") ? Int("nodes", 1) : 0;

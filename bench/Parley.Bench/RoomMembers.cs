@@ -13,6 +13,12 @@ sealed class RoomMembers : IAsyncDisposable
     readonly List<(string RoomId, string Secret, MemberCredentials Credentials)> joined = [];
     readonly List<RoomSession> sessions = [];
 
+    /// <summary>The members joined and not yet gone.</summary>
+    public IReadOnlyList<RoomSession> Sessions
+    {
+        get { lock (sessions) return [.. sessions]; }
+    }
+
     /// <summary>Fills rooms, <paramref name="concurrency"/> at a time; joins in one room are one after another, as people arrive.</summary>
     public Task JoinRoomsAsync(Uri server, HttpClient http, int count, int concurrency, bool waitForKey = false) =>
         InParallelAsync((count + Size - 1) / Size, concurrency, async r =>

@@ -27,28 +27,6 @@ public class LargeFileTests(ITestOutputHelper output)
         return (alice, bob);
     }
 
-    /// <summary>The server's highest working set while <paramref name="work"/> runs.</summary>
-    static async Task<long> PeakWorkingSetDuringAsync(ParleyServerProcess server, Func<Task> work)
-    {
-        long peak = 0;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!sampling.IsCancellationRequested)
-            {
-                peak = Math.Max(peak, server.WorkingSetBytes);
-                await Task.Delay(25);
-            }
-        });
-        try { await work(); }
-        finally
-        {
-            sampling.Cancel();
-            await sampler;
-        }
-        return peak;
-    }
-
     static byte[] Sha256(Stream content)
     {
         content.Position = 0;
@@ -72,7 +50,7 @@ public class LargeFileTests(ITestOutputHelper output)
         var content = new GeneratedContent(size, 200);
         using var sink = new HashingSink();
 
-        var peak = await PeakWorkingSetDuringAsync(server, async () =>
+        var peak = await server.PeakWorkingSetDuringAsync(async () =>
         {
             var uploaded = await alice.Files(http).UploadAsync(content, size);
             await bob.Files(http).DownloadAsync(uploaded.FileId, uploaded.Key, size, sink);
@@ -104,7 +82,7 @@ public class LargeFileTests(ITestOutputHelper output)
         var (upload, download) = (new Stopwatch(), new Stopwatch());
         Parley.Client.Files.RoomEntry? seen = null;
 
-        var peak = await PeakWorkingSetDuringAsync(server, async () =>
+        var peak = await server.PeakWorkingSetDuringAsync(async () =>
         {
             upload.Start();
             var uploaded = await aliceFiles.UploadAsync(["images", "disk.img"], content, size, "application/octet-stream");

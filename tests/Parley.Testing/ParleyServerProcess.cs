@@ -135,6 +135,28 @@ public sealed partial class ParleyServerProcess : IAsyncDisposable
         get { process.Refresh(); return process.WorkingSet64; }
     }
 
+    /// <summary>The server's highest working set while <paramref name="work"/> runs (sampled every 25 ms).</summary>
+    public async Task<long> PeakWorkingSetDuringAsync(Func<Task> work)
+    {
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, WorkingSetBytes);
+                await Task.Delay(25);
+            }
+        });
+        try { await work(); }
+        finally
+        {
+            sampling.Cancel();
+            await sampler;
+        }
+        return peak;
+    }
+
     /// <summary>Stops the server; a data folder it made itself is deleted with it.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -89,16 +89,20 @@ sealed class PeerProcess : IAsyncDisposable
     /// <summary>Writes real Yjs updates for the workload with bench/peers/updates.cjs and reads them.</summary>
     public static async Task<UpdateSet> MakeUpdatesAsync(Workload load, int bytes)
     {
-        await EnsureInstalledAsync();
         var file = Path.Combine(Path.GetTempPath(), $"parley-peer-updates-{Guid.NewGuid():N}.bin");
         var count = load.Rate * (load.Warmup + load.Seconds + 2); // two seconds to spare: a timer never ticks early
-        var node = Process.Start(new ProcessStartInfo("node",
-            ["updates.cjs", "--members", $"{load.Members}", "--count", $"{count}", "--bytes", $"{bytes}", "--out", file])
-            { WorkingDirectory = PeersFolder })!;
-        await node.WaitForExitAsync();
-        if (node.ExitCode != 0) throw new InvalidOperationException("bench/peers/updates.cjs failed");
+        await RunScriptAsync("updates.cjs", "--members", $"{load.Members}", "--count", $"{count}", "--bytes", $"{bytes}", "--out", file);
         try { return UpdateSet.Read(file); }
         finally { File.Delete(file); }
+    }
+
+    /// <summary>Runs one of bench/peers' Node scripts to its end (installing the peers' packages first if needed).</summary>
+    public static async Task RunScriptAsync(string script, params string[] args)
+    {
+        await EnsureInstalledAsync();
+        using var node = Process.Start(new ProcessStartInfo("node", [script, .. args]) { WorkingDirectory = PeersFolder })!;
+        await node.WaitForExitAsync();
+        if (node.ExitCode != 0) throw new InvalidOperationException($"bench/peers/{script} failed");
     }
 
     public async ValueTask DisposeAsync()

@@ -15,7 +15,7 @@ public sealed record RoomUsage(long UsedBytes, long MaxRoomBytes, long MaxFileBy
 public sealed record FileStatus(string FileId, long Size, int ChunkBytes, int ChunkCount, IReadOnlyList<int> Received,
     bool Complete, string Uploader, DateTime CreatedAt);
 
-/// <summary>Encrypted, chunked, resumable uploads and streaming downloads, one chunk in memory at a time.</summary>
+/// <summary>Encrypted, chunked, resumable uploads (a few chunks at a time) and streaming downloads; memory stays a few chunks.</summary>
 public sealed class FileTransfer(HttpClient http, string roomId, MemberCredentials member)
 {
     sealed record Created(string FileId, int ChunkBytes, int ChunkCount);
@@ -53,33 +53,50 @@ public sealed class FileTransfer(HttpClient http, string roomId, MemberCredentia
         return new UploadedFile(created!.FileId, FileCipher.NewKey(), size);
     }
 
+    /// <summary>
+    /// Chunks uploaded at once: each waits for its own durable write on the server, so one at a
+    /// time leaves the link idle during every commit; a few at a time keep it busy. Memory stays
+    /// bounded: two chunk buffers per upload in flight.
+    /// </summary>
+    public int ChunksInFlight { get; set; } = DefaultChunksInFlight;
+
+    public const int DefaultChunksInFlight = 4;
+
     /// <summary>Encrypts and uploads the chunks <paramref name="indices"/> (all when null) read from a seekable source.</summary>
     public async Task UploadChunksAsync(UploadedFile file, Stream plaintext, IEnumerable<int>? indices = null,
         IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var count = FileLayout.ChunkCount(file.Size);
-        var plain = ArrayPool<byte>.Shared.Rent(FileLayout.ChunkBytes);
-        var cipher = ArrayPool<byte>.Shared.Rent(FileLayout.ChunkBytes + FileLayout.TagBytes);
-        try
+        using var reading = new SemaphoreSlim(1);
+        long sent = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ChunksInFlight), CancellationToken = ct };
+        await Parallel.ForEachAsync(indices ?? Enumerable.Range(0, count), parallel, async (i, ct) =>
         {
-            long sent = 0;
-            foreach (var i in indices ?? Enumerable.Range(0, count))
+            var length = FileLayout.PlainLength(file.Size, i);
+            var plain = ArrayPool<byte>.Shared.Rent(FileLayout.ChunkBytes);
+            var cipher = ArrayPool<byte>.Shared.Rent(FileLayout.ChunkBytes + FileLayout.TagBytes);
+            try
             {
-                var length = FileLayout.PlainLength(file.Size, i);
-                plaintext.Position = (long)i * FileLayout.ChunkBytes;
-                await plaintext.ReadExactlyAsync(plain.AsMemory(0, length), ct);
+                // One reader at a time: the source is one stream with one position.
+                await reading.WaitAsync(ct);
+                try
+                {
+                    plaintext.Position = (long)i * FileLayout.ChunkBytes;
+                    await plaintext.ReadExactlyAsync(plain.AsMemory(0, length), ct);
+                }
+                finally { reading.Release(); }
                 FileCipher.EncryptChunk(file.Key, file.FileId, i, i == count - 1, plain.AsSpan(0, length), cipher);
                 using var request = Request(HttpMethod.Put, $"{Files}/{file.FileId}/chunks/{i}");
                 request.Content = new ByteArrayContent(cipher, 0, length + FileLayout.TagBytes);
                 using var _ = await SendAsync(request, ct);
-                progress?.Report(sent += length);
+                progress?.Report(Interlocked.Add(ref sent, length));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plain);
-            ArrayPool<byte>.Shared.Return(cipher);
-        }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(plain);
+                ArrayPool<byte>.Shared.Return(cipher);
+            }
+        });
     }
 
     public async Task CompleteAsync(string fileId, CancellationToken ct = default)

@@ -1,12 +1,14 @@
-import type { RoomKeyRing } from '../crypto';
+import type { LocalVault, RoomKeyRing } from '../crypto';
 import type { PendingAttachment } from '../files/attachment';
 import type { Membership } from '../rooms/memberStore';
 import { Value } from '../state/value';
+import { KeptRecord } from '../sync/keptRecord';
 import { SeqTracker } from '../sync/seqTracker';
 import { LIMITS } from '../wire/limits';
 import type { StoredChat } from '../wire/protocol';
 import type { RoomTransport } from '../wire/transport';
 import { ChatTimeline, type ChatItem, type StoredMessage } from './chatTimeline';
+import { decodeKeptOutbox, encodeKeptOutbox } from './keptMessages';
 import { ActionFold } from './messageActions';
 import { decodeMessageBody, encodeMessageBody, type Author, type MessageAction, type MessageBody, type MessageRef } from './messageBody';
 import { Outbox } from './outbox';
@@ -28,6 +30,8 @@ export interface ChatSyncOptions {
   membership: Value<Membership | null>;
   author: () => Author;
   onProblem?: (problem: ChatProblem) => void;
+  /** Where unsent messages outlive the page (see KeptRecord); without it they last for this page only. */
+  vault?: Promise<LocalVault | null>;
   pageSize?: number;
   sendTimeoutMs?: number;
   /** Refusals and timeouts (while connected) before a message shows as failed. */
@@ -61,6 +65,9 @@ export class ChatSync {
   /** Highest seq up to which this browser has every message (from the first page it loaded on). */
   private readonly seqs = new SeqTracker();
   private readonly outbox: Outbox;
+  private readonly kept: KeptRecord;
+  /** Settles once what an earlier visit left is back in the outbox: the first catch-up waits for it. */
+  private restored: Promise<void> = Promise.resolve();
   private readonly ids = new MessageIds();
   /** Each sender's counters by seq: a replay, a reordering or a drop by the server shows here. */
   private readonly order = new SenderOrder();
@@ -88,6 +95,7 @@ export class ChatSync {
       sendChat: (id, envelope) => transport.sendChat(roomId, id, envelope),
       membership: () => this.me,
       self: () => this.lastMemberId,
+      numbered: () => this.kept.flush(),
       confirmed: (message) => {
         this.order.check(message.seq, message.sender, message.clientMessageId);
         this.timeline.add([message], message.sender);
@@ -95,12 +103,31 @@ export class ChatSync {
         this.seqs.record(message.seq);
         this.fillGapsSoon();
       },
-      changed: (items) => this.timeline.setPending(items),
+      changed: (items) => {
+        this.timeline.setPending(items);
+        this.kept.changed();
+      },
       report: (message) => this.report('send-failed', message),
       sendTimeoutMs: options.sendTimeoutMs,
       maxAttempts: options.maxAttempts,
       retryMs: options.retryMs,
     });
+    this.kept = new KeptRecord({
+      vault: options.vault ?? Promise.resolve(null),
+      name: `${roomId}/chat`,
+      snapshot: () => (this.outbox.count === 0 ? null : encodeKeptOutbox(this.outbox.keep())),
+      report: (message) => this.report('send-failed', message),
+    });
+  }
+
+  /** Messages not yet acknowledged by the server, failed ones included. */
+  get unsentCount(): number {
+    return this.outbox.count;
+  }
+
+  /** The room is over for this browser: unsent messages are dropped, here and from the browser's storage. */
+  dropUnsent(): void {
+    this.outbox.drop();
   }
 
   start(): void {
@@ -121,6 +148,13 @@ export class ChatSync {
       // A newer key: a message refused as stale goes out again, sealed under it.
       this.options.keys.subscribe(() => void this.outbox.flush()),
     );
+    // Restored before the first catch-up, so one that did reach the server is recognised there and not shown twice.
+    this.restored = this.kept
+      .load()
+      .then((bytes) => {
+        if (bytes && !this.destroyed) this.outbox.restore(decodeKeptOutbox(bytes));
+      })
+      .catch((error: unknown) => this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`));
     this.onMembership(membership.get());
   }
 
@@ -131,6 +165,7 @@ export class ChatSync {
     for (const off of this.unsubscribe) off();
     for (const timer of this.timers) clearTimeout(timer);
     this.outbox.destroy();
+    void this.kept.stop();
     this.typingPeople.clear();
   }
 
@@ -195,7 +230,7 @@ export class ChatSync {
       this.typingPeople.clear(); // their `false` may never reach us now
       return;
     }
-    void this.catchUp().then(() => this.outbox.flush());
+    void this.restored.then(() => this.catchUp()).then(() => this.outbox.flush());
   };
 
   /** First join: the newest page. Then, and after every rejoin: everything after the contiguous seq. */

@@ -4,6 +4,7 @@ import type { Membership } from '../rooms/memberStore';
 import type { ChatAck, Envelope } from '../wire/protocol';
 import { refusalCodeOf, type RefusalCode } from '../wire/refusals';
 import { itemKey, type ChatItem, type StoredMessage } from './chatTimeline';
+import type { KeptMessage, KeptOutbox } from './keptMessages';
 import type { Author, MessageBody } from './messageBody';
 
 /** What a body carries besides author, text and attachments: a reply's reference, or an action. */
@@ -21,6 +22,8 @@ export interface OutboxOptions {
   membership(): Membership | null;
   /** Our member id from the latest join, kept while disconnected: unsent messages show under it. */
   self(): string | null;
+  /** A message took its id: resolves once that is kept, so a tab closed mid-send resends it under the same id. */
+  numbered?(): Promise<void>;
   /** The server acknowledged a message. */
   confirmed(message: StoredMessage): void;
   /** The unsent messages changed. */
@@ -86,6 +89,41 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {}
 
+  /** Messages not yet acknowledged, failed ones included. */
+  get count(): number {
+    return this.entries.length;
+  }
+
+  /** What must outlive the page: every entry, as plain data (uploads still running are named, not kept). */
+  keep(): KeptOutbox {
+    const messages = this.entries.map(({ clientMessageId, numbered, author, text, extras, createdAt, attachments, pending, failed }): KeptMessage => {
+      const interrupted = attachments === null ? pending.map((p) => p.name) : [];
+      return { clientMessageId, numbered, author, text, extras, createdAt, attachments, interrupted, failed };
+    });
+    return { lastId: this.lastId, messages };
+  }
+
+  /**
+   * Messages an earlier visit left, ahead of anything written since. A numbered one keeps its id,
+   * so if an earlier try did land it is still stored once. An upload the closed page cut short
+   * cannot resume (the file is gone with the page): its message waits as failed, saying so.
+   */
+  restore(kept: KeptOutbox): void {
+    this.lastId ??= kept.lastId;
+    const restored = kept.messages.map((m): Entry => {
+      const names = m.interrupted.join(', ');
+      const cutShort = m.attachments === null;
+      const failed = cutShort ? `Upload of ${names} was interrupted${m.text.trim() ? '; Retry sends the text without it' : ''}` : m.failed;
+      const { clientMessageId, numbered, author, text, extras, createdAt } = m;
+      const attachments = m.attachments ?? [];
+      return { clientMessageId, numbered, author, text, extras, createdAt, attachments, failed, pending: [], envelope: null, sealedFor: null, staleEpoch: null, attempts: 0, item: null };
+    });
+    const fresh = restored.filter((r) => !this.entries.some((e) => e.clientMessageId === r.clientMessageId));
+    this.entries.unshift(...fresh);
+    for (const entry of fresh) this.changed(entry);
+    void this.flush();
+  }
+
   add(author: Author, text: string, attachments: PendingAttachment[], extras: BodyExtras = {}): void {
     const entry: Entry = {
       clientMessageId: `local-${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`,
@@ -111,6 +149,7 @@ export class Outbox {
   retry(clientMessageId: string): void {
     const entry = this.entries.find((e) => e.clientMessageId === clientMessageId);
     if (!entry || entry.failed === null) return;
+    if (!entry.text.trim() && entry.attachments?.length === 0 && !entry.extras.action) return this.remove(entry); // its only file was cut short
     entry.failed = null;
     entry.attempts = 0;
     // Later messages went out meanwhile: under its old counter it would arrive out of order, and
@@ -136,6 +175,13 @@ export class Outbox {
     const found = this.entries.filter((e) => clientMessageIds.has(e.clientMessageId));
     for (const entry of found) this.entries.splice(this.entries.indexOf(entry), 1);
     if (found.length > 0) this.publish();
+  }
+
+  /** The room is over for this browser: unsent messages are moot. */
+  drop(): void {
+    for (const entry of this.entries) for (const p of entry.pending) p.cancel();
+    this.entries.length = 0;
+    this.publish();
   }
 
   destroy(): void {
@@ -191,6 +237,7 @@ export class Outbox {
         entry.numbered = true;
         entry.envelope = null;
         this.changed(entry);
+        await this.options.numbered?.();
       }
       if (!entry.envelope || entry.sealedFor !== me.memberId || entry.envelope.epoch !== keyEpoch()) {
         entry.envelope = await this.options.seal(bodyOf(entry), me.memberId, entry.clientMessageId);

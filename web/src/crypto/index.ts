@@ -19,6 +19,7 @@ export {
   type EnvelopeKind,
 } from './envelope';
 export { RoomKeyRing } from './roomKeyRing';
+export { indexedDbVault, openLocalVault, type LocalVault, type SealedRecord } from './localVault';
 export {
   createDeviceIdentity,
   indexedDbDeviceStore,

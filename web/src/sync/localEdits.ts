@@ -17,6 +17,8 @@ export interface LocalEditsOptions {
   /** The room's document log is full (`room-log-full`): a snapshot from this browser, or its confirmation of another member's, frees it. */
   logFull?: () => void;
   report: (message: string) => void;
+  /** The unacknowledged edits changed (an edit, an acknowledgement, a drop): see `unacknowledged`. */
+  changed?: () => void;
   batchMs?: number;
   retryMs?: number;
 }
@@ -27,6 +29,9 @@ export interface LocalEditsOptions {
  * a dropped connection, a refusal, or a key rotation. Each try is sealed afresh under the current
  * key: after an `epoch-stale` refusal the edit waits for the new key and goes out under it.
  */
+/** Origin of edits an earlier visit left unacknowledged: already pending, so not gathered again. */
+const RESTORED = Symbol('parley.restored');
+
 export class LocalEdits {
   private batch: Uint8Array[] = [];
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
@@ -49,6 +54,24 @@ export class LocalEdits {
     return this.pending.length + (this.batch.length > 0 ? 1 : 0);
   }
 
+  /** Every unacknowledged edit as one update (what a closed tab must not lose), or null when all are acknowledged. */
+  unacknowledged(): Uint8Array | null {
+    const all = [...this.pending, ...this.batch];
+    if (all.length === 0) return null;
+    return all.length === 1 ? all[0] : Y.mergeUpdates(all);
+  }
+
+  /**
+   * Edits an earlier visit left unacknowledged: applied to the doc (Yjs drops structs it has, and
+   * holds back those whose predecessors the room has not sent yet) and pushed as they are once joined.
+   */
+  restore(update: Uint8Array): void {
+    Y.applyUpdate(this.options.doc, update, RESTORED);
+    this.pending.unshift(update);
+    this.options.changed?.();
+    this.push();
+  }
+
   /** Tries now: after a join, or once a newer key has arrived. */
   push(): void {
     this.track(this.pushPending());
@@ -69,6 +92,7 @@ export class LocalEdits {
     this.clearTimers();
     this.batch = [];
     this.pending.length = 0;
+    this.options.changed?.();
   }
 
   stop(): void {
@@ -78,8 +102,9 @@ export class LocalEdits {
   }
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === REMOTE) return;
+    if (origin === REMOTE || origin === RESTORED) return;
     this.batch.push(update);
+    this.options.changed?.();
     this.batchTimer ??= setTimeout(this.flush, this.options.batchMs ?? 30);
   };
 
@@ -100,6 +125,7 @@ export class LocalEdits {
       this.pending.splice(this.pending.indexOf(update), 1);
       this.failures = 0;
       acknowledged = true;
+      this.options.changed?.();
       this.options.acknowledged(result);
     } catch (error) {
       this.refused(error, envelope);

@@ -1,6 +1,6 @@
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DeviceIdentity, EnvelopeKind, RoomKeyRing } from '../crypto';
+import type { DeviceIdentity, EnvelopeKind, LocalVault, RoomKeyRing } from '../crypto';
 import { listsOtherDevice } from '../keys/memberDirectory';
 import { RoomKeys } from '../keys/roomKeys';
 import type { LocalProfile } from '../rooms/identity';
@@ -18,6 +18,7 @@ import type { AwarenessRelay } from './awarenessRelay';
 import { EncryptedAwareness } from './encryptedAwareness';
 import { LocalEdits, settledWithin } from './localEdits';
 import { GapFiller } from './gapFiller';
+import { KeptRecord } from './keptRecord';
 import { SnapshotReview } from './snapshotReview';
 import { StoredUpdates } from './storedUpdates';
 
@@ -42,6 +43,8 @@ export interface RoomSyncOptions {
   /** This browser's name and colour, sent (encrypted) with every join for the creator's lobby. */
   profile?: Value<LocalProfile>;
   onProblem?: (problem: SyncProblem) => void;
+  /** Where unacknowledged edits outlive the page (see KeptRecord); without it they last for this page only. */
+  vault?: Promise<LocalVault | null>;
   batchMs?: number;
   awarenessIntervalMs?: number;
   retryMs?: number;
@@ -94,6 +97,7 @@ export class RoomSync {
   private readonly sharedAwareness: EncryptedAwareness;
   private readonly relay: AwarenessRelay;
   private readonly edits: LocalEdits;
+  private readonly kept: KeptRecord;
   private readonly snapshots: SnapshotReview;
   private readonly gaps: GapFiller;
   private joined = false;
@@ -164,8 +168,15 @@ export class RoomSync {
       // Another member's snapshot may be all that would free the log: check it first, else offer ours.
       logFull: () => this.snapshots.answer(),
       report: (message) => this.report('push-failed', message),
+      changed: () => this.kept.changed(),
       batchMs: options.batchMs,
       retryMs: options.retryMs,
+    });
+    this.kept = new KeptRecord({
+      vault: options.vault ?? Promise.resolve(null),
+      name: `${roomId}/edits`,
+      snapshot: () => this.edits.unacknowledged(),
+      report: (message) => this.report('push-failed', message),
     });
   }
 
@@ -203,6 +214,8 @@ export class RoomSync {
       keys.subscribe(() => this.edits.push()),
     );
     if (transport.state === 'connected') void this.join();
+    // What an earlier visit typed and the room never acknowledged goes out with this one.
+    void this.kept.load().then((update) => update && !this.destroyed && this.status.get() !== 'failed' && this.edits.restore(update));
   }
 
   /**
@@ -223,6 +236,8 @@ export class RoomSync {
     this.edits.stop();
     this.awareness.destroy();
     await settledWithin([...this.edits.inflight, ...this.sharedAwareness.inflight], timeoutMs);
+    // After the last acknowledgements: what they covered is no longer kept.
+    await this.kept.stop();
   }
 
   private readonly onConnection = (state: ConnectionState) => {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ChatSync } from '../chat/chatSync';
 import { Presence } from '../chat/presence';
 import { SystemLines } from '../chat/systemLines';
-import { loadDeviceIdentity, RoomKeyRing } from '../crypto';
+import { loadDeviceIdentity, openLocalVault, RoomKeyRing } from '../crypto';
 import { FileApi, lastCredentials } from '../files/fileApi';
 import { FileTransfers } from '../files/fileTransfers';
 import { FileManager } from '../files/manager/fileManager';
@@ -11,6 +11,7 @@ import { defaultMemberStore } from '../rooms/memberStore';
 import { defaultRoomName } from '../rooms/roomName';
 import { RoomSync } from '../sync/roomSync';
 import { HubTransport } from '../wire/hubTransport';
+import { guardUnsentWork } from './leaveGuard';
 
 export interface RoomSession {
   roomId: string;
@@ -82,14 +83,16 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: str
       const transport = new HubTransport('/hub');
       void transport.start();
       const keys = new RoomKeyRing();
+      // Unacknowledged edits and unsent messages are kept here, encrypted, until the server has them.
+      const vault = openLocalVault();
       const identity = new LocalIdentity(initialName.current);
       const { profile } = identity;
-      const sync = new RoomSync({ roomId, linkSecret: initialSecret.current, device, keys, transport, profile });
+      const sync = new RoomSync({ roomId, linkSecret: initialSecret.current, device, keys, transport, profile, vault });
       sync.awareness.setLocalStateField('user', profile.get());
       const offProfile = profile.subscribe((p) => sync.awareness.setLocalStateField('user', p));
       sync.awareness.setLocalStateField('status', 'online');
       // The chat joins through RoomSync's membership: the hub only serves connections that joined.
-      const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: profile.get });
+      const chat = new ChatSync({ roomId, keys, transport, membership: sync.membership, author: profile.get, vault });
       const mayShare = () => sync.access.abilities.get()?.shareFiles === true;
       const apiOptions = { roomId, credentials: lastCredentials(sync.membership) };
       const api = new FileApi(apiOptions);
@@ -97,6 +100,7 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: str
       const { membership, access } = sync;
       const fileManager = new FileManager({ roomId, transport, keys, membership, abilities: access.abilities, api, apiOptions });
       const unfollow = followLink(sync, roomId);
+      const unguard = guardUnsentWork(() => sync.pendingCount > 0 || chat.unsentCount > 0);
       sync.start();
       chat.start();
       fileManager.start();
@@ -105,13 +109,18 @@ export function useRoomSession(roomId: string, linkSecret: Uint8Array, name: str
       const running = { roomId, sync, chat, presence, systemLines, files, fileManager, defaultName, identity };
       const stopAll = stopper(running, transport);
       stop = () => {
+        unguard();
         offProfile();
         unfollow();
         stopAll();
       };
       // Kicked, ended, refused or left, or a link that never got in: the page keeps the session
       // only to say so; the connection would just keep knocking on a door that stays shut.
-      sync.closed.subscribe((closed) => closed && stop?.());
+      sync.closed.subscribe((closed) => {
+        if (!closed) return;
+        chat.dropUnsent(); // RoomSync drops its edits itself
+        stop?.();
+      });
       sync.joinRefusal.subscribe((code) => code && !sync.membership.get() && stop?.());
       setSession(running);
     });

@@ -2,9 +2,9 @@
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function until(condition: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what = 'condition', timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await sleep(2);
   }
