@@ -16,11 +16,11 @@ public sealed record OutboxResent(IReadOnlyList<DocEntry> Updates, IReadOnlyList
 /// <summary>An outbox entry of <paramref name="Kind"/> (<c>doc-update</c> or <c>chat</c>) the server refused for good.</summary>
 public sealed record DroppedEntry(string Kind, byte[] Plaintext, RefusalCode Code);
 
-// The persisted outbox (docs/protocol.md, "The .NET client's outbox file"): PushUpdateAsync and
-// SendChatAsync keep each entry on disk before it leaves and mark it done at its acknowledgement; the
-// next join with the file sends what is left, once: a chat message under its first id (the server
-// keeps one copy per sender and id) unless its stream moved past it, an update only if the log does
-// not hold it already.
+// The persisted outbox (docs/protocol.md, "Unsent work kept by the .NET client"): PushUpdateAsync
+// and SendChatAsync keep each entry on disk before it leaves and mark it done at its acknowledgement;
+// the next join with the file sends what is left, once: a chat message under its first id (the
+// server keeps one copy per sender and id) unless its stream moved past it, an update only if the
+// log does not hold it already.
 public sealed partial class RoomSession
 {
     // Refused for what the entry is, not for when it came: sent again, it would be refused again, at every join.
