@@ -43,6 +43,10 @@ public sealed class DeviceIdentity : IDisposable
 
     public DeviceKeys Keys { get; }
 
+    /// <summary>The private halves (PKCS#8), for a store the application keeps sealed: a session's outbox
+    /// file, so that the process after a crash resumes the member on the device its grants were wrapped for.</summary>
+    internal (byte[] Wrap, byte[] Sign) ExportPkcs8() => (wrap.ExportPkcs8PrivateKey(), sign.ExportPkcs8PrivateKey());
+
     public string Fingerprint => KeyGrants.Fingerprint(Keys);
 
     public byte[] Unwrap(byte[] wrappedKey) => wrap.Decrypt(wrappedKey, RSAEncryptionPadding.OaepSHA256);

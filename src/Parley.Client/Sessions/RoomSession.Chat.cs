@@ -31,9 +31,12 @@ public sealed partial class RoomSession
     /// <summary>Sends under a given id: the same id again is a retry (the server stores the first copy only).</summary>
     public async Task<ChatAck> SendChatAsync(string clientMessageId, byte[] plaintext, CancellationToken ct = default)
     {
+        // The outbox (RoomSession.Outbox.cs): on disk before it leaves, done once acknowledged.
+        using var kept = outbox?.KeepChat(clientMessageId, plaintext);
         var ack = await Connection.InvokeAsync<ChatAck>(HubNames.SendChat, RoomId, clientMessageId,
             Encrypt(EnvelopeKind.Chat, plaintext, clientMessageId), ct);
         Read(ack.Seq);
+        kept?.Done();
         chatOrder.Check(ack.Seq, MemberId, clientMessageId);
         return ack;
     }

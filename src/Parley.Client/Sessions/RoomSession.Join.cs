@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using Parley.Client.Crypto;
+using Parley.Client.Outbox;
 using Parley.Protocol;
 
 namespace Parley.Client.Sessions;
@@ -14,18 +15,25 @@ public sealed partial class RoomSession
     /// <param name="waitForKey">Wait until some member has granted the current key before reading the log.</param>
     /// <param name="autoResume">When the connection closes (a node gone, a restart), connect and join again by
     /// itself, as the browser does (see <see cref="Reconnecting"/>).</param>
+    /// <param name="outbox">Keep every update and message in this file until the server acknowledges it; what an
+    /// earlier run left there is sent once now (<see cref="Catchup.Resent"/>). Its member is resumed, on the device
+    /// it was, unless <paramref name="resume"/> names one (RoomSession.Outbox.cs).</param>
     public static async Task<(RoomSession Session, Catchup Catchup)> JoinAsync(Uri server, string roomId, string linkSecret,
         MemberCredentials? resume = null, long sinceSeq = 0, CancellationToken ct = default, byte[]? creatorToken = null,
         string? password = null, byte[]? profile = null, DeviceIdentity? device = null, bool waitForKey = true,
-        CookieContainer? cookies = null, IPAddress? localAddress = null, bool autoResume = false)
+        CookieContainer? cookies = null, IPAddress? localAddress = null, bool autoResume = false,
+        OutboxOptions? outbox = null)
     {
+        var kept = outbox is null ? null : SessionOutbox.Open(outbox, roomId);
+        if (resume is null && kept?.Membership is { } earlier) (resume, device) = (earlier.Credentials, earlier.Device());
         var session = new RoomSession(Connect(server, cookies, localAddress), roomId, RoomSecrets.FromLinkSecret(linkSecret),
-            device ?? DeviceIdentity.ForThisProcess, new Reconnection(server, cookies, localAddress, password, autoResume));
+            device ?? DeviceIdentity.ForThisProcess, new Reconnection(server, cookies, localAddress, password, autoResume)) { outbox = kept };
         try
         {
             await session.Connection.StartAsync(ct);
             var (snapshot, updates) = await session.JoinAsync(resume, sinceSeq, creatorToken, password, profile, waitForKey, ct);
-            return (session, session.FirstCatchup(snapshot, updates, sinceSeq));
+            var catchup = session.FirstCatchup(snapshot, updates, sinceSeq);
+            return (session, catchup with { Resent = await session.ResendOutboxAsync(ct) });
         }
         catch
         {

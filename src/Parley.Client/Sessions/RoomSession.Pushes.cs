@@ -18,12 +18,21 @@ public sealed partial class RoomSession
     bool sending;
 
     /// <summary>Encrypts and pushes one update; completes once the server stored it (with its seq).</summary>
-    public Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default) => PushAsync(Encrypt(EnvelopeKind.DocUpdate, plaintext), ct);
+    public async Task<PushResult> PushUpdateAsync(byte[] plaintext, CancellationToken ct = default)
+    {
+        var envelope = Encrypt(EnvelopeKind.DocUpdate, plaintext);
+        // The outbox (RoomSession.Outbox.cs): on disk before it leaves, done once acknowledged.
+        using var kept = outbox?.KeepUpdate(plaintext, envelope, MemberId, LastSeq);
+        var result = await PushAsync(kept?.Envelope ?? envelope, ct);
+        kept?.Done();
+        return result;
+    }
 
     /// <summary>Pushes updates in this order, pipelined with any others in flight; completes with the last one's result.</summary>
     public async Task<PushResult> PushUpdatesAsync(IEnumerable<byte[]> plaintexts, CancellationToken ct = default)
     {
-        var pushes = plaintexts.Select(p => PushAsync(Encrypt(EnvelopeKind.DocUpdate, p), ct)).ToList();
+        // Each is queued (and kept in the outbox) before the next is made, so they leave in this order.
+        var pushes = plaintexts.Select(p => PushUpdateAsync(p, ct)).ToList();
         if (pushes.Count == 0) throw new ArgumentException("Nothing to push.", nameof(plaintexts));
         await Task.WhenAll(pushes);
         return await pushes[^1];

@@ -119,5 +119,7 @@ public sealed partial class RoomSession
         // First, so that the close this causes starts no resume and pending gap fetches stop.
         if (!lifetime.IsCancellationRequested) await lifetime.CancelAsync();
         await Connection.DisposeAsync();
+        // Closed as it is: every entry was on disk before it was sent, so there is nothing to write now.
+        outbox?.Dispose();
     }
 }

@@ -13,7 +13,11 @@ namespace Parley.Client.Sessions;
 public sealed record DocEntry(long Seq, string Sender, byte[] Plaintext);
 
 /// <summary>What a join delivered: the snapshot (if any) and the updates after it, decrypted.</summary>
-public sealed record Catchup(DocEntry? Snapshot, IReadOnlyList<DocEntry> Updates, long CiphertextBytes);
+public sealed record Catchup(DocEntry? Snapshot, IReadOnlyList<DocEntry> Updates, long CiphertextBytes)
+{
+    /// <summary>What the outbox file held from an earlier run, now on the server (see <see cref="RoomSession.JoinAsync"/>).</summary>
+    public OutboxResent Resent { get; init; } = OutboxResent.None;
+}
 
 /// <summary>A decrypted chat message.</summary>
 public sealed record ChatEntry(long Seq, string Sender, string ClientMessageId, DateTimeOffset SentAt, byte[] Plaintext);
