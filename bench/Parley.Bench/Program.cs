@@ -30,7 +30,9 @@ var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProces
     (inFlight > 0 ? "durable" : "fanout") + (nodes > 0 ? $"-{nodes}-node{(nodes > 1 ? "s" : "")}" : "") + ".json");
 
 await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : null;
-await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync();
+// Closed-loop pushes measure what the server can store: the per-connection call rate (a policy, 200/s by default) is lifted.
+await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync(
+    settings: inFlight > 0 ? new Dictionary<string, string> { ["Parley__HubCallsPerSecond"] = "100000" } : null);
 var servers = cluster is not null ? Enumerable.Range(0, nodes).Select(cluster.NodeUri).ToArray()
     : [options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri];
 var server = servers[0];

@@ -59,10 +59,13 @@ public class PersistenceTests
 
         public RoomSession Alice { get; }
 
+        // Thousands of pushes from one connection: the per-connection call rate (a policy, tested in RefusalTests) stays out of the way.
+        static readonly Dictionary<string, string> Settings = new() { ["Parley__HubCallsPerSecond"] = "100000" };
+
         public static async Task<ServerLife> StartAsync(string folderPrefix)
         {
             var data = Directory.CreateTempSubdirectory(folderPrefix).FullName;
-            var server = await ParleyServerProcess.StartAsync(data);
+            var server = await ParleyServerProcess.StartAsync(data, Settings);
             using var http = server.CreateHttpClient();
             var room = await RoomSession.CreateRoomAsync(http);
             var (alice, _) = await RoomSession.JoinAsCreatorAsync(server.BaseUri, room);
@@ -74,7 +77,7 @@ public class PersistenceTests
         {
             await server.StopAsync(); // killed, not shut down gracefully
             await server.DisposeAsync();
-            server = await ParleyServerProcess.StartAsync(data);
+            server = await ParleyServerProcess.StartAsync(data, Settings);
             var (aliceAgain, _) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret, Alice.Credentials);
             sessions.Add(aliceAgain);
             var (bob, catchup) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret);
