@@ -95,7 +95,7 @@ var result = new
     storedUpdatesPerSecond = Math.Round(acks.Count / elapsed),
     relayedMessagesPerSecond = Math.Round(fanout.Count / elapsed),
     // Every stored update should reach the other N-1 members: 1.0 means none went missing.
-    deliveredShare = acks.Count == 0 ? 0 : Math.Round(fanout.Count / ((double)acks.Count * (members - 1)), 3),
+    deliveredShare = acks.Count == 0 || members == 1 ? (double?)null : Math.Round(fanout.Count / ((double)acks.Count * (members - 1)), 3),
     fanoutLatencyMs = fanout.Summary(),
     ackLatencyMs = acks.Summary(),
     machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
