@@ -120,6 +120,8 @@ public class AccessibilityTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await Assertions.Expect(bob.Message("Hello everyone, here is code")).ToBeVisibleAsync();
         await audit.CheckAsync(bobPage, "room as guest");
         await bob.OpenMenuAsync();
+        // Every member sees when the room's key last changed, in local time ("Key changed 14:02").
+        await Assertions.Expect(bobPage.GetByText(new Regex(@"^Key changed \d{1,2}[:.]\d{2}"))).ToBeVisibleAsync();
         await audit.CheckAsync(bobPage, "menu open, guest");
         await bob.CloseMenuAsync();
 

@@ -31,14 +31,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(15_000);
-        Browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
     }
+
+    const string Chromium = "/usr/bin/chromium";
+    static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     int people;
 
@@ -57,6 +55,29 @@ public sealed class BrowserFixture : IAsyncLifetime
             Permissions = ["clipboard-read", "clipboard-write"],
             ViewportSize = new() { Width = width, Height = 800 },
         });
+        await PrepareAsync(context, chooseName);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// A browser of its own on a profile folder, as a person's Chromium: closing the context ends
+    /// that browser, and launching again on the same folder is the browser restarted (its
+    /// IndexedDB and localStorage as it left them).
+    /// </summary>
+    public async Task<IBrowserContext> LaunchProfileAsync(string profileFolder, Uri server, string timezone = "Europe/Berlin")
+    {
+        var context = await playwright.Chromium.LaunchPersistentContextAsync(profileFolder, new()
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs,
+            TimezoneId = timezone, BaseURL = server.ToString(), Permissions = ["clipboard-read", "clipboard-write"],
+            ViewportSize = new() { Width = 1280, Height = 800 },
+        });
+        await PrepareAsync(context, chooseName: false);
+        return context;
+    }
+
+    async Task PrepareAsync(IBrowserContext context, bool chooseName)
+    {
         // Generous bounds: CI runs on two cores, and a bound only matters when something is wrong.
         context.SetDefaultTimeout(20_000);
         context.SetDefaultNavigationTimeout(45_000);
@@ -66,7 +87,6 @@ public sealed class BrowserFixture : IAsyncLifetime
             await context.AddInitScriptAsync(
                 $"try {{ if (!localStorage.getItem('parley.name')) localStorage.setItem('parley.name', '{name}'); }} catch {{}}");
         }
-        return await context.NewPageAsync();
     }
 
     public async Task DisposeAsync()

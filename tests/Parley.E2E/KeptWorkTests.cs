@@ -55,17 +55,19 @@ public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
     static int Occurrences(string text, string marker) => text.Split(marker).Length - 1;
 
     [Fact]
-    public async Task Code_and_chat_from_a_tab_closed_while_the_server_was_down_arrive_once_when_the_room_is_opened_again()
+    public async Task Code_and_chat_from_a_tab_closed_while_the_server_was_down_arrive_once_when_the_browser_opens_the_room_again()
     {
         string Marker(string what) => $"KEPT{what}{Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()}";
         var (code, chat) = (Marker("CODE"), Marker("CHAT"));
         var data = Directory.CreateTempSubdirectory("parley-kept-").FullName;
+        var profile = Directory.CreateTempSubdirectory("parley-kept-profile-").FullName;
         var server = await ParleyServerProcess.StartAsync(data);
         var port = server.BaseUri.Port;
+        // Alice's own Chromium on a profile folder: it is closed and started again below.
+        var aliceBrowser = await fixture.LaunchProfileAsync(profile, server.BaseUri);
         try
         {
-            var alicePage = await fixture.NewPersonAsync(server.BaseUri);
-            var alice = await RoomPage.StartSessionAsync(alicePage);
+            var alice = await RoomPage.StartSessionAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync());
             var link = alice.Page.Url;
             var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), link);
             await alice.TypeAtEndAsync("before");
@@ -109,11 +111,13 @@ public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
             await alice.Page.CloseAsync(new() { RunBeforeUnload = true });
             Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(20)));
             await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await aliceBrowser.CloseAsync(); // the whole browser quits
 
             await server.DisposeAsync();
             server = await ParleyServerProcess.StartAsync(data, port: port);
-            // The same browser profile opens the room again: what the closed tab kept goes out.
-            var again = await RoomPage.OpenAsync(await alicePage.Context.NewPageAsync(), link);
+            // Chromium started again on the same profile opens the room: what the closed tab kept goes out.
+            aliceBrowser = await fixture.LaunchProfileAsync(profile, server.BaseUri);
+            var again = await RoomPage.OpenAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync(), link);
             await bob.WaitForCodeAsync(c => c.Contains(code), "the kept edit at bob", 30_000);
             await Assertions.Expect(again.Message(chat)).ToContainTextAsync("sent", new() { Timeout = 30_000 });
             await Assertions.Expect(bob.Message(chat)).ToHaveCountAsync(1);
@@ -124,8 +128,10 @@ public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
         }
         finally
         {
+            await aliceBrowser.CloseAsync();
             await server.DisposeAsync();
             Directory.Delete(data, recursive: true);
+            Directory.Delete(profile, recursive: true);
         }
     }
 }
