@@ -39,7 +39,11 @@ static class IdleConnections
         // compiled code are then in the "before" figure, so the measured difference is their
         // connections alone. They come back as themselves (a resume), as after a reload.
         await using var members = new RoomMembers();
-        await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4);
+        // First joins, key included (each new member waits until a member has granted it the room's key).
+        var firstJoins = Stopwatch.StartNew();
+        await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4, waitForKey: true);
+        var firstJoinSeconds = firstJoins.Elapsed.TotalSeconds;
+        Console.WriteLine($"{idle} new members joined {idle / RoomMembers.Size} rooms, keys included, in {firstJoinSeconds:F1} s");
         await members.LeaveAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
         var before = await SettledMemoryAsync(server, http);
@@ -70,6 +74,7 @@ static class IdleConnections
             // What the members' leaving gave back: the connections' share, without what the joins
             // left behind for good (database pages cached, rows, the pools' growth).
             gcHeapFreedPerConnectionKiB = PerConnection(left.HeapKiB, after.HeapKiB),
+            firstJoinsPerSecond = Math.Round(idle / firstJoinSeconds),
             rejoinsPerSecond = Math.Round(idle / joinSeconds),
             rawConnects = connects, rawConnectConcurrency = concurrency,
             // The server's side of a connection, then the same through the .NET client (which builds
