@@ -35,6 +35,8 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
             outbox: outbox);
         await carol.PushUpdateAsync(Text("update acknowledged"));
         await carol.SendChatAsync(Text("chat acknowledged"));
+        // Acknowledged is stored, not yet relayed: bob (who has read no chat, so his resume fetches none) hears both before the kill.
+        await Eventually.True(() => bobSaw.Updates.Contains("update acknowledged") && bobSaw.Chat.Contains("chat acknowledged"), "bob heard both");
 
         await server.StopAsync();
         await Eventually.True(() => carol.Connection.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected,

@@ -23,15 +23,15 @@ export interface LocalEditsOptions {
   retryMs?: number;
 }
 
+/** Origin of edits an earlier visit left unacknowledged: already pending, so not gathered again. */
+const RESTORED = Symbol('parley.restored');
+
 /**
  * This browser's own edits on their way to the room: batched for a moment, merged, pushed one at a
  * time, and kept as plaintext until the server acknowledges them, so that nothing typed is lost to
  * a dropped connection, a refusal, or a key rotation. Each try is sealed afresh under the current
  * key: after an `epoch-stale` refusal the edit waits for the new key and goes out under it.
  */
-/** Origin of edits an earlier visit left unacknowledged: already pending, so not gathered again. */
-const RESTORED = Symbol('parley.restored');
-
 export class LocalEdits {
   private batch: Uint8Array[] = [];
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
