@@ -101,8 +101,7 @@ describe('a hostile server, against keys', () => {
     const grantsBefore = relay.keys.grantCalls.length;
 
     ann.transport.emit((l) => {
-      // Named as the granter, Ann still checks each proof herself.
-      for (const ghost of invented) l.keyRequested?.(ROOM, { ...ghost, wrapKey: servers.wrapKey, signKey: servers.signKey }, ann.sync.memberId);
+      for (const ghost of invented) l.keyRequested?.(ROOM, { ...ghost, wrapKey: servers.wrapKey, signKey: servers.signKey });
     });
 
     await until(() => keyProblems(ann).filter((p) => p.includes('gh0stMember')).length === 3, "Ann's three refusals");
