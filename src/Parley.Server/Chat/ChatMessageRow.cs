@@ -19,11 +19,9 @@ public sealed class ChatMessageRow
     public DateTime SentAt { get; init; }
     public required StoredEnvelope Envelope { get; init; }
 
-    public StoredChat ToWire() => new(Seq, SenderId, ClientMessageId, UnixMillis(SentAt), Envelope.ToWire());
+    public StoredChat ToWire() => new(Seq, SenderId, ClientMessageId, UnixTime.Milliseconds(SentAt), Envelope.ToWire());
 
-    public ChatAck ToAck() => new(Seq, UnixMillis(SentAt));
-
-    static long UnixMillis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+    public ChatAck ToAck() => new(Seq, UnixTime.Milliseconds(SentAt));
 }
 
 sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessageRow>

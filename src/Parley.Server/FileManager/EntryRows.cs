@@ -32,10 +32,8 @@ public sealed class EntryRow
 
     public required StoredEnvelope Meta { get; set; }
 
-    public Entry ToWire() => new(EntryId, FileId, Version, Size, UploaderId, UpdatedBy, UnixMillis(CreatedAt), UnixMillis(UpdatedAt),
+    public Entry ToWire() => new(EntryId, FileId, Version, Size, UploaderId, UpdatedBy, UnixTime.Milliseconds(CreatedAt), UnixTime.Milliseconds(UpdatedAt),
         Meta.ToWire());
-
-    public static long UnixMillis(DateTime utc) => new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
 }
 
 /// <summary>One line of a room's activity log, numbered per room: who did what, when. Metadata only.</summary>
@@ -49,7 +47,7 @@ public sealed class ActivityRow
     public string? EntryId { get; init; }
     public string? FileId { get; init; }
 
-    public ActivityEvent ToWire() => new(Seq, EntryRow.UnixMillis(At), MemberId, Action, EntryId, FileId);
+    public ActivityEvent ToWire() => new(Seq, UnixTime.Milliseconds(At), MemberId, Action, EntryId, FileId);
 }
 
 sealed class FileManagerConfiguration : IEntityTypeConfiguration<EntryRow>, IEntityTypeConfiguration<ActivityRow>

@@ -133,12 +133,10 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
             await tx.CommitAsync(ct);
         }
         ParleyMetrics.KeyRotated();
-        await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null, ChangedAt = UnixMilliseconds(now) });
+        await notifier.Room(roomId).KeyRotated(roomId, rotation with { JoinVerifier = null, ChangedAt = UnixTime.Milliseconds(now) });
         // Members the rotation did not cover (joined but never keyed) still need the new key.
         await RequestKeysAsync(roomId, (await DirectoryAsync(roomId, ct)).Where(m => !grantees.Contains(m.MemberId)), ct);
     }
-
-    public static long UnixMilliseconds(DateTime utc) => new DateTimeOffset(utc.Ticks, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     void CheckRoomEnvelope(Envelope envelope, int epoch, string kind)
     {

@@ -5,6 +5,7 @@ using Parley.Server.Accounts;
 using Parley.Server.Hosting;
 using Parley.Server.Keys;
 using Parley.Server.Rooms;
+using Parley.Server.Storage;
 using Parley.Server.Sync;
 
 namespace Parley.Server.Realtime;
@@ -59,8 +60,8 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         {
             Abilities = abilities,
             IdleExpirySeconds = (long)expiry.Value.IdleExpiry.TotalSeconds,
-            LastActiveAt = RoomKeys.UnixMilliseconds(room.LastActiveAt),
-            KeyChangedAt = room.Epoch >= 0 ? RoomKeys.UnixMilliseconds(room.EpochStartedAt) : null,
+            LastActiveAt = UnixTime.Milliseconds(room.LastActiveAt),
+            KeyChangedAt = room.Epoch >= 0 ? UnixTime.Milliseconds(room.EpochStartedAt) : null,
         };
     }
 
