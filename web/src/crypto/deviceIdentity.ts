@@ -1,6 +1,7 @@
 // This browser profile's device keys (DESIGN.md section 4): made once, kept in IndexedDB. The
 // private halves are non-extractable CryptoKeys: IndexedDB stores them by structured clone, so
 // they never exist as bytes a page script (or an XSS) could read out and carry away.
+import { openDatabase, request } from '../state/indexedDb';
 
 const RSA_BITS = 3072;
 const RSA_PARAMS: RsaHashedKeyGenParams = {
@@ -60,24 +61,13 @@ const DB_NAME = 'parley';
 const DB_STORE = 'device';
 const RECORD = 'self';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
-  const open = factory.open(DB_NAME, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(DB_STORE);
-  return request(open);
-}
+const openDeviceDatabase = (factory: IDBFactory) => openDatabase(factory, DB_NAME, (db) => db.createObjectStore(DB_STORE));
 
 /** The browser profile's IndexedDB (database `parley`, store `device`). */
 export function indexedDbDeviceStore(factory: IDBFactory = indexedDB): DeviceStore {
   return {
     async load() {
-      const db = await openDatabase(factory);
+      const db = await openDeviceDatabase(factory);
       try {
         const stored: unknown = await request(db.transaction(DB_STORE).objectStore(DB_STORE).get(RECORD));
         return isDeviceIdentity(stored) ? stored : null;
@@ -86,7 +76,7 @@ export function indexedDbDeviceStore(factory: IDBFactory = indexedDB): DeviceSto
       }
     },
     async keep(device) {
-      const db = await openDatabase(factory);
+      const db = await openDeviceDatabase(factory);
       try {
         // One read-write transaction: two tabs making an identity at once cannot both win.
         return await new Promise<DeviceIdentity>((resolve, reject) => {

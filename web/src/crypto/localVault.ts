@@ -2,6 +2,7 @@
 // tab or a browser restart, encrypted at rest. The key is an AES-256-GCM CryptoKey made once per
 // browser profile and stored, non-extractable, in IndexedDB (like the device identity): it never
 // exists as bytes, never leaves the browser, and a copy of the database files alone reads nothing.
+import { inStore, openDatabase, request } from '../state/indexedDb';
 
 const DB_NAME = 'parley-unsent';
 const KEY_STORE = 'key';
@@ -23,28 +24,11 @@ export interface LocalVault {
   remove(name: string): Promise<void>;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
+const openVaultDatabase = (factory: IDBFactory) =>
+  openDatabase(factory, DB_NAME, (db) => {
+    db.createObjectStore(KEY_STORE);
+    db.createObjectStore(RECORD_STORE);
   });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
-function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
-  const open = factory.open(DB_NAME, 1);
-  open.onupgradeneeded = () => {
-    open.result.createObjectStore(KEY_STORE);
-    open.result.createObjectStore(RECORD_STORE);
-  };
-  return request(open);
-}
 
 const isVaultKey = (key: unknown): key is CryptoKey =>
   key instanceof CryptoKey && key.algorithm.name === 'AES-GCM' && key.usages.includes('decrypt') && !key.extractable;
@@ -57,44 +41,46 @@ const isSealed = (value: unknown): value is SealedRecord => {
 /** Binds a ciphertext to its record's name: one room's record cannot be passed off as another's. */
 const associatedData = (name: string) => new TextEncoder().encode(`parley-unsent|${name}`);
 
-async function withDatabase<T>(factory: IDBFactory, work: (db: IDBDatabase) => Promise<T>): Promise<T> {
-  const db = await openDatabase(factory);
-  try {
-    return await work(db);
-  } finally {
-    db.close();
-  }
-}
-
 /** The profile's vault key: the stored one, or a new one kept unless another tab kept one first. */
-async function vaultKey(factory: IDBFactory): Promise<CryptoKey> {
-  const stored = await withDatabase(factory, (db) => request(db.transaction(KEY_STORE).objectStore(KEY_STORE).get(KEY_RECORD)));
+async function vaultKey(db: IDBDatabase): Promise<CryptoKey> {
+  const stored = await inStore(db, KEY_STORE, 'readonly', (store) => request(store.get(KEY_RECORD)));
   if (isVaultKey(stored)) return stored;
   const made = await crypto.subtle.generateKey(AES, false, ['encrypt', 'decrypt']);
-  return withDatabase(factory, async (db) => {
-    // One read-write transaction: two tabs making a key at once cannot both win.
-    const tx = db.transaction(KEY_STORE, 'readwrite');
-    const store = tx.objectStore(KEY_STORE);
-    let kept = made;
+  // One read-write transaction: two tabs making a key at once cannot both win.
+  let kept = made;
+  await inStore(db, KEY_STORE, 'readwrite', (store) => {
     const read = store.get(KEY_RECORD);
     read.onsuccess = () => {
       if (isVaultKey(read.result)) kept = read.result;
       else store.put(made, KEY_RECORD);
     };
-    await done(tx);
-    return kept;
   });
+  return kept;
+}
+
+/**
+ * The vault's database, opened once and kept open: the vault is written a few times a second while
+ * someone types. It closes when another tab needs to upgrade it, and opens again at the next use.
+ */
+function keptOpen(factory: IDBFactory): () => Promise<IDBDatabase> {
+  let db: Promise<IDBDatabase> | null = null;
+  return () =>
+    (db ??= openVaultDatabase(factory).then((opened) => {
+      opened.onversionchange = opened.onclose = () => {
+        opened.close();
+        db = null;
+      };
+      return opened;
+    }, (error: unknown) => {
+      db = null;
+      throw error;
+    }));
 }
 
 /** A vault over `factory` whose records are sealed under `key` (tests pass another key to show it cannot open them). */
-export function indexedDbVault(factory: IDBFactory, key: CryptoKey): LocalVault {
-  const inRecords = <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T> | T) =>
-    withDatabase(factory, async (db) => {
-      const tx = db.transaction(RECORD_STORE, mode);
-      const result = await work(tx.objectStore(RECORD_STORE));
-      await done(tx);
-      return result;
-    });
+export function indexedDbVault(factory: IDBFactory, key: CryptoKey, database = keptOpen(factory)): LocalVault {
+  const inRecords = async <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T> | T) =>
+    inStore(await database(), RECORD_STORE, mode, work);
   return {
     async read(name) {
       const stored: unknown = await inRecords('readonly', (store) => request(store.get(name)));
@@ -118,7 +104,8 @@ export function indexedDbVault(factory: IDBFactory, key: CryptoKey): LocalVault 
 export async function openLocalVault(factory: IDBFactory | undefined = typeof indexedDB === 'undefined' ? undefined : indexedDB): Promise<LocalVault | null> {
   if (!factory) return null;
   try {
-    return indexedDbVault(factory, await vaultKey(factory));
+    const database = keptOpen(factory);
+    return indexedDbVault(factory, await vaultKey(await database()), database);
   } catch (error) {
     console.warn('[parley] could not open the vault for unsent work in IndexedDB; it lasts for this page only', error);
     return null;

@@ -1,6 +1,7 @@
 // The rooms this browser has been in, for the landing page's "Recent rooms": kept in this browser's
 // IndexedDB only, with the names it decrypted. Nothing here is ever sent; the server learns nothing
 // new when the list is read or a room is opened from it (the link secret stays in the fragment).
+import { inStore, openDatabase, request } from '../state/indexedDb';
 
 export interface RecentRoom {
   roomId: string;
@@ -22,20 +23,6 @@ const STORE = 'rooms';
 /** Enough to find a room again; older ones drop off. */
 export const MAX_RECENT = 20;
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
 const isRecent = (value: unknown): value is RecentRoom => {
   const r = value as RecentRoom | null;
   return typeof r?.roomId === 'string' && typeof r.name === 'string' && typeof r.lastOpenedAt === 'number';
@@ -43,14 +30,9 @@ const isRecent = (value: unknown): value is RecentRoom => {
 
 export function indexedDbRecentRooms(factory: IDBFactory = indexedDB): RecentRoomStore {
   async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
-    const open = factory.open(DB_NAME, 1);
-    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'roomId' });
-    const db = await request(open);
+    const db = await openDatabase(factory, DB_NAME, (made) => made.createObjectStore(STORE, { keyPath: 'roomId' }));
     try {
-      const tx = db.transaction(STORE, mode);
-      const result = await work(tx.objectStore(STORE));
-      await done(tx);
-      return result;
+      return await inStore(db, STORE, mode, work);
     } finally {
       db.close();
     }
