@@ -2,9 +2,7 @@
 // sealed in the profile's vault, so only this browser wrote them. They are still checked on the
 // way back in: a record from an older version of the page must not pass for a message.
 import { readAttachment, type Attachment } from '../files/attachment';
-import type { Author, MessageBody } from './messageBody';
-
-type BodyExtras = Pick<MessageBody, 'replyTo' | 'action'>;
+import type { Author, BodyExtras } from './messageBody';
 
 export interface KeptMessage {
   /** A stream id once numbered: a resend under it is stored once, however often an earlier try landed. */

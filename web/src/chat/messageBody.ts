@@ -38,6 +38,9 @@ export interface MessageBody {
   action?: MessageAction;
 }
 
+/** What a body carries besides author, text and attachments: a reply's reference, or an action. */
+export type BodyExtras = Pick<MessageBody, 'replyTo' | 'action'>;
+
 const MAX_NAME = 64;
 const FALLBACK_COLOR = '#9aa3b5';
 const MEMBER_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -5,10 +5,7 @@ import type { ChatAck, Envelope } from '../wire/protocol';
 import { refusalCodeOf, type RefusalCode } from '../wire/refusals';
 import { itemKey, type ChatItem, type StoredMessage } from './chatTimeline';
 import type { KeptMessage, KeptOutbox } from './keptMessages';
-import type { Author, MessageBody } from './messageBody';
-
-/** What a body carries besides author, text and attachments: a reply's reference, or an action. */
-export type BodyExtras = Pick<MessageBody, 'replyTo' | 'action'>;
+import type { Author, BodyExtras, MessageBody } from './messageBody';
 
 export interface OutboxOptions {
   /** Encrypts under the room's current key, bound to the message id. */
