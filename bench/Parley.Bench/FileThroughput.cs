@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Parley.Client.Sessions;
 using Parley.Testing;
 
@@ -59,12 +58,9 @@ static class FileThroughput
             downloadSeconds = Math.Round(down.Elapsed.TotalSeconds, 1), downloadMBps = MBps(down),
             serverWorkingSetMiB = baseline / MiB, serverGrowthMiB = (peak - baseline) / MiB,
             setup = "one node, SQLite, blobs on local disk; client and server on the same machine",
-            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            machine = BenchResults.Machine,
             measuredAt = DateTime.UtcNow.ToString("u"),
         };
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        Console.WriteLine(json);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, json + "\n");
+        await BenchResults.WriteAsync(result, output);
     }
 }

@@ -3,7 +3,6 @@ using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Diagnostics.NETCore.Client;
 using Parley.Client.Sessions;
@@ -84,15 +83,11 @@ static class IdleConnections
             // The server's CPU time per bare connection, opening and closing: its own ceiling is
             // 1000 / this per core, whatever the load generator beside it takes.
             serverCpuMsPerRawConnect = Math.Round(serverCpuPerConnect, 3),
-            machine = $"{Environment.ProcessorCount} cores (shared with other work), {Environment.OSVersion}; server and clients on the same cores",
+            machine = $"{BenchResults.Machine}; server and clients on the same cores",
             measuredAt = DateTime.UtcNow.ToString("u"),
         };
         double PerConnection(long from, long to) => Math.Round((to - from) / (double)idle, 1);
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        Console.WriteLine(json);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, json + "\n");
-        Console.WriteLine($"written to {output}");
+        await BenchResults.WriteAsync(result, output);
     }
 
     /// <summary>Connections opened per second, up to the end of the SignalR handshake; no JoinRoom.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Text.Json;
 using Parley.Client.Accounts;
 using Parley.Client.Sessions;
 using Parley.Testing;
@@ -98,14 +97,10 @@ var result = new
     deliveredShare = acks.Count == 0 || members == 1 ? (double?)null : Math.Round(fanout.Count / ((double)acks.Count * (members - 1)), 3),
     fanoutLatencyMs = fanout.Summary(),
     ackLatencyMs = acks.Summary(),
-    machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+    machine = BenchResults.Machine,
     measuredAt = DateTime.UtcNow.ToString("u"),
 };
-var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-Console.WriteLine(json);
-Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-await File.WriteAllTextAsync(output, json + "\n");
-Console.WriteLine($"written to {output}");
+await BenchResults.WriteAsync(result, output);
 
 /// <summary>Latencies recorded from many threads; summarized once at the end.</summary>
 sealed class LatencyLog
@@ -121,7 +116,7 @@ sealed class LatencyLog
             if (millis.Count == 0) return new { count = 0 };
             millis.Sort();
             double At(double q) => Math.Round(millis[(int)Math.Min(millis.Count - 1, q * millis.Count)], 2);
-            return new { count = millis.Count, p50 = At(0.50), p90 = At(0.90), p99 = At(0.99), max = Math.Round(millis[^1], 2) };
+            return new { count = millis.Count, p50 = At(0.50), p90 = At(0.90), p95 = At(0.95), p99 = At(0.99), max = Math.Round(millis[^1], 2) };
         }
     }
 }

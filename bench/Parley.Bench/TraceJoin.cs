@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Parley.Bench.Peers;
 using Parley.Client.Sessions;
 using Parley.Protocol;
@@ -66,13 +65,13 @@ static class TraceJoin
         })).ToList();
         await Task.Delay(TimeSpan.FromSeconds(3)); // the load settles first
 
-        var timings = new List<double>();
+        var timings = new LatencyLog();
         var downloads = new List<long>();
         for (var i = 0; i < joins; i++)
         {
             var started = Stopwatch.GetTimestamp();
             var (joiner, catchup) = await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret);
-            timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            timings.Add(Stopwatch.GetElapsedTime(started));
             downloads.Add(catchup.CiphertextBytes);
             if (joiner.LastSeq != updates.Count) throw new InvalidOperationException($"joiner {i} caught up to {joiner.LastSeq}, not {updates.Count}");
             await joiner.DisposeAsync();
@@ -80,23 +79,18 @@ static class TraceJoin
         stop.Cancel();
         await Task.WhenAll(pushers);
 
-        timings.Sort();
-        double At(double q) => Math.Round(timings[(int)Math.Min(timings.Count - 1, q * timings.Count)], 1);
         var result = new
         {
             trace = Path.GetFileName(trace), edits = updates.Count, traceBytes = updates.Sum(u => (long)u.Length),
             snapshotAtSeq = snapshotSeq, finalStateBytes = states.Count > 0 ? states[^1].Length : 0,
             load = $"{members} members pushing {rate} updates/s each, in rooms of {RoomMembers.Size}",
-            joins, joinMs = new { p50 = At(0.5), p95 = At(0.95), max = Math.Round(timings[^1], 1) },
+            joins, joinMs = timings.Summary(),
             downloadBytes = new { min = downloads.Min(), max = downloads.Max() },
             setup = "one node, SQLite; a new member each time (link, device keys, grant from the creator, catch-up)",
-            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+            machine = BenchResults.Machine,
             measuredAt = DateTime.UtcNow.ToString("u"),
         };
-        var json = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
-        Console.WriteLine(json);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, json + "\n");
+        await BenchResults.WriteAsync(result, output);
     }
 
     /// <summary>Reads bench/peers/trace.cjs's output: the updates, the checkpoint interval and the states.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Parley.Testing;
 
 namespace Parley.Bench.Peers;
@@ -26,16 +25,13 @@ static class IdleMemory
         Console.WriteLine("| --- | --- | --- | --- |");
         foreach (var (system, before, after) in rows)
             Console.WriteLine($"| {PeerProcess.Name(system)} | {before / 1048576.0:F1} MiB | {after / 1048576.0:F1} MiB | {(after - before) / (double)connections / 1024:F1} KiB |");
-        var json = JsonSerializer.Serialize(new
+        await BenchResults.WriteAsync(new
         {
             connections, roomSize = RoomSize,
             systems = rows.Select(r => new { system = PeerProcess.Name(r.System), rssBeforeBytes = r.Before, rssAfterBytes = r.After, bytesPerConnection = (r.After - r.Before) / connections }),
-            machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, shared with other work while measuring",
+            machine = $"{BenchResults.Machine}, shared with other work while measuring",
             measuredAt = DateTime.UtcNow.ToString("u"),
-        }, new JsonSerializerOptions { WriteIndented = true });
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        await File.WriteAllTextAsync(output, json + "\n");
-        Console.WriteLine($"written to {output}");
+        }, output, print: false);
     }
 
     static async Task<(long, long)> PeerAsync(PeerSystem system, int connections)
