@@ -84,8 +84,7 @@ sealed class OutboxFile : IDisposable
         var moved = new (long, long)[live.Count];
         using (var target = new FileStream(aside, PrivateFile(FileMode.CreateNew)))
         {
-            target.Write(Magic);
-            target.Write(Seal(KeyCheck));
+            WriteHeader(target);
             for (var i = 0; i < live.Count; i++)
             {
                 var frame = RawFrame(live[i]);
@@ -140,10 +139,16 @@ sealed class OutboxFile : IDisposable
         stream.ReadExactly(head);
         if (!Magic.AsSpan().StartsWith(head)) throw new InvalidDataException($"{path} is not a Parley outbox.");
         stream.SetLength(0);
-        stream.Write(Magic);
-        stream.Write(Seal(KeyCheck));
+        WriteHeader(stream);
         stream.Flush(flushToDisk: true);
         return [];
+    }
+
+    /// <summary>The magic, then the key check sealed under this file's key and room.</summary>
+    void WriteHeader(Stream target)
+    {
+        target.Write(Magic);
+        target.Write(Seal(KeyCheck));
     }
 
     bool IsLast(long offset)

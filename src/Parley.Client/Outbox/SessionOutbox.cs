@@ -210,8 +210,9 @@ sealed class SessionOutbox : IDisposable
                 case PendingChat c: Index(c.Id, new Slot(offset, 0, c.IsRenumbered ? $"c#{c.Id}" : ChatKey(c.ClientMessageId))); break;
                 case long done when pending.Remove(done, out var slot): Forget(slot.Key); break;
             }
-            nextId = Math.Max(nextId, pending.Keys.LastOrDefault() + 1);
         }
+        // Past every id still pending (finished ones leave the file in the compaction below).
+        nextId = pending.Count == 0 ? 1 : pending.Keys.Max() + 1;
         // Rewritten small at once: finished entries of the last run leave the file before this one adds to it.
         Compact();
     }
