@@ -79,15 +79,8 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
     [Fact]
     public async Task A_crash_after_the_server_stored_an_entry_but_before_its_ack_was_written_down_stores_nothing_twice()
     {
-        var folder = Directory.CreateTempSubdirectory("parley-client-").FullName;
-        var outbox = new OutboxOptions(Path.Combine(folder, "room.outbox"));
-        var room = await fixture.NewRoomAsync();
-        var (alice, _) = await fixture.JoinAsync(room);
-        await using var _a = alice;
-        var (bob, _) = await fixture.JoinAsync(room);
-        await using var _b = bob;
-        var bobSaw = Watch(bob);
-        var (carol, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        await using var scene = await OutboxScene.StartAsync(fixture);
+        var (carol, _) = await scene.CarolJoinsAsync();
         carol.PersistedOutbox!.ForgetsDone = true;
         var markers = new List<string>();
         var seqs = new List<long>();
@@ -100,43 +93,34 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         }
         await carol.DisposeAsync(); // the crash, with every acknowledgement lost
 
-        var (carolAgain, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        var (carolAgain, catchup) = await scene.CarolJoinsAsync();
         await using var _c = carolAgain;
         // Found where they landed, under the seqs their first pushes were given.
         Assert.Equal([seqs[0], seqs[2]], catchup.Resent.Updates.Select(u => u.Seq));
         Assert.Equal([seqs[1], seqs[3]], catchup.Resent.Chat.Select(c => c.Seq));
         Assert.Empty(carolAgain.PersistedOutbox!.Pending());
-        await EachSeenOnceAsync(carolAgain, bobSaw, markers);
-        Assert.Equal(3, await fixture.CountRowsAsync("DocUpdates", room.RoomId)); // two and the sentinel
-        Directory.Delete(folder, recursive: true);
+        await EachSeenOnceAsync(carolAgain, scene.BobSaw, markers);
+        Assert.Equal(3, await fixture.CountRowsAsync("DocUpdates", scene.Room.RoomId)); // two and the sentinel
     }
 
     [Fact]
     public async Task A_message_whose_later_neighbour_went_first_is_sent_under_a_new_id_and_shown_in_order()
     {
-        var folder = Directory.CreateTempSubdirectory("parley-client-").FullName;
-        var outbox = new OutboxOptions(Path.Combine(folder, "room.outbox"));
-        var room = await fixture.NewRoomAsync();
-        var (alice, _) = await fixture.JoinAsync(room);
-        await using var _a = alice;
-        var (bob, _) = await fixture.JoinAsync(room);
-        await using var _b = bob;
-        var bobSaw = Watch(bob);
+        await using var scene = await OutboxScene.StartAsync(fixture);
         var refused = new ConcurrentQueue<RefusedChat>();
-        bob.ChatRefused += refused.Enqueue;
-        var (carol, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        scene.Bob.ChatRefused += refused.Enqueue;
+        var (carol, _) = await scene.CarolJoinsAsync();
         var (early, late) = (carol.NextChatId(), carol.NextChatId());
         carol.PersistedOutbox!.KeepChat(early, Text("written first, never acknowledged")).Dispose(); // its send failed
         await carol.SendChatAsync(late, Text("written second"));
         await carol.DisposeAsync();
 
-        var (carolAgain, catchup) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: outbox);
+        var (carolAgain, catchup) = await scene.CarolJoinsAsync();
         await using var _c = carolAgain;
         var resent = Assert.Single(catchup.Resent.Chat);
         Assert.NotEqual(early, resent.ClientMessageId);
-        await EachSeenOnceAsync(carolAgain, bobSaw, ["written first, never acknowledged", "written second"]);
+        await EachSeenOnceAsync(carolAgain, scene.BobSaw, ["written first, never acknowledged", "written second"]);
         Assert.Empty(refused);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -166,6 +150,36 @@ public class ClientOutboxFileTests(ServerFixture fixture) : IClassFixture<Server
         Assert.InRange(new FileInfo(outbox.Path).Length, 1, 128 * 1024);
         Assert.False(File.Exists(outbox.Path + ".key"), "an application's own key makes no key file");
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>
+    /// Alice and Bob (watched) in a new room of the fixture's server; Carol joins, and joins again as
+    /// a new run would, with an outbox file in a folder of her own.
+    /// </summary>
+    sealed class OutboxScene(ServerFixture fixture, TestRoom room, RoomSession alice, RoomSession bob, string folder) : IAsyncDisposable
+    {
+        public TestRoom Room => room;
+        public RoomSession Bob => bob;
+        public Seen BobSaw { get; } = Watch(bob);
+        public OutboxOptions Outbox { get; } = new(Path.Combine(folder, "room.outbox"));
+
+        public static async Task<OutboxScene> StartAsync(ServerFixture fixture)
+        {
+            var room = await fixture.NewRoomAsync();
+            var (alice, _) = await fixture.JoinAsync(room);
+            var (bob, _) = await fixture.JoinAsync(room);
+            return new OutboxScene(fixture, room, alice, bob, Directory.CreateTempSubdirectory("parley-client-").FullName);
+        }
+
+        public Task<(RoomSession Session, Catchup Catchup)> CarolJoinsAsync() =>
+            RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.Secret, outbox: Outbox);
+
+        public async ValueTask DisposeAsync()
+        {
+            await alice.DisposeAsync();
+            await bob.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     sealed record Seen(ConcurrentQueue<string> Updates, ConcurrentQueue<string> Chat);
