@@ -1,5 +1,6 @@
 import { useValue } from '../state/value';
 import type { RoomSync } from '../sync/roomSync';
+import { dayKey } from './chat/format';
 
 /** When the room's key last changed, in the menu for everyone: keys rotate when members go and as they age. */
 export function KeyChangedNote({ sync }: { sync: RoomSync }) {
@@ -14,7 +15,7 @@ export function KeyChangedView({ at }: { at: number | null }) {
 /** "Key changed 14:02" today, "Key changed 29 Nov 2026, 14:02" before: the server's UTC time shown in local time. */
 export function keyChangedText(at: number, now = Date.now(), locale?: string): string {
   const when = new Date(at);
-  const today = when.toDateString() === new Date(now).toDateString();
+  const today = dayKey(at) === dayKey(now);
   const text = today
     ? when.toLocaleTimeString(locale, { timeStyle: 'short' })
     : when.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
