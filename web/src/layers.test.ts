@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /** Bottom first. */
-const LAYERS = ['crypto', 'state', 'wire', 'accounts', 'rooms', 'keys', 'sync', 'files', 'chat', 'ui'];
+const LAYERS = ['storage', 'crypto', 'state', 'wire', 'accounts', 'rooms', 'keys', 'sync', 'files', 'chat', 'ui'];
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)|^\s*import\s+['"](\.[^'"]+)['"]/gm;

@@ -1,7 +1,7 @@
 // This browser profile's device keys (DESIGN.md section 4): made once, kept in IndexedDB. The
 // private halves are non-extractable CryptoKeys: IndexedDB stores them by structured clone, so
 // they never exist as bytes a page script (or an XSS) could read out and carry away.
-import { openDatabase, request } from '../state/indexedDb';
+import { openDatabase, request } from '../storage/indexedDb';
 
 const RSA_BITS = 3072;
 const RSA_PARAMS: RsaHashedKeyGenParams = {

@@ -2,7 +2,7 @@
 // tab or a browser restart, encrypted at rest. The key is an AES-256-GCM CryptoKey made once per
 // browser profile and stored, non-extractable, in IndexedDB (like the device identity): it never
 // exists as bytes, never leaves the browser, and a copy of the database files alone reads nothing.
-import { inStore, openDatabase, request } from '../state/indexedDb';
+import { inStore, openDatabase, request } from '../storage/indexedDb';
 
 const DB_NAME = 'parley-unsent';
 const KEY_STORE = 'key';

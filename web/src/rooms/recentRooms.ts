@@ -1,7 +1,7 @@
 // The rooms this browser has been in, for the landing page's "Recent rooms": kept in this browser's
 // IndexedDB only, with the names it decrypted. Nothing here is ever sent; the server learns nothing
 // new when the list is read or a room is opened from it (the link secret stays in the fragment).
-import { inStore, openDatabase, request } from '../state/indexedDb';
+import { inStore, openDatabase, request } from '../storage/indexedDb';
 
 export interface RecentRoom {
   roomId: string;

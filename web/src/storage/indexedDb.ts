@@ -1,5 +1,5 @@
 // The few IndexedDB steps this app's stores share (device identity, recent rooms, the vault of
-// unsent work), as promises.
+// unsent work), as promises: the bottom layer, below even crypto, which keeps its keys here.
 
 export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
