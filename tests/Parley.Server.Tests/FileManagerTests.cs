@@ -135,9 +135,10 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         using var sink = new HashingSink();
         await bob.RoomFiles(again).DownloadAsync(seen, sink);
 
-        // Chunks go up a few at a time: the three reported done landed, maybe some that were in flight too; only the rest is sent again.
-        Assert.Subset(status.Received.ToHashSet(), new HashSet<int> { 0, 1, 2 });
-        Assert.True(status.Received.Count < 7, $"{status.Received.Count} of 7 chunks landed before the crash");
+        // Chunks go up a few at a time and land in any order: the three reported done landed (not necessarily 0, 1 and 2),
+        // maybe some that were in flight too; only the rest is sent again.
+        Assert.InRange(status.Received.Count, 3, 6);
+        Assert.All(status.Received, i => Assert.InRange(i, 0, 6));
         Assert.Equal(content.Length - status.Received.Sum(i => (long)FileLayout.PlainLength(content.Length, i)), resent);
         Assert.Equal(["reports", "q3.pdf"], seen.Meta.Path);
         Assert.Equal(entry.Entry, seen.Entry, EntryComparer.Instance);
