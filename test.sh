@@ -69,7 +69,7 @@ as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
 # Two nodes on one data folder, sync, chat, keys, files, the authorization matrix, accounts and
 # kill -9 durability: every server these tests start runs on a database of its own on this
 # PostgreSQL, named after its data folder (tests/Parley.Testing/TestDatabase.cs).
-core="DocSyncTests|ChatTests|KeyRotationTests|KeyAgeing|Parley.Server.Tests.FileTests|ReleasedFileTests|FileManagerTests|AuthorizationMatrixTests|VandalSnapshotTests|PersistenceTests|QuotaTests|AccountTests|LobbyTests|PasswordRoomTests"
+core="DocSyncTests|PipelinedPushTests|ChatTests|KeyRotationTests|KeyAgeing|GrantRequestTests|Parley.Server.Tests.FileTests|ReleasedFileTests|FileManagerTests|AuthorizationMatrixTests|VandalSnapshotTests|PersistenceTests|QuotaTests|AccountTests|LobbyTests|PasswordRoomTests"
 PARLEY_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
   dotnet test tests/Parley.Server.Tests -c Release --no-build \
   --filter "$(echo "$core" | sed 's/\([^|]*\)/FullyQualifiedName~\1/g')" 2>&1 | tee -a "$summary" || status=1

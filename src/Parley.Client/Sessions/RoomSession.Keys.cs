@@ -37,6 +37,17 @@ public sealed partial class RoomSession
     public List<Grant> RefusedGrants { get; } = [];
 
     readonly List<Grant> earlyGrants = [];
+    int keyRequestsAnswered;
+    int namedToGrant;
+
+    /// <summary>Grants the key to joiners when the server names this member (set false to play a member that never answers).</summary>
+    public bool AnswersKeyRequests { get; set; } = true;
+
+    /// <summary>Key requests this session set out to answer with a grant (for tests).</summary>
+    internal int KeyRequestsAnswered => Volatile.Read(ref keyRequestsAnswered);
+
+    /// <summary>Key requests that named this member to grant, answered or not (for tests).</summary>
+    internal int NamedToGrant => Volatile.Read(ref namedToGrant);
     bool joinTaken;
 
     public bool HistoryVisible => keys.HistoryVisible;
@@ -44,11 +55,15 @@ public sealed partial class RoomSession
 
     void OnKeyEvents(HubConnection connection)
     {
-        connection.On<string, MemberKeys>(HubNames.KeyRequested, (room, member) =>
+        connection.On<string, MemberKeys, string?>(HubNames.KeyRequested, (room, member, granter) =>
         {
             if (room != RoomId) return;
             keys.Learn([member]);
-            if (member.MemberId != MemberId) InBackground(() => GrantAsync(member));
+            // The server names one member to grant (another later if it does not); none named: everyone keyed grants.
+            if (granter == MemberId) Interlocked.Increment(ref namedToGrant);
+            if (member.MemberId == MemberId || (granter is not null && granter != MemberId) || !AnswersKeyRequests) return;
+            Interlocked.Increment(ref keyRequestsAnswered);
+            InBackground(() => GrantAsync(member));
         });
         connection.On<string, IReadOnlyList<Grant>>(HubNames.KeysGranted, (room, grants) =>
         {

@@ -51,6 +51,7 @@ public static class ParleyHost
         builder.Services.AddScoped<RoomMembers>();
         builder.Services.AddScoped<RoomControl>();
         builder.Services.AddScoped<RoomKeys>();
+        builder.Services.AddSingleton<GrantRequests>();
         builder.Services.AddSingleton<RoomPasswords>();
         builder.Services.AddScoped<DocLog>();
         builder.Services.AddScoped<SnapshotStore>();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Parley.Server.Keys;
 
-/// <summary>Settings under "Parley:Keys" (environment: Parley__Keys__RotateAfter, ...). Documented in docs/configuration.md.</summary>
+/// <summary>Settings under "Parley:Keys" (key ageing, and who grants joiners) (environment: Parley__Keys__RotateAfter, ...). Documented in docs/configuration.md.</summary>
 public sealed class KeyAgeingOptions : IValidatableObject
 {
     public const string Section = "Parley:Keys";
@@ -19,6 +19,9 @@ public sealed class KeyAgeingOptions : IValidatableObject
     /// <summary>How long the member asked to rotate has before another one is asked.</summary>
     public TimeSpan RotationAnswerWait { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long the member named to grant a joiner the key has before another member is named.</summary>
+    public TimeSpan GrantAnswerWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often old keys and away members are looked for.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -32,6 +35,8 @@ public sealed class KeyAgeingOptions : IValidatableObject
             yield return new ValidationResult("DropAwayAfter must be at least one second.", [nameof(DropAwayAfter)]);
         if (RotationAnswerWait < TimeSpan.FromMilliseconds(100))
             yield return new ValidationResult("RotationAnswerWait must be at least 100 ms.", [nameof(RotationAnswerWait)]);
+        if (GrantAnswerWait < TimeSpan.FromMilliseconds(100))
+            yield return new ValidationResult("GrantAnswerWait must be at least 100 ms.", [nameof(GrantAnswerWait)]);
         if (SweepInterval < TimeSpan.FromMilliseconds(100))
             yield return new ValidationResult("SweepInterval must be at least 100 ms.", [nameof(SweepInterval)]);
     }

@@ -13,7 +13,7 @@ namespace Parley.Server.Keys;
 /// unwrap a grant; what it enforces is who may grant which epoch to whom, and that a rotation
 /// leaves no current member without the new key.
 /// </summary>
-public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier notifier, TimeProvider clock)
+public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier notifier, GrantRequests requests, TimeProvider clock)
 {
     /// <summary>What a joining member learns about keys.</summary>
     /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
@@ -34,13 +34,14 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
     }
 
     /// <summary>
-    /// Asks the room's keyed members to grant these members the current key. Also at epoch -1
-    /// (nothing to grant yet): members learn the joiners' keys, so they can check their grants later.
+    /// Tells the room these members' keys and names one keyed member to grant each the current key
+    /// (<see cref="GrantRequests"/>). Also at epoch -1 (nothing to grant yet): members learn the
+    /// joiners' keys, so they can check their grants later.
     /// </summary>
     public async Task RequestKeysAsync(string roomId, IEnumerable<MemberKeys> members, CancellationToken ct)
     {
         foreach (var member in members)
-            await notifier.Room(roomId).KeyRequested(roomId, member);
+            await requests.AskAsync(roomId, member, ct);
     }
 
     /// <returns>How many grants were newly stored (a (room, epoch, member) that has one keeps it).</returns>

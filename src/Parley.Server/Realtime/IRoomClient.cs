@@ -23,7 +23,7 @@ public interface IRoomClient
     Task LobbyChanged(string roomId, bool on);
     Task JoinRequested(string roomId, JoinRequestInfo request);
     Task JoinDecided(string roomId, bool admitted);
-    Task KeyRequested(string roomId, MemberKeys member);
+    Task KeyRequested(string roomId, MemberKeys member, string? granter);
     Task KeysGranted(string roomId, IReadOnlyList<Grant> grants);
     Task KeyRotated(string roomId, Rotation rotation);
     Task RotationNeeded(string roomId);

@@ -101,7 +101,8 @@ describe('a hostile server, against keys', () => {
     const grantsBefore = relay.keys.grantCalls.length;
 
     ann.transport.emit((l) => {
-      for (const ghost of invented) l.keyRequested?.(ROOM, { ...ghost, wrapKey: servers.wrapKey, signKey: servers.signKey });
+      // Named as the granter, Ann still checks each proof herself.
+      for (const ghost of invented) l.keyRequested?.(ROOM, { ...ghost, wrapKey: servers.wrapKey, signKey: servers.signKey }, ann.sync.memberId);
     });
 
     await until(() => keyProblems(ann).filter((p) => p.includes('gh0stMember')).length === 3, "Ann's three refusals");

@@ -109,6 +109,17 @@ describe('granting', () => {
     expect([keyProblems(ann), keyProblems(bob), keyProblems(cat)]).toEqual([[], [], []]);
   });
 
+  it('is left to the member the server names: one grant per joiner, not one per member', async () => {
+    const { relay, ann } = await room();
+    const bob = await keyedMember(relay, { device: 1 });
+    relay.keys.granter = () => bob.sync.memberId;
+    const cat = await keyedMember(relay, { device: 2 });
+    const forCat = relay.keys.grantCalls.filter((c) => c.grants.some((g) => g.memberId === cat.sync.memberId));
+    expect(forCat.map((c) => c.sender)).toEqual([bob.sync.memberId]);
+    expect(cat.keys.epochs()).toEqual([0]);
+    expect([keyProblems(ann), keyProblems(bob), keyProblems(cat)]).toEqual([[], [], []]);
+  });
+
   it('is all or nothing at the relay, as on the server', async () => {
     const { relay, ann } = await room();
     const bob = await keyedMember(relay, { device: 1 });

@@ -85,7 +85,7 @@ export class RoomKeys {
 
   /** KeyRequested, KeysGranted, KeyRotated, RotationNeeded, RotationRequested, RoomMetaChanged and HistoryVisibilityChanged for this room. */
   readonly events: Partial<TransportEvents> = {
-    keyRequested: (room, member) => room === this.options.roomId && this.keyRequested(member),
+    keyRequested: (room, member, granter) => room === this.options.roomId && this.keyRequested(member, granter),
     keysGranted: (room, grants) => room === this.options.roomId && this.granted(grants),
     keyRotated: (room, rotation) => room === this.options.roomId && void this.rotated(rotation),
     rotationNeeded: (room) => room === this.options.roomId && this.scheduleRotation(),
@@ -210,10 +210,11 @@ export class RoomKeys {
     return true;
   }
 
-  private keyRequested(member: MemberKeys): void {
+  private keyRequested(member: MemberKeys, granter: string | null): void {
     if (member.memberId === this.memberId) return; // the server tells the joiner's own connections too
     this.directory.add(member);
-    void this.grantTo(member);
+    // One member named by the server grants (one grant per join, not one per member); none named: everyone keyed.
+    if (granter === null || granter === this.memberId) void this.grantTo(member);
   }
 
   /**

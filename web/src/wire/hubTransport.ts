@@ -100,7 +100,8 @@ export class HubTransport implements RoomTransport {
     on(HubEvent.lobbyChanged, (roomId, isOn) => this.emit('lobbyChanged', String(roomId), isOn === true));
     on(HubEvent.joinRequested, (roomId, request) => this.emit('joinRequested', String(roomId), readJoinRequestInfo(request)));
     on(HubEvent.joinDecided, (roomId, admitted) => this.emit('joinDecided', String(roomId), admitted === true));
-    on(HubEvent.keyRequested, (roomId, member) => this.emit('keyRequested', String(roomId), readMemberKeys(member)));
+    on(HubEvent.keyRequested, (roomId, member, granter) =>
+      this.emit('keyRequested', String(roomId), readMemberKeys(member), typeof granter === 'string' ? granter : null));
     on(HubEvent.keysGranted, (roomId, grants) => this.emit('keysGranted', String(roomId), readGrants(grants)));
     on(HubEvent.keyRotated, (roomId, rotation) => this.emit('keyRotated', String(roomId), readRotation(rotation)));
     on(HubEvent.rotationNeeded, (roomId) => this.emit('rotationNeeded', String(roomId)));

@@ -49,8 +49,12 @@ export interface TransportEvents {
   joinRequested(roomId: string, request: JoinRequestInfo): void;
   /** To a waiting member: the creator let it in (join again) or refused it (for good). */
   joinDecided(roomId: string, admitted: boolean): void;
-  /** A member holding no key of the current epoch joined (the joiner's own connections hear it too). */
-  keyRequested(roomId: string, member: MemberKeys): void;
+  /**
+   * A member holding no key of the current epoch joined (the joiner's own connections hear it too).
+   * `granter` is the member the server named to grant it (another is named later if it does not);
+   * null: every keyed member grants.
+   */
+  keyRequested(roomId: string, member: MemberKeys, granter: string | null): void;
   /** To the grantee: grants newly stored for it. */
   keysGranted(roomId: string, grants: Grant[]): void;
   /** The room moved to a new epoch (the rotating connection hears it too); each member takes its own grant. */

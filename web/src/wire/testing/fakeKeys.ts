@@ -42,6 +42,8 @@ export class FakeKeys {
   readonly grantCalls: { sender: string; grants: Grant[] }[] = [];
   /** Hub methods whose envelope was refused as `Stale key epoch`. */
   readonly staleRefusals: string[] = [];
+  /** Who the relay names to grant a joiner, as the server chooses one keyed member; unset: nobody named, every keyed member grants. */
+  granter: ((joiner: string) => string | null) | null = null;
 
   /**
    * `preKeyed`: the room is at epoch 0 and the tests handed that key to every browser themselves,
@@ -109,7 +111,8 @@ export class FakeKeys {
     const keys = this.directory.get(memberId);
     if (this.epoch < 0 && this.silentBeforeFirstKey) return;
     if (!keys || this.grants.has(`${this.epoch}|${memberId}`) || !this.host.currentMembers().has(memberId)) return;
-    this.host.send((l) => l.keyRequested?.(this.host.roomId, keys));
+    const granter = this.granter?.(memberId) ?? null;
+    this.host.send((l) => l.keyRequested?.(this.host.roomId, keys, granter));
   }
 
   grantKeys(caller: string, grants: Grant[]): number {

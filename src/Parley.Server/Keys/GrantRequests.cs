@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Protocol;
+using Parley.Server.Realtime;
+using Parley.Server.Rooms;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Keys;
+
+/// <summary>
+/// Who grants a joiner the room's key (docs/protocol.md, "Joining, keyed"). The whole room hears
+/// the joiner's keys, but one keyed member online, chosen here, is named to grant: one grant per
+/// join instead of one per member (n² for a room filling up). If the joiner still holds no key of
+/// the current epoch after <see cref="KeyAgeingOptions.GrantAnswerWait"/>, another keyed member is
+/// named; when none is left, every keyed member is asked, as before there was a choice.
+/// </summary>
+public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections connections, RoomNotifier notifier,
+    IOptions<KeyAgeingOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<GrantRequests> log)
+{
+    // One watch per waiting member on this node; a second request while it runs only names a granter.
+    readonly ConcurrentDictionary<(string Room, string Member), byte> watching = new();
+
+    public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct)
+    {
+        var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct);
+        await notifier.Room(roomId).KeyRequested(roomId, member, granter);
+        if (granter is not null && watching.TryAdd((roomId, member.MemberId), 0))
+            _ = WatchAsync(roomId, member, granter);
+    }
+
+    async Task WatchAsync(string roomId, MemberKeys member, string first)
+    {
+        var asked = new HashSet<string> { first };
+        var stopping = lifetime.ApplicationStopping;
+        try
+        {
+            // Bounded: each round names a member not named before, and the room has finitely many.
+            while (true)
+            {
+                await Task.Delay(options.Value.GrantAnswerWait, clock, stopping);
+                if (!await StillWaitingAsync(roomId, member.MemberId, stopping)) return;
+                var next = await ChooseAsync(roomId, member.MemberId, asked, stopping);
+                log.LogInformation("Room {RoomId}: no key for {MemberId} yet, asking {Granter}", roomId, member.MemberId, next ?? "every keyed member");
+                if (next is null)
+                {
+                    await notifier.Room(roomId).KeyRequested(roomId, member, null);
+                    return;
+                }
+                asked.Add(next);
+                await notifier.Member(roomId, next).KeyRequested(roomId, member, next);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+        catch (Exception e) { log.LogWarning(e, "Room {RoomId}: following up the key request of {MemberId} failed", roomId, member.MemberId); }
+        finally { watching.TryRemove((roomId, member.MemberId), out _); }
+    }
+
+    /// <summary>A keyed member online (holding the current epoch's grant), not the joiner, not one asked before; null when none.</summary>
+    async Task<string?> ChooseAsync(string roomId, string memberId, IReadOnlySet<string> asked, CancellationToken ct)
+    {
+        var online = (await connections.OnlineAsync(roomId)).Where(id => id != memberId && !asked.Contains(id)).ToList();
+        if (online.Count == 0) return null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        var keyed = await db.Members.Where(m => m.RoomId == roomId && online.Contains(m.Id)).Where(Member.IsCurrent)
+            .Where(m => db.Grants.Any(g => g.RoomId == roomId && g.MemberId == m.Id && db.Rooms.Any(r => r.Id == roomId && r.Epoch == g.Epoch)))
+            .Select(m => m.Id).ToListAsync(ct);
+        return keyed.Count == 0 ? null : keyed[Random.Shared.Next(keyed.Count)];
+    }
+
+    /// <summary>The member is still current and online, and holds no grant of the room's current epoch.</summary>
+    async Task<bool> StillWaitingAsync(string roomId, string memberId, CancellationToken ct)
+    {
+        if (!(await connections.OnlineAsync(roomId)).Contains(memberId)) return false;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
+        return await db.Members.Where(m => m.RoomId == roomId && m.Id == memberId).Where(Member.IsCurrent).AnyAsync(ct)
+            && !await db.Grants.AnyAsync(g => g.RoomId == roomId && g.MemberId == memberId && db.Rooms.Any(r => r.Id == roomId && r.Epoch == g.Epoch), ct);
+    }
+}
