@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
@@ -66,8 +67,9 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
     }
 
     /// <param name="EntryId">A folder of the room's file manager, made by the creator.</param>
+    /// <param name="Closes">Each of the scene's connections that closed before the scene ended, and why.</param>
     sealed record Scene(NewRoom Room, RoomSession Creator, RoomSession Member, RoomSession Spare, HubConnection Caller,
-        RoomSession Acting, string EntryId) : IAsyncDisposable
+        RoomSession Acting, string EntryId, ConcurrentQueue<string> Closes) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -88,10 +90,14 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
             new EntryWrite(null, null, creator.Encrypt(EnvelopeKind.FileMeta, Encoding.UTF8.GetBytes("{}")), 0));
         var outsider = RoomSession.Connect(server);
         await outsider.StartAsync();
+        // No connection of the scene should close while it plays; if one does, the failure says which and why.
+        var closes = new ConcurrentQueue<string>();
+        foreach (var (name, connection) in new[] { ("creator", creator.Connection), ("member", member.Connection), ("spare", spare.Connection), ("outsider", outsider) })
+            connection.Closed += e => { closes.Enqueue($"{name}'s connection closed at {DateTime.UtcNow:HH:mm:ss.fff}: {e?.Message ?? "no error"}"); return Task.CompletedTask; };
         if (role == Role.KickedMember) await creator.KickAsync(member.MemberId);
         var acting = role == Role.Creator ? creator : member;
         var caller = role switch { Role.Creator => creator.Connection, Role.Outsider => outsider, _ => member.Connection };
-        return new Scene(room, creator, member, spare, caller, acting, folder.EntryId);
+        return new Scene(room, creator, member, spare, caller, acting, folder.EntryId, closes);
     }
 
     static Task Call(Scene s, string method)
@@ -145,6 +151,10 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
         var outcome = Ok;
         try { await Call(scene, method); }
         catch (HubException e) { outcome = e.RefusalCode()?.Wire() ?? e.Message; }
+        catch (InvalidOperationException e) when (!scene.Closes.IsEmpty)
+        {
+            throw new InvalidOperationException($"{e.Message} ({DateTime.UtcNow:HH:mm:ss.fff}) {string.Join("; ", scene.Closes)}", e);
+        }
 
         Assert.Equal(expected, outcome);
         if (expected == Ok || expected == RefusalCode.NotWaiting.Wire()) return;
