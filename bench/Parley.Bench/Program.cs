@@ -59,23 +59,34 @@ Console.WriteLine($"{members} members joined room {roomId} at {string.Join(", ",
 
 var end = DateTime.UtcNow.AddSeconds(warmup + seconds);
 var failures = 0;
-var pushers = sessions.SelectMany(session => Enumerable.Range(0, Math.Max(1, inFlight)).Select(_ => (session, paced: inFlight == 0))).Select(async pusher =>
+// Paced (the default), a member pushes on every tick without waiting for the last push's ack, as an
+// editor sends keystrokes: the client queues what is pushed while a call waits and sends it together
+// (PushDocUpdates). With --in-flight K, each of K loops waits for its ack before its next push.
+var pushers = sessions.SelectMany(session => Enumerable.Range(0, Math.Max(1, inFlight)).Select(_ => session)).Select(async session =>
 {
-    var (session, paced) = pusher;
     using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / rate));
-    var payload = new byte[64]; // a typical small Yjs update: a few typed characters plus ids
-    while (DateTime.UtcNow < end && (!paced || await timer.WaitForNextTickAsync()))
+    var unacknowledged = new List<Task>();
+    while (DateTime.UtcNow < end && (inFlight > 0 || await timer.WaitForNextTickAsync()))
     {
-        var sent = Stopwatch.GetTimestamp();
-        BinaryPrimitives.WriteInt64LittleEndian(payload, sent);
-        try
-        {
-            await session.PushUpdateAsync(payload);
-            if (measuring) acks.Add(Stopwatch.GetElapsedTime(sent));
-        }
-        catch (Exception) { Interlocked.Increment(ref failures); }
+        var push = PushAsync(session);
+        if (inFlight > 0) await push;
+        else unacknowledged.Add(push);
     }
+    await Task.WhenAll(unacknowledged);
 }).ToList();
+
+async Task PushAsync(RoomSession session)
+{
+    var payload = new byte[64]; // a typical small Yjs update: a few typed characters plus ids
+    var sent = Stopwatch.GetTimestamp();
+    BinaryPrimitives.WriteInt64LittleEndian(payload, sent);
+    try
+    {
+        await session.PushUpdateAsync(payload);
+        if (measuring) acks.Add(Stopwatch.GetElapsedTime(sent));
+    }
+    catch (Exception) { Interlocked.Increment(ref failures); }
+}
 
 await Task.Delay(TimeSpan.FromSeconds(warmup));
 measuring = true;
