@@ -5,7 +5,7 @@ using Parley.Client.Sessions;
 using Parley.Testing;
 using Parley.Testing.Cluster;
 
-// Usage: dotnet run -c Release --project bench/Parley.Bench -- [--members 50] [--rate 20] [--seconds 20]
+// Usage: dotnet run -c Release --project bench/Parley.Bench -- [--members 50] [--rooms 1] [--rate 20] [--seconds 20]
 //        [--warmup 3] [--url http://127.0.0.1:5000] [--nodes 2] [--out bench/results/fanout.json]
 // Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1: one node
 // on SQLite, or with --nodes N a cluster of N nodes on PostgreSQL and Redis (tests/Parley.Testing's
@@ -25,19 +25,24 @@ int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int
 var (members, rate, seconds, warmup) = (Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
 var nodes = options.ContainsKey("nodes") ? Int("nodes", 1) : 0;
 var inFlight = Int("in-flight", 0);
+// --rooms R: the members spread evenly over R rooms (member i in room i mod R), each room's first member its creator.
+var roomCount = Int("rooms", 1);
+if (roomCount < 1 || members % roomCount != 0) throw new ArgumentException("--rooms must divide --members evenly");
 var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results",
     (inFlight > 0 ? "durable" : "fanout") + (nodes > 0 ? $"-{nodes}-node{(nodes > 1 ? "s" : "")}" : "") + ".json");
 
 await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : null;
-// Closed-loop pushes measure what the server can store: the per-connection call rate (a policy, 200/s by default) is lifted.
-await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync(
-    settings: inFlight > 0 ? new Dictionary<string, string> { ["Parley__HubCallsPerSecond"] = "100000" } : null);
+// Every member connects from 127.0.0.1, so the per-address connection cap (50) is lifted; closed-loop pushes measure
+// what the server can store, so the per-connection call rate (a policy, 200/s by default) is lifted for them.
+var ownSettings = new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000" };
+if (inFlight > 0) ownSettings["Parley__HubCallsPerSecond"] = "100000";
+await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync(settings: ownSettings);
 var servers = cluster is not null ? Enumerable.Range(0, nodes).Select(cluster.NodeUri).ToArray()
     : [options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri];
 var server = servers[0];
 using var http = new HttpClient { BaseAddress = server };
-var room = await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http));
-var (roomId, secret) = room;
+var rooms = new List<NewRoom>();
+for (var r = 0; r < roomCount; r++) rooms.Add(await RoomSession.CreateRoomAsync(http, captcha: await AccountClient.SolveCaptchaAsync(http)));
 
 var fanout = new LatencyLog();
 var acks = new LatencyLog();
@@ -45,16 +50,18 @@ var measuring = false;
 var sessions = new List<RoomSession>();
 for (var i = 0; i < members; i++)
 {
-    // The first member is the creator, who makes the room key; each later one is granted it by the members already in.
+    // A room's first member is its creator, who makes the room key; each later one is granted it by a member already in.
     var at = servers[i % servers.Length];
-    var (session, _) = i == 0 ? await RoomSession.JoinAsCreatorAsync(at, room) : await RoomSession.JoinAsync(at, roomId, secret);
+    var room = rooms[i % roomCount];
+    var (session, _) = i < roomCount ? await RoomSession.JoinAsCreatorAsync(at, room) : await RoomSession.JoinAsync(at, room.RoomId, room.LinkSecret);
     session.UpdateReceived += entry =>
     {
         if (measuring) fanout.Add(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64LittleEndian(entry.Plaintext)));
     };
     sessions.Add(session);
 }
-Console.WriteLine($"{members} members joined room {roomId} at {string.Join(", ", servers.Select(u => u.ToString()))}; each pushes " +
+// ParleyRun (Peers/) starts the server's CPU window when it reads "members joined room".
+Console.WriteLine($"{members} members joined room{(roomCount > 1 ? $"s ({roomCount} of {members / roomCount})" : "")} {string.Join(", ", rooms.Select(r => r.RoomId))} at {string.Join(", ", servers.Select(u => u.ToString()))}; each pushes " +
     (inFlight > 0 ? $"with {inFlight} in flight" : $"{rate} updates/s") + $" for {warmup}+{seconds} s");
 
 var end = DateTime.UtcNow.AddSeconds(warmup + seconds);
@@ -99,13 +106,13 @@ foreach (var s in sessions) await s.DisposeAsync();
 
 var result = new
 {
-    members, ratePerMember = inFlight > 0 ? (int?)null : rate, inFlightPerMember = inFlight > 0 ? inFlight : (int?)null, seconds = Math.Round(elapsed, 1), failures,
+    members, rooms = roomCount, ratePerMember = inFlight > 0 ? (int?)null : rate, inFlightPerMember = inFlight > 0 ? inFlight : (int?)null, seconds = Math.Round(elapsed, 1), failures,
     setup = cluster is null ? "one node, SQLite" : $"{nodes} node(s), PostgreSQL + Redis, members spread evenly over the nodes",
     offeredUpdatesPerSecond = inFlight > 0 ? (int?)null : members * rate,
     storedUpdatesPerSecond = Math.Round(acks.Count / elapsed),
     relayedMessagesPerSecond = Math.Round(fanout.Count / elapsed),
-    // Every stored update should reach the other N-1 members: 1.0 means none went missing.
-    deliveredShare = acks.Count == 0 || members == 1 ? (double?)null : Math.Round(fanout.Count / ((double)acks.Count * (members - 1)), 3),
+    // Every stored update should reach the other members of its room: 1.0 means none went missing.
+    deliveredShare = acks.Count == 0 || members / roomCount == 1 ? (double?)null : Math.Round(fanout.Count / ((double)acks.Count * (members / roomCount - 1)), 3),
     fanoutLatencyMs = fanout.Summary(),
     ackLatencyMs = acks.Summary(),
     machine = BenchResults.Machine,

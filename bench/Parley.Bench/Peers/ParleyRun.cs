@@ -13,13 +13,15 @@ static class ParleyRun
 {
     public static async Task<RunMeasurement> RunAsync(Workload load)
     {
-        await using var server = await ParleyServerProcess.StartAsync();
+        // Every member connects from 127.0.0.1: the per-address cap (50) would otherwise be what is measured.
+        await using var server = await ParleyServerProcess.StartAsync(
+            settings: new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000" });
         var output = Path.Combine(Path.GetTempPath(), $"parley-bench-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         // Under `dotnet Parley.Bench.dll` the process is dotnet itself and needs the dll again.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(ParleyRun).Assembly.Location);
         foreach (var argument in new[] {
-            "--members", $"{load.Members}", "--rate", $"{load.Rate}", "--seconds", $"{load.Seconds}", "--warmup", $"{load.Warmup}",
+            "--members", $"{load.Members}", "--rooms", $"{load.Rooms}", "--rate", $"{load.Rate}", "--seconds", $"{load.Seconds}", "--warmup", $"{load.Warmup}",
             "--url", server.BaseUri.ToString(), "--out", output })
             start.ArgumentList.Add(argument);
 

@@ -3,7 +3,7 @@ using Parley.Testing;
 namespace Parley.Bench.Peers;
 
 /// <summary>
-/// Entry for the peer comparison. Usage (the fan-out options as Program.cs's):
+/// Entry for the peer comparison. Usage (the fan-out options as Program.cs's, --rooms R included):
 ///   --system parley|y-websocket|hocuspocus|ws   one system (parley, the default, is Program.cs's own run)
 ///   --compare [--repeat 3]                       all four, alternating, medians written to bench/results/peers.json
 ///   --idle 2000 [--system …]                     idle memory per joined connection (IdleMemory.cs), bench/results/peers-idle.json
@@ -21,7 +21,9 @@ public static class PeerBench
         var system = All.FirstOrDefault(s => PeerProcess.Name(s) == options.GetValueOrDefault("system", "parley"), (PeerSystem)(-1));
         if (system < 0) throw new ArgumentException($"--system is one of {string.Join(", ", All.Select(PeerProcess.Name))}");
         int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
-        var load = new Workload(Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3));
+        var load = new Workload(Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3), Int("rooms", 1));
+        if (load.Rooms < 1 || load.Members % load.Rooms != 0 || (load.Rooms > 1 && load.Members / load.Rooms < 2))
+            throw new ArgumentException("--rooms must divide --members into rooms of at least two");
         if (options.ContainsKey("idle"))
         {
             var idleOutput = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "peers-idle.json");

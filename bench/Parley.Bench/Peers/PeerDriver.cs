@@ -5,8 +5,12 @@ namespace Parley.Bench.Peers;
 
 public enum PeerSystem { Parley, YWebsocket, Hocuspocus, Relay }
 
-/// <summary>The load every system gets: N members in one room, each sending M updates per second for warm-up + measured seconds.</summary>
-public sealed record Workload(int Members, int Rate, int Seconds, int Warmup);
+/// <summary>The load every system gets: N members spread evenly over R rooms (member m in room m mod R), each sending M updates per second for warm-up + measured seconds.</summary>
+public sealed record Workload(int Members, int Rate, int Seconds, int Warmup, int Rooms = 1)
+{
+    /// <summary>Who should receive each update: the other members of its sender's room.</summary>
+    public int Receivers => Members / Rooms - 1;
+}
 
 /// <summary>What one run of one system measured, over the measured seconds only (the warm-up is not counted).</summary>
 public sealed record RunMeasurement(PeerSystem System, double Seconds, long Sent, long Failures,
@@ -14,7 +18,7 @@ public sealed record RunMeasurement(PeerSystem System, double Seconds, long Sent
 {
     public double SentShare(Workload load) => Sent / (load.Members * (double)load.Rate * Seconds);
     /// <summary>Deliveries that arrived over those that should have (every sent update to the N-1 other members).</summary>
-    public double DeliveredShare(Workload load) => Sent == 0 ? 0 : Deliveries / ((double)Sent * (load.Members - 1));
+    public double DeliveredShare(Workload load) => Sent == 0 ? 0 : Deliveries / ((double)Sent * load.Receivers);
     public double CpuMsPerThousandDeliveries => Deliveries == 0 ? double.NaN : ServerCpuMs / (Deliveries / 1000.0);
 }
 
@@ -63,9 +67,10 @@ static class PeerDriver
     {
         if (set.Members < load.Members || set.Count < load.Rate * (load.Warmup + load.Seconds))
             throw new ArgumentException("the update set is smaller than the workload");
-        var room = $"bench-{Guid.NewGuid():N}";
-        var prefix = PeerConnection.PrefixFor(system, room);
-        var frames = set.Updates.Select(update => YFrames.Update(prefix, update)).ToArray();
+        var run = Guid.NewGuid().ToString("N");
+        string RoomOf(int member) => $"bench-{run}-{member % load.Rooms}";
+        // Update i is member i / set.Count's, framed for that member's room.
+        var frames = set.Updates.Select((update, i) => YFrames.Update(PeerConnection.PrefixFor(system, RoomOf(i / set.Count)), update)).ToArray();
         var sentAt = new long[frames.Length];
         var fanout = new Samples();
         var measuring = false;
@@ -79,8 +84,8 @@ static class PeerDriver
         var connections = new List<PeerConnection>();
         using var joining = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         for (var m = 0; m < load.Members; m++)
-            connections.Add(await PeerConnection.OpenAsync(system, server, room, m, Received, joining.Token));
-        Console.WriteLine($"{load.Members} members joined {system} room {room} at {server}; each sends {load.Rate} updates/s for {load.Warmup}+{load.Seconds} s");
+            connections.Add(await PeerConnection.OpenAsync(system, server, RoomOf(m), m, Received, joining.Token));
+        Console.WriteLine($"{load.Members} members joined {load.Rooms} {system} room(s) bench-{run}-* at {server}; each sends {load.Rate} updates/s for {load.Warmup}+{load.Seconds} s");
 
         var end = DateTime.UtcNow.AddSeconds(load.Warmup + load.Seconds);
         long sent = 0, failures = 0;

@@ -30,7 +30,8 @@ static class PeerReport
         static string Ratios(Median m, Median? to) => to is null ? "–"
             : $"{F(m.P50 / to.P50, "0.0#")}× / {F(m.P99 / to.P99, "0.0#")}× / {F(m.CpuPerThousand / to.CpuPerThousand, "0.0#")}×";
         var table = new StringBuilder();
-        table.AppendLine($"N={load.Members} members × {load.Rate} updates/s in one room, {load.Seconds} s after a {load.Warmup} s warm-up; medians of {medians.Max(m => m.Runs)} run(s)");
+        var rooms = load.Rooms == 1 ? "one room" : $"{load.Rooms} rooms of {load.Members / load.Rooms}";
+        table.AppendLine($"N={load.Members} members × {load.Rate} updates/s in {rooms}, {load.Seconds} s after a {load.Warmup} s warm-up; medians of {medians.Max(m => m.Runs)} run(s)");
         table.AppendLine();
         table.AppendLine("| system | sent / offered | delivered | fan-out p50 | fan-out p99 | server CPU per 1k deliveries | p50 / p99 / CPU ÷ y-websocket | p50 / p99 / CPU ÷ bare relay |");
         table.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -43,7 +44,7 @@ static class PeerReport
     public static string Json(Workload load, int repeat, int updateBytes, List<List<RunMeasurement>> bySystem) =>
         JsonSerializer.Serialize(new
         {
-            workload = new { members = load.Members, ratePerMember = load.Rate, load.Seconds, warmupSeconds = load.Warmup, offeredUpdatesPerSecond = load.Members * load.Rate },
+            workload = new { members = load.Members, rooms = load.Rooms, ratePerMember = load.Rate, load.Seconds, warmupSeconds = load.Warmup, offeredUpdatesPerSecond = load.Members * load.Rate },
             repeat,
             updateBytes,
             systems = bySystem.Where(runs => runs.Count > 0).Select(runs =>
