@@ -63,9 +63,10 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
         if (online.Count == 0) return null;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
-        var keyed = await db.Members.Where(m => m.RoomId == roomId && online.Contains(m.Id)).Where(Member.IsCurrent)
-            .Where(m => db.Grants.Any(g => g.RoomId == roomId && g.MemberId == m.Id && db.Rooms.Any(r => r.Id == roomId && r.Epoch == g.Epoch)))
+        var holders = await scope.ServiceProvider.GetRequiredService<RoomKeys>().KeyedNowAsync(roomId, ct);
+        var current = await db.Members.Where(m => m.RoomId == roomId && online.Contains(m.Id)).Where(Member.IsCurrent)
             .Select(m => m.Id).ToListAsync(ct);
+        var keyed = current.Where(holders.Contains).ToList();
         return keyed.Count == 0 ? null : keyed[Random.Shared.Next(keyed.Count)];
     }
 
@@ -76,6 +77,6 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         return await db.Members.Where(m => m.RoomId == roomId && m.Id == memberId).Where(Member.IsCurrent).AnyAsync(ct)
-            && !await db.Grants.AnyAsync(g => g.RoomId == roomId && g.MemberId == memberId && db.Rooms.Any(r => r.Id == roomId && r.Epoch == g.Epoch), ct);
+            && !(await scope.ServiceProvider.GetRequiredService<RoomKeys>().KeyedNowAsync(roomId, ct)).Contains(memberId);
     }
 }

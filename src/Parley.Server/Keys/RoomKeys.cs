@@ -167,6 +167,11 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
         (await db.Members.Where(m => m.RoomId == roomId).Where(Member.IsCurrent).Where(m => m.WrapKey != null)
             .Select(m => m.Id).ToListAsync(ct)).ToHashSet();
 
+    /// <summary>The members holding a grant of the room's current epoch (none for an unknown room).</summary>
+    public async Task<HashSet<string>> KeyedNowAsync(string roomId, CancellationToken ct) =>
+        await db.Rooms.AsNoTracking().Where(r => r.Id == roomId).Select(r => (int?)r.Epoch).SingleOrDefaultAsync(ct) is { } epoch
+            ? await KeyedAsync(roomId, epoch, ct) : [];
+
     async Task<HashSet<string>> KeyedAsync(string roomId, int epoch, CancellationToken ct) =>
         (await db.Grants.Where(g => g.RoomId == roomId && g.Epoch == epoch).Select(g => g.MemberId).ToListAsync(ct)).ToHashSet();
 
