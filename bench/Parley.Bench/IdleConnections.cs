@@ -12,7 +12,8 @@ using Parley.Testing;
 
 /// <summary>
 /// What an idle connection costs the server, and how fast it takes new ones:
-/// `--idle-connections N` joins N members (rooms of 10, through Parley.Client) and lets them leave, then has them
+/// `--idle-connections N` joins N members (rooms of 10, through Parley.Client; after `--warmup-joins W`, 1000 by
+/// default, that are not timed) and lets them leave, then has them
 /// join again and sit, and reads the server's memory before and after, each time after a full
 /// garbage collection; then `--connects M`
 /// bare hub connections (no join) are opened, `--concurrency C` at a time, and timed.
@@ -38,11 +39,20 @@ static class IdleConnections
         // compiled code are then in the "before" figure, so the measured difference is their
         // connections alone. They come back as themselves (a resume), as after a reload.
         await using var members = new RoomMembers();
+        // Warm-up joins first, not timed: a fresh server and client spend their first seconds compiling their
+        // hot paths again at the JIT's higher tier (the "Tiered Compilation" threads took a third of both cores
+        // in a perf profile of cold joins), which a server that has been up for a minute no longer does.
+        var warmupJoins = Int("warmup-joins", 1000);
+        await using (var warmup = new RoomMembers())
+            await warmup.JoinRoomsAsync(server.BaseUri, http, warmupJoins, concurrency: 4, waitForKey: true);
+        Console.WriteLine($"{warmupJoins} warm-up members joined and left (not timed)");
         // First joins, key included (each new member waits until a member has granted it the room's key).
+        var joinCpuBefore = PeerProcess.CpuOf(server.ProcessId);
         var firstJoins = Stopwatch.StartNew();
         await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4, waitForKey: true);
         var firstJoinSeconds = firstJoins.Elapsed.TotalSeconds;
-        Console.WriteLine($"{idle} new members joined {idle / RoomMembers.Size} rooms, keys included, in {firstJoinSeconds:F1} s");
+        var serverCpuPerJoin = (PeerProcess.CpuOf(server.ProcessId) - joinCpuBefore).TotalMilliseconds / idle;
+        Console.WriteLine($"{idle} new members joined {idle / RoomMembers.Size} rooms, keys included, in {firstJoinSeconds:F1} s; server CPU {serverCpuPerJoin:F1} ms per join");
         await members.LeaveAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
         var before = await SettledMemoryAsync(server, http);
@@ -73,7 +83,10 @@ static class IdleConnections
             // What the members' leaving gave back: the connections' share, without what the joins
             // left behind for good (database pages cached, rows, the pools' growth).
             gcHeapFreedPerConnectionKiB = PerConnection(left.HeapKiB, after.HeapKiB),
+            warmupJoins,
             firstJoinsPerSecond = Math.Round(idle / firstJoinSeconds),
+            // The server's CPU time per first join (its share; the clients' crypto and connections take the rest of the cores).
+            serverCpuMsPerFirstJoin = Math.Round(serverCpuPerJoin, 2),
             rejoinsPerSecond = Math.Round(idle / joinSeconds),
             rawConnects = connects, rawConnectConcurrency = concurrency,
             // The server's side of a connection, then the same through the .NET client (which builds

@@ -21,7 +21,7 @@ public static class PeerBench
         var system = All.FirstOrDefault(s => PeerProcess.Name(s) == options.GetValueOrDefault("system", "parley"), (PeerSystem)(-1));
         if (system < 0) throw new ArgumentException($"--system is one of {string.Join(", ", All.Select(PeerProcess.Name))}");
         int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
-        var load = new Workload(Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 3), Int("rooms", 1));
+        var load = new Workload(Int("members", 50), Int("rate", 20), Int("seconds", 20), Int("warmup", 15), Int("rooms", 1));
         if (load.Rooms < 1 || load.Members % load.Rooms != 0 || (load.Rooms > 1 && load.Members / load.Rooms < 2))
             throw new ArgumentException("--rooms must divide --members into rooms of at least two");
         if (options.ContainsKey("idle"))
