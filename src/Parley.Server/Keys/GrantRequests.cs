@@ -21,9 +21,13 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
     // One watch per waiting member on this node; a second request while it runs only names a granter.
     readonly ConcurrentDictionary<(string Room, string Member), byte> watching = new();
 
-    public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct)
+    /// <summary>A room's current members and those of them who hold a grant of its current epoch.</summary>
+    public sealed record KeyHolders(IReadOnlySet<string> Current, IReadOnlySet<string> Keyed);
+
+    /// <param name="known">Who is current and keyed as the caller just read it; read here when null.</param>
+    public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct, KeyHolders? known = null)
     {
-        var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct);
+        var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct, known);
         await notifier.Room(roomId).KeyRequested(roomId, member, granter);
         if (granter is not null && watching.TryAdd((roomId, member.MemberId), 0))
             _ = WatchAsync(roomId, member, granter);
@@ -57,17 +61,24 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
     }
 
     /// <summary>A keyed member online (holding the current epoch's grant), not the joiner, not one asked before; null when none.</summary>
-    async Task<string?> ChooseAsync(string roomId, string memberId, IReadOnlySet<string> asked, CancellationToken ct)
+    async Task<string?> ChooseAsync(string roomId, string memberId, IReadOnlySet<string> asked, CancellationToken ct, KeyHolders? known = null)
     {
         var online = (await connections.OnlineAsync(roomId)).Where(id => id != memberId && !asked.Contains(id)).ToList();
         if (online.Count == 0) return null;
+        var keyed = known is not null
+            ? online.Where(id => known.Current.Contains(id) && known.Keyed.Contains(id)).ToList()
+            : await KeyedOnlineAsync(roomId, online, ct);
+        return keyed.Count == 0 ? null : keyed[Random.Shared.Next(keyed.Count)];
+    }
+
+    async Task<List<string>> KeyedOnlineAsync(string roomId, List<string> online, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDb>();
         var holders = await scope.ServiceProvider.GetRequiredService<RoomKeys>().KeyedNowAsync(roomId, ct);
         var current = await db.Members.Where(m => m.RoomId == roomId && online.Contains(m.Id)).Where(Member.IsCurrent)
             .Select(m => m.Id).ToListAsync(ct);
-        var keyed = current.Where(holders.Contains).ToList();
-        return keyed.Count == 0 ? null : keyed[Random.Shared.Next(keyed.Count)];
+        return current.Where(holders.Contains).ToList();
     }
 
     /// <summary>The member is still current and online, and holds no grant of the room's current epoch.</summary>

@@ -44,13 +44,13 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
             if (await connections.ConnectAsync(room.Id, admission.MemberId, Context.ConnectionId))
                 await fanout.Room(room.Id, Context.ConnectionId).MemberJoined(room.Id, admission.MemberId);
         }
-        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted);
+        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted, room.SnapshotSeq);
 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Aborted) : [];
         var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Aborted);
         // A joiner without the current key asks for it; the join's own figures say so, no second look needed.
         await keys.RequestKeysAsync(room.Id, joinKeys.Members.Where(m => m.MemberId == admission.MemberId && joinKeys.KeyRequests.Contains(m.MemberId)),
-            Aborted);
+            Aborted, joinKeys.Holders);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
             catchup.Snapshot, catchup.Updates, catchup.More, await connections.OnlineAsync(room.Id), room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,

@@ -12,13 +12,15 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options)
     public sealed record Catchup(StoredSnapshot? Snapshot, IReadOnlyList<StoredUpdate> Updates, bool More, long LatestSeq);
 
     /// <summary>What a client that has everything up to <paramref name="sinceSeq"/> needs next.</summary>
-    public async Task<Catchup> CatchupAsync(string roomId, long sinceSeq, CancellationToken ct)
+    /// <param name="snapshotSeqRead">The room's snapshot seq as the caller read it moments ago (a join reads the room
+    /// row first), so the first look needs no query; the check after the page read catches a newer one all the same.</param>
+    public async Task<Catchup> CatchupAsync(string roomId, long sinceSeq, CancellationToken ct, long? snapshotSeqRead = null)
     {
         // A snapshot landing between the two reads deletes updates we meant to send; the snapshot's
         // seq then differs on the second look, and we read again. Snapshots are rare, so this ends fast.
         for (var attempt = 0; ; attempt++)
         {
-            var snapshotSeq = await SnapshotSeqAsync(roomId, ct);
+            var snapshotSeq = attempt == 0 && snapshotSeqRead is { } read ? read : await SnapshotSeqAsync(roomId, ct);
             var snapshot = snapshotSeq > sinceSeq
                 ? (await db.DocSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.RoomId == roomId, ct))?.ToWire()
                 : null;
