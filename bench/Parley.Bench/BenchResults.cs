@@ -8,6 +8,15 @@ static class BenchResults
     /// <summary>This machine as the results name it.</summary>
     public static string Machine => $"{Environment.ProcessorCount} cores, {Environment.OSVersion}";
 
+    /// <summary>
+    /// `--gc-server 1` (the default) runs the benchmark's server on the Server GC with DATAS, as Parley.Server is
+    /// built to; `0` on the workstation GC the test harness uses, whose gen0 budget follows the L3 cache's size
+    /// (this VM reports 260 MiB of L3, so memory figures then grow by that budget).
+    /// </summary>
+    public static string ServerGc(IReadOnlyDictionary<string, string> options) => options.GetValueOrDefault("gc-server", "1");
+
+    public static string GcName(string serverGc) => serverGc == "1" ? "server (DATAS), as deployed" : "workstation";
+
     public static async Task WriteAsync(object result, string output, bool print = true)
     {
         var json = JsonSerializer.Serialize(result, Indented);

@@ -20,15 +20,12 @@ static class FileThroughput
         var size = mib * MiB;
         var inFlight = options.TryGetValue("chunks-in-flight", out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : Parley.Client.Files.FileTransfer.DefaultChunksInFlight;
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "file.json");
-        // --gc-server 0 runs the server on the workstation GC, as the test harness does; its gen0 budget follows the
-        // L3 cache's size, and this VM reports 260 MiB of L3, so the server's memory then grows by its gen0 budget.
-        var serverGc = options.GetValueOrDefault("gc-server", "1");
+        var serverGc = BenchResults.ServerGc(options);
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
         {
             ["Parley__MaxFileBytes"] = $"{size + 64 * MiB}",
             ["Parley__MaxRoomBytes"] = $"{2 * size + 256 * MiB}",
             ["Parley__Policy__GuestsMayShareFiles"] = "true",
-            // The server's own setting (Server GC, with DATAS), not the test harness's workstation GC.
             ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
@@ -62,7 +59,7 @@ static class FileThroughput
             uploadSeconds = Math.Round(up.Elapsed.TotalSeconds, 1), uploadMBps = MBps(up),
             downloadSeconds = Math.Round(down.Elapsed.TotalSeconds, 1), downloadMBps = MBps(down),
             serverWorkingSetMiB = baseline / MiB, serverGrowthMiB = (peak - baseline) / MiB,
-            serverGc = serverGc == "1" ? "server (DATAS), as deployed" : "workstation",
+            serverGc = BenchResults.GcName(serverGc),
             setup = "one node, SQLite, blobs on local disk; client and server on the same machine",
             machine = BenchResults.Machine,
             measuredAt = DateTime.UtcNow.ToString("u"),

@@ -26,12 +26,14 @@ static class IdleConnections
         var (idle, connects, concurrency, idleSeconds) = (Int("idle-connections", 1000), Int("connects", 2000), Int("concurrency", 16), Int("idle-seconds", 5));
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "idle.json");
 
+        var serverGc = BenchResults.ServerGc(options);
         await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
         {
             // Every client of the benchmark comes from 127.0.0.1.
             ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
             ["Parley__RoomsPerMinute"] = "100000",
             ["Parley__Metrics__Enabled"] = "true",
+            ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
 
@@ -83,7 +85,7 @@ static class IdleConnections
             // What the members' leaving gave back: the connections' share, without what the joins
             // left behind for good (database pages cached, rows, the pools' growth).
             gcHeapFreedPerConnectionKiB = PerConnection(left.HeapKiB, after.HeapKiB),
-            warmupJoins,
+            serverGc = BenchResults.GcName(serverGc), warmupJoins,
             firstJoinsPerSecond = Math.Round(idle / firstJoinSeconds),
             // The server's CPU time per first join (its share; the clients' crypto and connections take the rest of the cores).
             serverCpuMsPerFirstJoin = Math.Round(serverCpuPerJoin, 2),
