@@ -21,13 +21,10 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
     // One watch per waiting member on this node; a second request while it runs only names a granter.
     readonly ConcurrentDictionary<(string Room, string Member), byte> watching = new();
 
-    /// <summary>A room's current members and those of them who hold a grant of its current epoch.</summary>
-    public sealed record KeyHolders(IReadOnlySet<string> Current, IReadOnlySet<string> Keyed);
-
-    /// <param name="known">Who is current and keyed as the caller just read it; read here when null.</param>
-    public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct, KeyHolders? known = null)
+    /// <param name="keyedMembers">The room's current members holding its current key, as the caller just read them; read here when null.</param>
+    public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct, IReadOnlySet<string>? keyedMembers = null)
     {
-        var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct, known);
+        var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct, keyedMembers);
         await notifier.Room(roomId).KeyRequested(roomId, member, granter);
         if (granter is not null && watching.TryAdd((roomId, member.MemberId), 0))
             _ = WatchAsync(roomId, member, granter);
@@ -61,13 +58,12 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
     }
 
     /// <summary>A keyed member online (holding the current epoch's grant), not the joiner, not one asked before; null when none.</summary>
-    async Task<string?> ChooseAsync(string roomId, string memberId, IReadOnlySet<string> asked, CancellationToken ct, KeyHolders? known = null)
+    async Task<string?> ChooseAsync(string roomId, string memberId, IReadOnlySet<string> asked, CancellationToken ct,
+        IReadOnlySet<string>? keyedMembers = null)
     {
         var online = (await connections.OnlineAsync(roomId)).Where(id => id != memberId && !asked.Contains(id)).ToList();
         if (online.Count == 0) return null;
-        var keyed = known is not null
-            ? online.Where(id => known.Current.Contains(id) && known.Keyed.Contains(id)).ToList()
-            : await KeyedOnlineAsync(roomId, online, ct);
+        var keyed = keyedMembers is not null ? online.Where(keyedMembers.Contains).ToList() : await KeyedOnlineAsync(roomId, online, ct);
         return keyed.Count == 0 ? null : keyed[Random.Shared.Next(keyed.Count)];
     }
 

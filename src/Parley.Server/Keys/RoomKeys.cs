@@ -17,10 +17,10 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
 {
     /// <summary>What a joining member learns about keys.</summary>
     /// <param name="Granters">Keys of whoever signed the caller's grants, current members or not (a grant from a member kicked since stays valid).</param>
-    /// <param name="Holders">The room's current members and who of them holds the current key, as read for this join:
+    /// <param name="KeyedMembers">The room's current members who hold its current key, as read for this join:
     /// the joiner's granter is chosen from them without reading them again.</param>
     public sealed record JoinKeys(IReadOnlyList<Grant> Grants, IReadOnlyList<MemberKeys> Members, IReadOnlyList<string> KeyRequests,
-        IReadOnlyList<MemberKeys> Granters, GrantRequests.KeyHolders Holders);
+        IReadOnlyList<MemberKeys> Granters, IReadOnlySet<string> KeyedMembers);
 
     public async Task<JoinKeys> ForJoinAsync(Room room, string memberId, CancellationToken ct)
     {
@@ -31,9 +31,9 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
         var granterIds = grants.Select(g => g.GranterId).Distinct().ToList();
         var granters = (await db.Members.AsNoTracking().Where(m => m.RoomId == room.Id && granterIds.Contains(m.Id)).Where(HasKeys)
             .ToListAsync(ct)).Select(KeysOf).ToList();
-        return new JoinKeys(grants.Select(g => g.ToGrant()).ToList(), members,
-            members.Select(m => m.MemberId).Where(id => !keyed.Contains(id)).ToList(), granters,
-            new GrantRequests.KeyHolders(members.Select(m => m.MemberId).ToHashSet(), keyed));
+        var ids = members.Select(m => m.MemberId).ToList();
+        return new JoinKeys(grants.Select(g => g.ToGrant()).ToList(), members, ids.Where(id => !keyed.Contains(id)).ToList(), granters,
+            ids.Where(keyed.Contains).ToHashSet());
     }
 
     /// <summary>
@@ -41,12 +41,12 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
     /// (<see cref="GrantRequests"/>). Also at epoch -1 (nothing to grant yet): members learn the
     /// joiners' keys, so they can check their grants later.
     /// </summary>
-    /// <param name="known">Who is current and keyed, when the caller has just read it (a join); otherwise it is read.</param>
+    /// <param name="keyedMembers">The current members holding the current key, when the caller has just read them (a join); otherwise they are read.</param>
     public async Task RequestKeysAsync(string roomId, IEnumerable<MemberKeys> members, CancellationToken ct,
-        GrantRequests.KeyHolders? known = null)
+        IReadOnlySet<string>? keyedMembers = null)
     {
         foreach (var member in members)
-            await requests.AskAsync(roomId, member, ct, known);
+            await requests.AskAsync(roomId, member, ct, keyedMembers);
     }
 
     /// <returns>How many grants were newly stored (a (room, epoch, member) that has one keeps it).</returns>

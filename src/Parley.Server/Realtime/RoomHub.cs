@@ -50,7 +50,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Aborted);
         // A joiner without the current key asks for it; the join's own figures say so, no second look needed.
         await keys.RequestKeysAsync(room.Id, joinKeys.Members.Where(m => m.MemberId == admission.MemberId && joinKeys.KeyRequests.Contains(m.MemberId)),
-            Aborted, joinKeys.Holders);
+            Aborted, joinKeys.KeyedMembers);
         return new JoinResult(admission.MemberId, admission.MemberToken, room.Epoch, catchup.LatestSeq,
             catchup.Snapshot, catchup.Updates, catchup.More, await connections.OnlineAsync(room.Id), room.CreatorId,
             room.PasswordHash is not null, room.LobbyEnabled, Waiting: false, requests,
