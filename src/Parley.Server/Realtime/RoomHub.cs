@@ -44,7 +44,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
             if (await connections.ConnectAsync(room.Id, admission.MemberId, Context.ConnectionId))
                 await fanout.Room(room.Id, Context.ConnectionId).MemberJoined(room.Id, admission.MemberId);
         }
-        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), Aborted, room.SnapshotSeq);
+        var catchup = await log.CatchupAsync(room.Id, Math.Max(0, request!.SinceSeq), room.SnapshotSeq, Aborted);
 
         var requests = room.CreatorId == admission.MemberId ? await members.WaitingAsync(room.Id, Aborted) : [];
         var joinKeys = await keys.ForJoinAsync(room, admission.MemberId, Aborted);

@@ -14,13 +14,13 @@ public sealed class DocLog(ParleyDb db, IOptions<ParleyOptions> options)
     /// <summary>What a client that has everything up to <paramref name="sinceSeq"/> needs next.</summary>
     /// <param name="snapshotSeqRead">The room's snapshot seq as the caller read it moments ago (a join reads the room
     /// row first), so the first look needs no query; the check after the page read catches a newer one all the same.</param>
-    public async Task<Catchup> CatchupAsync(string roomId, long sinceSeq, CancellationToken ct, long? snapshotSeqRead = null)
+    public async Task<Catchup> CatchupAsync(string roomId, long sinceSeq, long snapshotSeqRead, CancellationToken ct)
     {
         // A snapshot landing between the two reads deletes updates we meant to send; the snapshot's
         // seq then differs on the second look, and we read again. Snapshots are rare, so this ends fast.
         for (var attempt = 0; ; attempt++)
         {
-            var snapshotSeq = attempt == 0 && snapshotSeqRead is { } read ? read : await SnapshotSeqAsync(roomId, ct);
+            var snapshotSeq = attempt == 0 ? snapshotSeqRead : await SnapshotSeqAsync(roomId, ct);
             var snapshot = snapshotSeq > sinceSeq
                 ? (await db.DocSnapshots.AsNoTracking().SingleOrDefaultAsync(s => s.RoomId == roomId, ct))?.ToWire()
                 : null;
