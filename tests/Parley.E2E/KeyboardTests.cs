@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Parley.E2E;
@@ -26,10 +25,7 @@ public class KeyboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
         var page = await fixture.NewPersonAsync();
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await PressUntilFocusedAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }), "Start a session");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$"));
-        var room = new RoomPage(page);
-        await room.WaitForEditorAsync();
+        var room = await RoomPage.StartedAsync(page, () => page.Keyboard.PressAsync("Enter"));
         Assert.Equal(1, await page.GetByRole(AriaRole.Main).CountAsync());
 
         await PressUntilFocusedAsync(page, room.Editor, "the editor", most: 60);

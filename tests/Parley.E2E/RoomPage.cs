@@ -103,11 +103,53 @@ public sealed class RoomPage(IPage page)
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         if (roomName is not null) await page.GetByLabel("Room name").FillAsync(roomName);
         if (password is not null) await page.GetByLabel("Room password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$"));
-        var room = new RoomPage(page);
-        await room.WaitForEditorAsync();
-        return room;
+        return await StartedAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync());
+    }
+
+    static readonly Regex RoomLink = new(@"/r/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$");
+
+    /// <summary>
+    /// Does what starts a session (a click, Enter), waits for the new room's link in the address bar
+    /// (the app moves there without loading a page), then for the room. When the link does not come,
+    /// the failure says what the page showed and what the server answered to the page's API calls,
+    /// rather than only that time ran out.
+    /// </summary>
+    public static async Task<RoomPage> StartedAsync(IPage page, Func<Task> start)
+    {
+        var answers = new List<string>();
+        void Record(object? _, IResponse response)
+        {
+            if (response.Url.Contains("/api/", StringComparison.Ordinal))
+                lock (answers) answers.Add($"{response.Request.Method} {new Uri(response.Url).AbsolutePath} → {response.Status}");
+        }
+        void RecordFailure(object? _, IRequest request)
+        {
+            lock (answers) answers.Add($"{request.Method} {new Uri(request.Url).AbsolutePath} failed: {request.Failure}");
+        }
+        page.Response += Record;
+        page.RequestFailed += RecordFailure;
+        try
+        {
+            await start();
+            var inRoom = page.WaitForURLAsync(RoomLink, new() { WaitUntil = WaitUntilState.Commit, Timeout = 45_000 });
+            var refused = page.GetByRole(AriaRole.Alert).WaitForAsync(new() { Timeout = 45_000 });
+            if (await Task.WhenAny(inRoom, refused) == inRoom && inRoom.IsCompletedSuccessfully)
+            {
+                var room = new RoomPage(page);
+                await room.WaitForEditorAsync();
+                return room;
+            }
+            string said;
+            lock (answers) said = answers.Count == 0 ? "no API call answered" : string.Join("; ", answers);
+            var shown = await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync();
+            throw new InvalidOperationException(
+                $"Start a session did not open a room: the page is at {page.Url}, shows [{string.Join(" | ", shown)}]; {said}.");
+        }
+        finally
+        {
+            page.Response -= Record;
+            page.RequestFailed -= RecordFailure;
+        }
     }
 
     public static async Task<RoomPage> OpenAsync(IPage page, string link)
