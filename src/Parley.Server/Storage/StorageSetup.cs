@@ -1,7 +1,5 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Parley.Server.Hosting;
 
 namespace Parley.Server.Storage;
@@ -70,31 +68,5 @@ public static class StorageSetup
         var path = Path.GetFullPath(source.DataSource);
         if (!File.Exists(path)) new FileStream(path, PrivateFiles.NewFile()).Dispose();
         foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" }) PrivateFiles.Restrict(file);
-    }
-
-    /// <summary>
-    /// An acknowledged edit must survive a crash or power cut: WAL with synchronous=FULL syncs every
-    /// commit. The writer batches many updates per commit, so this costs little.
-    /// </summary>
-    sealed class SqliteDurability : DbConnectionInterceptor
-    {
-        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
-            Configure(connection);
-
-        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
-            CancellationToken cancellationToken = default)
-        {
-            Configure(connection);
-            return Task.CompletedTask;
-        }
-
-        static void Configure(DbConnection connection)
-        {
-            using var command = connection.CreateCommand();
-            // secure_delete: a deleted room's rows are zeroed, not left in free pages (its id must not outlive it on disk).
-            // wal_autocheckpoint=0: checkpoints run in the background (SqliteCheckpoints), not inside a writer's commit.
-            command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON; PRAGMA wal_autocheckpoint=0;";
-            command.ExecuteNonQuery();
-        }
     }
 }
