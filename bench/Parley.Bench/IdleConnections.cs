@@ -50,11 +50,14 @@ static class IdleConnections
         Console.WriteLine($"{warmupJoins} warm-up members joined and left (not timed)");
         // First joins, key included (each new member waits until a member has granted it the room's key).
         var joinCpuBefore = PeerProcess.CpuOf(server.ProcessId);
+        var generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var firstJoins = Stopwatch.StartNew();
         await members.JoinRoomsAsync(server.BaseUri, http, idle, concurrency: 4, waitForKey: true);
         var firstJoinSeconds = firstJoins.Elapsed.TotalSeconds;
         var serverCpuPerJoin = (PeerProcess.CpuOf(server.ProcessId) - joinCpuBefore).TotalMilliseconds / idle;
-        Console.WriteLine($"{idle} new members joined {idle / RoomMembers.Size} rooms, keys included, in {firstJoinSeconds:F1} s; server CPU {serverCpuPerJoin:F1} ms per join");
+        var generatorCpuPerJoin = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore).TotalMilliseconds / idle;
+        Console.WriteLine($"{idle} new members joined {idle / RoomMembers.Size} rooms, keys included, in {firstJoinSeconds:F1} s; " +
+            $"CPU per join: server {serverCpuPerJoin:F1} ms, load generator {generatorCpuPerJoin:F1} ms");
         await members.LeaveAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // they are gone from the server
         var before = await SettledMemoryAsync(server, http);
@@ -89,6 +92,10 @@ static class IdleConnections
             firstJoinsPerSecond = Math.Round(idle / firstJoinSeconds),
             // The server's CPU time per first join (its share; the clients' crypto and connections take the rest of the cores).
             serverCpuMsPerFirstJoin = Math.Round(serverCpuPerJoin, 2),
+            // The clients' share: joiners' connections, the granters' RSA-OAEP wraps and ECDSA signatures, the joiners'
+            // RSA-3072 unwraps and checks. With the server's, what one join takes of the machine: its ceiling here is
+            // cores × 1000 / (server + load generator) joins/s.
+            loadGeneratorCpuMsPerFirstJoin = Math.Round(generatorCpuPerJoin, 2),
             rejoinsPerSecond = Math.Round(idle / joinSeconds),
             rawConnects = connects, rawConnectConcurrency = concurrency,
             // The server's side of a connection, then the same through the .NET client (which builds
