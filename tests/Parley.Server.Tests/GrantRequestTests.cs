@@ -51,5 +51,14 @@ public class GrantRequestTests(ServerFixture fixture) : IClassFixture<ServerFixt
         // With nobody left to name, every keyed member is asked (after one more wait): bob, answering again, grants.
         bob.AnswersKeyRequests = true;
         await Eventually.True(() => cat.Keys.HasCurrentKey, "cat holds the key");
+
+        // Granted at once: when the wait is over, nobody is named or asked again for dan.
+        ann.AnswersKeyRequests = true;
+        var keyed = new[] { ann, bob, cat };
+        var (namedBefore, answeredBefore) = (keyed.Sum(s => s.NamedToGrant), keyed.Sum(s => s.KeyRequestsAnswered));
+        await using var dan = (await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret)).Session;
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // past the 2 s wait, with room to spare
+        Assert.Equal(1, keyed.Sum(s => s.NamedToGrant) - namedBefore);
+        Assert.Equal(1, keyed.Sum(s => s.KeyRequestsAnswered) - answeredBefore);
     }
 }

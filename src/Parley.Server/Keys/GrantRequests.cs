@@ -19,18 +19,48 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
     IOptions<KeyAgeingOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<GrantRequests> log)
 {
     // One watch per waiting member on this node; a second request while it runs only names a granter.
-    readonly ConcurrentDictionary<(string Room, string Member), byte> watching = new();
+    readonly ConcurrentDictionary<(string Room, string Member), Watch> watching = new();
+
+    /// <summary>
+    /// A waiting member's follow-up. <see cref="Answered"/>: this node stored its grant of the room's
+    /// epoch then current, so the follow-up ends without reading the database (it used to read the
+    /// member and the room's key holders for every join). Exact, because a rotation must grant every
+    /// member who holds the current key; a grant stored through another node is found by the read.
+    /// </summary>
+    sealed class Watch
+    {
+        public volatile bool Answered;
+    }
 
     /// <param name="keyedMembers">The room's current members holding its current key, as the caller just read them; read here when null.</param>
     public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct, IReadOnlySet<string>? keyedMembers = null)
     {
         var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct, keyedMembers);
-        await notifier.Room(roomId).KeyRequested(roomId, member, granter);
-        if (granter is not null && watching.TryAdd((roomId, member.MemberId), 0))
-            _ = WatchAsync(roomId, member, granter);
+        // The watch is in place before anyone hears the request, so that a quick grant finds it.
+        var (key, watch) = ((roomId, member.MemberId), new Watch());
+        var watched = granter is not null && watching.TryAdd(key, watch);
+        // Asked again (a rotation that did not cover the member): what was answered before no longer settles it.
+        if (granter is not null && !watched && watching.TryGetValue(key, out var running)) running.Answered = false;
+        try
+        {
+            await notifier.Room(roomId).KeyRequested(roomId, member, granter);
+        }
+        catch
+        {
+            if (watched) watching.TryRemove(key, out _);
+            throw;
+        }
+        if (watched) _ = WatchAsync(roomId, member, granter!, watch);
     }
 
-    async Task WatchAsync(string roomId, MemberKeys member, string first)
+    /// <summary>Grants of the room's current epoch were stored for these members.</summary>
+    public void Answered(string roomId, IEnumerable<string> memberIds)
+    {
+        foreach (var memberId in memberIds)
+            if (watching.TryGetValue((roomId, memberId), out var watch)) watch.Answered = true;
+    }
+
+    async Task WatchAsync(string roomId, MemberKeys member, string first, Watch watch)
     {
         var asked = new HashSet<string> { first };
         var stopping = lifetime.ApplicationStopping;
@@ -40,7 +70,7 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
             while (true)
             {
                 await Task.Delay(options.Value.GrantAnswerWait, clock, stopping);
-                if (!await StillWaitingAsync(roomId, member.MemberId, stopping)) return;
+                if (watch.Answered || !await StillWaitingAsync(roomId, member.MemberId, stopping)) return;
                 var next = await ChooseAsync(roomId, member.MemberId, asked, stopping);
                 log.LogInformation("Room {RoomId}: no key for {MemberId} yet, asking {Granter}", roomId, member.MemberId, next ?? "every keyed member");
                 if (next is null)

@@ -76,6 +76,7 @@ public sealed class RoomKeys(ParleyDb db, EnvelopeRules rules, RoomNotifier noti
                 $"""INSERT INTO "Grants" ("RoomId", "Epoch", "MemberId", "GranterId", "WrappedKey", "Signature") VALUES ({roomId}, {g.Epoch}, {g.MemberId}, {g.GranterId}, {g.WrappedKey}, {g.Signature}) ON CONFLICT DO NOTHING""", ct);
             if (inserted == 1) stored.Add(g);
         }
+        requests.Answered(roomId, stored.Where(g => g.Epoch == room.Epoch).Select(g => g.MemberId));
         foreach (var forMember in stored.GroupBy(g => g.MemberId))
             await notifier.Member(roomId, forMember.Key).KeysGranted(roomId, forMember.ToList());
         return stored.Count;
