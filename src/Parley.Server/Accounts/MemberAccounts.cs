@@ -14,12 +14,17 @@ public sealed class MemberAccounts(ParleyDb db, AccessPolicy policy, UserManager
     /// abilities when it comes back signed out, and another account cannot take it over.
     /// </summary>
     /// <returns>What the member may do now.</returns>
-    public async Task<MemberAbilities> JoinedAsync(string memberId, ClaimsPrincipal? caller, CancellationToken ct)
+    /// <param name="hasAccount">Whether the member's row, as the join just read or made it, names an account.</param>
+    public async Task<MemberAbilities> JoinedAsync(string memberId, bool hasAccount, ClaimsPrincipal? caller, CancellationToken ct)
     {
-        if (caller is not null && users.GetUserId(caller) is { } userId)
+        if (!hasAccount && caller is not null && users.GetUserId(caller) is { } userId)
+        {
+            // No row changed: another join of this member tied it first. Either way it has an account now.
             await db.Members.Where(m => m.Id == memberId && m.UserId == null)
                 .ExecuteUpdateAsync(m => m.SetProperty(x => x.UserId, userId), ct);
-        return await AbilitiesAsync(memberId, ct);
+            hasAccount = true;
+        }
+        return policy.For(hasAccount);
     }
 
     public async Task<MemberAbilities> AbilitiesAsync(string memberId, CancellationToken ct) =>

@@ -29,7 +29,7 @@ public sealed partial class RoomHub(IRoomConnections connections, EnvelopeRules 
         if (request?.Profile is not null) rules.CheckChat(request.Profile);
         var address = ClientAddress.KeyOf(Context.GetHttpContext());
         var admission = await members.AdmitAsync(request!, address, Aborted);
-        var abilities = await accounts.JoinedAsync(admission.MemberId, Context.User, Aborted);
+        var abilities = await accounts.JoinedAsync(admission.MemberId, admission.HasAccount, Context.User, Aborted);
         var room = admission.Room;
         if (admission.Waiting) return await WaitInLobbyAsync(admission);
 
