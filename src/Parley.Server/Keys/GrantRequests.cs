@@ -18,49 +18,35 @@ namespace Parley.Server.Keys;
 public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections connections, RoomNotifier notifier,
     IOptions<KeyAgeingOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<GrantRequests> log)
 {
-    // One watch per waiting member on this node; a second request while it runs only names a granter.
-    readonly ConcurrentDictionary<(string Room, string Member), Watch> watching = new();
-
-    /// <summary>
-    /// A waiting member's follow-up. <see cref="Answered"/>: this node stored its grant of the room's
-    /// epoch then current, so the follow-up ends without reading the database (it used to read the
-    /// member and the room's key holders for every join). Exact, because a rotation must grant every
-    /// member who holds the current key; a grant stored through another node is found by the read.
-    /// </summary>
-    sealed class Watch
-    {
-        public volatile bool Answered;
-    }
+    // One watch per waiting member on this node; a second request while it runs only names a granter. The value
+    // says whether this node stored the member's grant of the room's epoch then current: the watch then ends
+    // without reading the database (it used to read the member and the room's key holders for every join).
+    // Exact, because a rotation must grant every member holding the current key; a grant stored through
+    // another node is found by the read.
+    readonly ConcurrentDictionary<(string Room, string Member), bool> watching = new();
 
     /// <param name="keyedMembers">The room's current members holding its current key, as the caller just read them; read here when null.</param>
     public async Task AskAsync(string roomId, MemberKeys member, CancellationToken ct, IReadOnlySet<string>? keyedMembers = null)
     {
         var granter = await ChooseAsync(roomId, member.MemberId, new HashSet<string>(), ct, keyedMembers);
         // The watch is in place before anyone hears the request, so that a quick grant finds it.
-        var (key, watch) = ((roomId, member.MemberId), new Watch());
-        var watched = granter is not null && watching.TryAdd(key, watch);
-        // Asked again (a rotation that did not cover the member): what was answered before no longer settles it.
-        if (granter is not null && !watched && watching.TryGetValue(key, out var running)) running.Answered = false;
-        try
+        if (granter is not null)
         {
-            await notifier.Room(roomId).KeyRequested(roomId, member, granter);
+            var key = (roomId, member.MemberId);
+            if (watching.TryAdd(key, false)) _ = WatchAsync(roomId, member, granter);
+            // Asked again (a rotation that did not cover the member): what was answered before no longer settles it.
+            else watching.TryUpdate(key, false, true);
         }
-        catch
-        {
-            if (watched) watching.TryRemove(key, out _);
-            throw;
-        }
-        if (watched) _ = WatchAsync(roomId, member, granter!, watch);
+        await notifier.Room(roomId).KeyRequested(roomId, member, granter);
     }
 
     /// <summary>Grants of the room's current epoch were stored for these members.</summary>
     public void Answered(string roomId, IEnumerable<string> memberIds)
     {
-        foreach (var memberId in memberIds)
-            if (watching.TryGetValue((roomId, memberId), out var watch)) watch.Answered = true;
+        foreach (var memberId in memberIds) watching.TryUpdate((roomId, memberId), true, false);
     }
 
-    async Task WatchAsync(string roomId, MemberKeys member, string first, Watch watch)
+    async Task WatchAsync(string roomId, MemberKeys member, string first)
     {
         var asked = new HashSet<string> { first };
         var stopping = lifetime.ApplicationStopping;
@@ -70,7 +56,7 @@ public sealed class GrantRequests(IServiceScopeFactory scopes, IRoomConnections 
             while (true)
             {
                 await Task.Delay(options.Value.GrantAnswerWait, clock, stopping);
-                if (watch.Answered || !await StillWaitingAsync(roomId, member.MemberId, stopping)) return;
+                if (watching.GetValueOrDefault((roomId, member.MemberId)) || !await StillWaitingAsync(roomId, member.MemberId, stopping)) return;
                 var next = await ChooseAsync(roomId, member.MemberId, asked, stopping);
                 log.LogInformation("Room {RoomId}: no key for {MemberId} yet, asking {Granter}", roomId, member.MemberId, next ?? "every keyed member");
                 if (next is null)
