@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace Parley.Server.Storage;
 
@@ -23,7 +24,8 @@ public sealed class SqliteDurability : DbConnectionInterceptor
     public const string Settings = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON; PRAGMA wal_autocheckpoint=0;";
 
     /// <summary>Handles already set up; an entry goes when the pool closes its handle.</summary>
-    static readonly ConditionalWeakTable<object, object> Configured = new();
+    static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
+    static readonly object Done = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
         Configure(connection);
@@ -44,6 +46,6 @@ public sealed class SqliteDurability : DbConnectionInterceptor
             command.CommandText = Settings;
             command.ExecuteNonQuery();
         }
-        Configured.AddOrUpdate(handle, handle);
+        Configured.AddOrUpdate(handle, Done);
     }
 }
