@@ -7,7 +7,7 @@ using Parley.Testing;
 /// P6: one large file through the .NET client, end to end encrypted: `--file-mib N` (default 1024)
 /// uploads N MiB of generated content as one member and downloads it as another, on a server of
 /// its own (SQLite, blobs on local disk), and reports MB/s each way and how far the server's
-/// working set rose above its level after a warm-up transfer. `--chunks-in-flight K` sets the
+/// working set rose above its level after the warm-up transfers (`--warmup S` seconds, 20). `--chunks-in-flight K` sets the
 /// client's parallel chunk uploads (FileTransfer.ChunksInFlight) to compare.
 /// </summary>
 static class FileThroughput
@@ -33,11 +33,22 @@ static class FileThroughput
         var room = await RoomSession.CreateRoomAsync(http);
         await using var alice = (await RoomSession.JoinAsCreatorAsync(server.BaseUri, room)).Session;
         await using var bob = (await RoomSession.JoinAsync(server.BaseUri, room.RoomId, room.LinkSecret)).Session;
-        // A warm-up transfer: the baseline then includes what the paths always hold (code, pools, buffers).
-        var warm = await alice.Files(http).UploadAsync(new GeneratedContent(8 * MiB, 1), 8 * MiB);
-        await bob.Files(http).DownloadAsync(warm.FileId, warm.Key, warm.Size, Stream.Null);
+        // Warm-up transfers of 64 MiB, each deleted after its download, for --warmup seconds (20): the
+        // JIT tiers both processes' paths up (a 1 GiB upload takes seconds, and a cold server spent a
+        // third of them compiling), and the baseline then includes what the paths always hold (code,
+        // pools, buffers).
+        var warmupSeconds = options.TryGetValue("warmup", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : 20;
+        var warmedFor = Stopwatch.StartNew();
+        var warmups = 0;
+        do
+        {
+            var warm = await alice.Files(http).UploadAsync(new GeneratedContent(64 * MiB, 1), 64 * MiB);
+            await bob.Files(http).DownloadAsync(warm.FileId, warm.Key, warm.Size, Stream.Null);
+            await alice.Files(http).DeleteAsync(warm.FileId);
+            warmups++;
+        } while (warmedFor.Elapsed.TotalSeconds < warmupSeconds);
         var baseline = server.WorkingSetBytes;
-        Console.WriteLine($"server working set after warm-up: {baseline / MiB} MiB; moving {mib} MiB");
+        Console.WriteLine($"server working set after {warmups} warm-up transfers of 64 MiB: {baseline / MiB} MiB; moving {mib} MiB");
 
         var (up, down) = (new Stopwatch(), new Stopwatch());
         var peak = await server.PeakWorkingSetDuringAsync(async () =>
@@ -55,7 +66,7 @@ static class FileThroughput
         double MBps(Stopwatch s) => Math.Round(size / s.Elapsed.TotalSeconds / 1e6);
         var result = new
         {
-            mebibytes = mib, chunksInFlight = inFlight,
+            mebibytes = mib, chunksInFlight = inFlight, warmupSeconds, warmupTransfers = warmups,
             uploadSeconds = Math.Round(up.Elapsed.TotalSeconds, 1), uploadMBps = MBps(up),
             downloadSeconds = Math.Round(down.Elapsed.TotalSeconds, 1), downloadMBps = MBps(down),
             serverWorkingSetMiB = baseline / MiB, serverGrowthMiB = (peak - baseline) / MiB,
