@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Protocol;
 using Parley.Server.Accounts;
@@ -37,6 +38,7 @@ public static class ParleyHost
         builder.AddParleyDataProtection();
         builder.AddParleyAccounts(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlocks>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RefusalHandler>();
         builder.AddParleyHealthChecks();
