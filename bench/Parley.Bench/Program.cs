@@ -37,7 +37,9 @@ var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProces
 await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : null;
 // Every member connects from 127.0.0.1, so the per-address connection cap (50) is lifted; closed-loop pushes measure
 // what the server can store, so the per-connection call rate (a policy, 200/s by default) is lifted for them.
-var ownSettings = new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000" };
+// The server runs on the GC it is deployed with (Server GC; `--gc-server 0` for the workstation GC the tests use).
+var serverGc = BenchResults.ServerGc(options);
+var ownSettings = new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000", ["DOTNET_gcServer"] = serverGc };
 if (inFlight > 0) ownSettings["Parley__HubCallsPerSecond"] = "100000";
 await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync(settings: ownSettings);
 var servers = cluster is not null ? Enumerable.Range(0, nodes).Select(cluster.NodeUri).ToArray()
@@ -118,6 +120,7 @@ var result = new
     deliveredShare = acks.Count == 0 || members / roomCount == 1 ? (double?)null : Math.Round(fanout.Count / ((double)acks.Count * (members / roomCount - 1)), 3),
     fanoutLatencyMs = fanout.Summary(),
     ackLatencyMs = acks.Summary(),
+    serverGc = ownServer is null ? "as the server at --url / the cluster runs" : BenchResults.GcName(serverGc),
     machine = BenchResults.Machine,
     measuredAt = DateTime.UtcNow.ToString("u"),
 };

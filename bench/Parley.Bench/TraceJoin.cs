@@ -25,6 +25,7 @@ static class TraceJoin
         var trace = Path.GetFullPath(options.GetValueOrDefault("trace") ??
             Path.Combine(ParleyServerProcess.RepoRoot, "..", "shared", "traces", "automerge-paper.json.gz"));
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "join.json");
+        var serverGc = BenchResults.ServerGc(options);
 
         var file = Path.Combine(Path.GetTempPath(), $"parley-trace-{Guid.NewGuid():N}.bin");
         await PeerProcess.RunScriptAsync("trace.cjs", "--trace", trace, "--edits", $"{edits}", "--every", "100", "--out", file);
@@ -37,6 +38,7 @@ static class TraceJoin
             ["Parley__RoomsPerMinute"] = "100000",
             // Filling the room is set-up, not what is measured: the creator pushes 100,000 edits as fast as they are stored.
             ["Parley__HubCallsPerSecond"] = "100000",
+            ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
         var room = await RoomSession.CreateRoomAsync(http);
@@ -87,6 +89,7 @@ static class TraceJoin
             joins, joinMs = timings.Summary(),
             downloadBytes = new { min = downloads.Min(), max = downloads.Max() },
             setup = "one node, SQLite; a new member each time (link, device keys, grant from the creator, catch-up)",
+            serverGc = BenchResults.GcName(serverGc),
             machine = BenchResults.Machine,
             measuredAt = DateTime.UtcNow.ToString("u"),
         };

@@ -65,6 +65,7 @@ static class IdleMemory
         {
             ["Parley__Hub__MaxConnectionsPerAddress"] = $"{connections + 2 * RoomSize}",
             ["Parley__RoomsPerMinute"] = "100000",
+            ["DOTNET_gcServer"] = "1", // as deployed
         });
         using var http = server.CreateHttpClient();
         await using var members = new RoomMembers();
