@@ -6,7 +6,7 @@ using Parley.Testing;
 using Parley.Testing.Cluster;
 
 // Usage: dotnet run -c Release --project bench/Parley.Bench -- [--members 50] [--rooms 1] [--rate 20] [--seconds 20]
-//        [--warmup 15] [--url http://127.0.0.1:5000] [--nodes 2] [--out bench/results/fanout.json]
+//        [--warmup 15] [--url http://127.0.0.1:5000] [--nodes 2] [--gc-server 0] [--out bench/results/fanout.json]
 // Without --url it starts its own server (Release build, fresh data folder) on 127.0.0.1: one node
 // on SQLite, or with --nodes N a cluster of N nodes on PostgreSQL and Redis (tests/Parley.Testing's
 // ParleyCluster), the members spread evenly over the nodes.
