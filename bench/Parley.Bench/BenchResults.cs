@@ -1,3 +1,4 @@
+using Parley.Testing;
 using System.Text.Json;
 
 /// <summary>How every benchmark hands in its figures: printed, and kept as JSON under bench/results (or --out).</summary>
@@ -13,9 +14,18 @@ static class BenchResults
     /// built to; `0` on the workstation GC the test harness uses, whose gen0 budget follows the L3 cache's size
     /// (this VM reports 260 MiB of L3, so memory figures then grow by that budget).
     /// </summary>
-    public static string ServerGc(IReadOnlyDictionary<string, string> options) => options.GetValueOrDefault("gc-server", "1");
+    public static string ServerGc(IReadOnlyDictionary<string, string> options) => options.GetValueOrDefault("gc-server", DeployedGc);
 
-    public static string GcName(string serverGc) => serverGc == "1" ? "server (DATAS), as deployed" : "workstation";
+    public const string DeployedGc = "1";
+
+    public static string GcName(string serverGc) => serverGc == DeployedGc ? "server (DATAS), as deployed" : "workstation";
+
+    /// <summary>
+    /// The benchmark's own Parley server with <paramref name="settings"/>, on the GC <paramref name="serverGc"/> names
+    /// (the test harness would start it on the workstation GC).
+    /// </summary>
+    public static Task<ParleyServerProcess> StartServerAsync(string serverGc, IReadOnlyDictionary<string, string> settings) =>
+        ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>(settings) { ["DOTNET_gcServer"] = serverGc });
 
     public static async Task WriteAsync(object result, string output, bool print = true)
     {

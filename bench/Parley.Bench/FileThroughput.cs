@@ -21,12 +21,11 @@ static class FileThroughput
         var inFlight = options.TryGetValue("chunks-in-flight", out var k) ? int.Parse(k, CultureInfo.InvariantCulture) : Parley.Client.Files.FileTransfer.DefaultChunksInFlight;
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "file.json");
         var serverGc = BenchResults.ServerGc(options);
-        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        await using var server = await BenchResults.StartServerAsync(serverGc, new Dictionary<string, string>
         {
             ["Parley__MaxFileBytes"] = $"{size + 64 * MiB}",
             ["Parley__MaxRoomBytes"] = $"{2 * size + 256 * MiB}",
             ["Parley__Policy__GuestsMayShareFiles"] = "true",
-            ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
         http.Timeout = TimeSpan.FromMinutes(30);

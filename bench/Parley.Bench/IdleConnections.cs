@@ -27,13 +27,12 @@ static class IdleConnections
         var output = options.GetValueOrDefault("out") ?? Path.Combine(ParleyServerProcess.RepoRoot, "bench", "results", "idle.json");
 
         var serverGc = BenchResults.ServerGc(options);
-        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        await using var server = await BenchResults.StartServerAsync(serverGc, new Dictionary<string, string>
         {
             // Every client of the benchmark comes from 127.0.0.1.
             ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
             ["Parley__RoomsPerMinute"] = "100000",
             ["Parley__Metrics__Enabled"] = "true",
-            ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
 

@@ -39,9 +39,9 @@ await using var cluster = nodes > 0 ? await ParleyCluster.StartAsync(nodes) : nu
 // what the server can store, so the per-connection call rate (a policy, 200/s by default) is lifted for them.
 // The server runs on the GC it is deployed with (Server GC; `--gc-server 0` for the workstation GC the tests use).
 var serverGc = BenchResults.ServerGc(options);
-var ownSettings = new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000", ["DOTNET_gcServer"] = serverGc };
+var ownSettings = new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000" };
 if (inFlight > 0) ownSettings["Parley__HubCallsPerSecond"] = "100000";
-await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await ParleyServerProcess.StartAsync(settings: ownSettings);
+await using var ownServer = options.ContainsKey("url") || cluster is not null ? null : await BenchResults.StartServerAsync(serverGc, ownSettings);
 var servers = cluster is not null ? Enumerable.Range(0, nodes).Select(cluster.NodeUri).ToArray()
     : [options.TryGetValue("url", out var url) ? new Uri(url) : ownServer!.BaseUri];
 var server = servers[0];

@@ -32,13 +32,12 @@ static class TraceJoin
         var (updates, every, states) = Read(file);
         File.Delete(file);
 
-        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        await using var server = await BenchResults.StartServerAsync(serverGc, new Dictionary<string, string>
         {
             ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
             ["Parley__RoomsPerMinute"] = "100000",
             // Filling the room is set-up, not what is measured: the creator pushes 100,000 edits as fast as they are stored.
             ["Parley__HubCallsPerSecond"] = "100000",
-            ["DOTNET_gcServer"] = serverGc,
         });
         using var http = server.CreateHttpClient();
         var room = await RoomSession.CreateRoomAsync(http);

@@ -61,11 +61,10 @@ static class IdleMemory
 
     static async Task<(long, long)> ParleyAsync(int connections)
     {
-        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        await using var server = await BenchResults.StartServerAsync(BenchResults.DeployedGc, new Dictionary<string, string>
         {
             ["Parley__Hub__MaxConnectionsPerAddress"] = $"{connections + 2 * RoomSize}",
             ["Parley__RoomsPerMinute"] = "100000",
-            ["DOTNET_gcServer"] = "1", // as deployed
         });
         using var http = server.CreateHttpClient();
         await using var members = new RoomMembers();

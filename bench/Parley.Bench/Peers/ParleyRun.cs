@@ -14,12 +14,8 @@ static class ParleyRun
     public static async Task<RunMeasurement> RunAsync(Workload load)
     {
         // Every member connects from 127.0.0.1: the per-address cap (50) would otherwise be what is measured.
-        // The server runs on the Server GC, as deployed (the test harness's default is the workstation GC).
-        await using var server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
-        {
-            ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
-            ["DOTNET_gcServer"] = "1",
-        });
+        await using var server = await BenchResults.StartServerAsync(BenchResults.DeployedGc,
+            new Dictionary<string, string> { ["Parley__Hub__MaxConnectionsPerAddress"] = "100000" });
         var output = Path.Combine(Path.GetTempPath(), $"parley-bench-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         // Under `dotnet Parley.Bench.dll` the process is dotnet itself and needs the dll again.
