@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-public class AccountTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class AccountTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task Someone_registers_signs_out_and_signs_in_again()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GetByRole(AriaRole.Link, new() { Name = "Register" }).ClickAsync();
         var userName = "ann" + Guid.NewGuid().ToString("N")[..8];
@@ -40,10 +41,10 @@ public class AccountTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     [Fact]
     public async Task In_one_room_a_guest_cannot_attach_a_file_while_a_signed_in_member_can()
     {
-        var alicePage = await fixture.NewPersonAsync();
+        var alicePage = await Fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(alicePage);
         var alice = await RoomPage.StartSessionAsync(alicePage);
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), alice.Page.Url);
         await alice.WaitForMembersOnlineAsync(2);
 
         var bobsAttach = bob.Page.GetByRole(AriaRole.Button, new() { Name = "Attach files" });
@@ -77,7 +78,7 @@ public class AccountTests(BrowserFixture fixture) : IClassFixture<BrowserFixture
     [Fact]
     public async Task A_guest_starts_a_session_after_the_captcha_but_needs_an_account_to_protect_it()
     {
-        var carol = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var carol = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
         var settings = await carol.OpenRoomSettingsAsync();
 
         var protect = settings.GetByRole(AriaRole.Button, new() { Name = "Protect with a password" });

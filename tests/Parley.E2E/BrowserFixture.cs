@@ -4,11 +4,35 @@ using Parley.Testing;
 namespace Parley.E2E;
 
 /// <summary>
-/// A real server and Debian's Chromium, shared by the tests of a class. The server runs as deployed
-/// by default (the access policy, the captcha on) except that the captcha is easy: each "Start a
-/// session" of a guest still solves one in the browser's worker.
+/// The one <see cref="BrowserFixture"/> of every end-to-end class in it: each class starting a server,
+/// Playwright's driver and Chromium of its own cost about 5 s, a minute and a half of the suite.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "One server and one Chromium";
+}
+
+/// <summary>
+/// An end-to-end test class of <see cref="BrowserCollection"/>: the browser contexts a test opened
+/// (its people) are closed when it ends, so that the next test's pages do not share the machine
+/// with them.
+/// </summary>
+public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
+{
+    protected BrowserFixture Fixture => fixture;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => fixture.CloseEveryoneAsync();
+}
+
+/// <summary>
+/// A real server and Debian's Chromium, shared by the end-to-end tests (<see cref="BrowserCollection"/>).
+/// The server runs as deployed by default (the access policy, the captcha on) except that the captcha
+/// is easy: each "Start a session" of a guest still solves one in the browser's worker.
+/// </summary>
+public class BrowserFixture : IAsyncLifetime
 {
     public ParleyServerProcess Server { get; private set; } = null!;
     IPlaywright playwright = null!;
@@ -16,29 +40,30 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>
+        Server = await ParleyServerProcess.StartAsync(settings: new Dictionary<string, string>(ExtraSettings)
         {
-            // The plaintext test reads this log: make it as talkative as it gets.
-            ["Logging__LogLevel__Default"] = "Debug",
-            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Debug",
-            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Debug",
             ["Parley__Captcha__Enabled"] = "true",
             ["Parley__Captcha__Difficulty"] = "12",
             // Every browser of these tests is 127.0.0.1: the per-address limits have their own tests.
             ["Parley__SignIn__PerAddressPerMinute"] = "100000",
             ["Parley__SignIn__PerAccountPerMinute"] = "100000",
             ["Parley__Hub__MaxConnectionsPerAddress"] = "100000",
+            ["Parley__RoomsPerMinute"] = "100000",
         });
         playwright = await Playwright.CreateAsync();
         Assertions.SetDefaultExpectTimeout(15_000);
         Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
     }
 
+    /// <summary>Server settings of a fixture made for one test class.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings => [];
+
     const string Chromium = "/usr/bin/chromium";
     static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     int people;
+    readonly List<IBrowserContext> contexts = [];
 
     /// <summary>
     /// A fresh browser profile (its own storage), as another person on another machine. Unless
@@ -56,7 +81,16 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new() { Width = width, Height = 800 },
         });
         await PrepareAsync(context, chooseName);
+        lock (contexts) contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Closes every browser context <see cref="NewPersonAsync"/> opened so far.</summary>
+    public async Task CloseEveryoneAsync()
+    {
+        IBrowserContext[] open;
+        lock (contexts) { open = [.. contexts]; contexts.Clear(); }
+        foreach (var context in open) await context.CloseAsync();
     }
 
     /// <summary>
@@ -95,4 +129,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         playwright.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>
+/// A server of its own that logs everything it can (for a test that reads its log and stops it),
+/// and its own Chromium.
+/// </summary>
+public sealed class TalkativeBrowserFixture : BrowserFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
+    [
+        new("Logging__LogLevel__Default", "Debug"),
+        new("Logging__LogLevel__Microsoft.AspNetCore", "Debug"),
+        new("Logging__LogLevel__Microsoft.EntityFrameworkCore", "Debug"),
+    ];
 }

@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>What people reach for in a chat: reply, edit, delete, react, and lines for who came and went.</summary>
-public class ChatActionsTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class ChatActionsTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>The message's actions show on hover (or focus), as in Slack: hover first, then press.</summary>
     static async Task ActAsync(ILocator message, string action)
@@ -20,9 +21,9 @@ public class ChatActionsTests(BrowserFixture fixture) : IClassFixture<BrowserFix
     [Fact]
     public async Task People_reply_edit_delete_and_react_and_a_newcomer_reads_the_same_conversation()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
         var aliceName = await alice.OwnNameAsync();
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), alice.Page.Url);
         var bobName = await bob.OwnNameAsync();
         await Assertions.Expect(alice.Messages.GetByText($"{bobName} joined")).ToBeVisibleAsync();
 
@@ -60,7 +61,7 @@ public class ChatActionsTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         await Assertions.Expect(alice.Messages.GetByText("Message deleted")).ToHaveCountAsync(1);
 
         // A newcomer, folding the stored history, reads the same: the edit, the reaction, the deletion.
-        var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
+        var carol = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), alice.Page.Url);
         var seen = From(carol, aliceName);
         await Assertions.Expect(seen).ToContainTextAsync("deploy at half past five");
         await Assertions.Expect(seen).ToContainTextAsync("(edited)");

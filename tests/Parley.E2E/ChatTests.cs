@@ -4,16 +4,17 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class ChatTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <param name="aliceSignsUp">Sharing files takes an account under the default policy.</param>
     async Task<(RoomPage Alice, RoomPage Bob)> TwoPeopleAsync(string aliceZone = "Europe/Berlin", string bobZone = "Europe/Berlin",
         bool aliceSignsUp = false)
     {
-        var alicePage = await fixture.NewPersonAsync(timezone: aliceZone);
+        var alicePage = await Fixture.NewPersonAsync(timezone: aliceZone);
         if (aliceSignsUp) await RoomPage.RegisterAsync(alicePage);
         var alice = await RoomPage.StartSessionAsync(alicePage);
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(timezone: bobZone), alice.Page.Url);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(timezone: bobZone), alice.Page.Url);
         await alice.WaitForMembersOnlineAsync(2);
         return (alice, bob);
     }
@@ -148,8 +149,8 @@ public class ChatTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_narrow_screen_shows_code_and_chat_as_tabs()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
-        var phone = await RoomPage.OpenAsync(await fixture.NewPersonAsync(width: 420), alice.Page.Url);
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
+        var phone = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(width: 420), alice.Page.Url);
 
         var chatTab = phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Chat" });
         await Assertions.Expect(phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Code" })).ToBeVisibleAsync();

@@ -2,14 +2,15 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-public class CollaborationTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class CollaborationTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task Two_people_typing_at_once_converge_a_late_joiner_sees_it_all_and_a_reload_keeps_it()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
         var link = alice.Page.Url;
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), link);
         await alice.WaitForMembersOnlineAsync(2);
         await bob.WaitForMembersOnlineAsync(2);
 
@@ -25,7 +26,7 @@ public class CollaborationTests(BrowserFixture fixture) : IClassFixture<BrowserF
         await bob.WaitForCodeAsync(c => c == atAlice, "bob's document to equal alice's");
         Assert.True(IsInterleavingOf(atAlice, aliceWords, bobWords), $"'{atAlice}' is not an interleaving of the two inputs");
 
-        var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        var carol = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), link);
         await carol.WaitForCodeAsync(c => c == atAlice, "the late joiner to see the whole document");
         await alice.WaitForMembersOnlineAsync(3);
 
@@ -39,8 +40,8 @@ public class CollaborationTests(BrowserFixture fixture) : IClassFixture<BrowserF
     [Fact]
     public async Task The_language_choice_is_shared_and_remote_cursors_carry_a_name()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), alice.Page.Url);
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), alice.Page.Url);
         await bob.WaitForMembersOnlineAsync(2);
 
         await alice.Language.SelectOptionAsync("python");

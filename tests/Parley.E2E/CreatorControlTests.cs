@@ -3,15 +3,16 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class CreatorControlTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task The_creator_kicks_a_member_everyone_sees_it_and_the_kicked_person_is_shut_out()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
         var link = alice.Page.Url;
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
-        var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), link);
+        var carol = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), link);
         await alice.WaitForMembersOnlineAsync(3);
         var bobName = await bob.OwnNameAsync();
         var aliceName = await alice.OwnNameAsync();
@@ -45,7 +46,7 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
         await carol.TypeAtEndAsync("still collaborating");
         await alice.WaitForCodeAsync(c => c.Contains("still collaborating"), "carol's edit after the kick");
         await alice.Page.WaitForFunctionAsync("old => location.hash !== old", new Uri(link).Fragment);
-        var stranger = await fixture.NewPersonAsync();
+        var stranger = await Fixture.NewPersonAsync();
         await stranger.GotoAsync(link);
         await Assertions.Expect(stranger.GetByText("This link does not open this room")).ToBeVisibleAsync();
     }
@@ -53,9 +54,9 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
     [Fact]
     public async Task The_creator_terminates_the_session_after_confirming_and_the_link_then_says_it_ended()
     {
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync());
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync());
         var link = alice.Page.Url;
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(), link);
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(), link);
         await bob.SendMessageAsync("something to delete");
         await Assertions.Expect(alice.Message("something to delete")).ToBeVisibleAsync();
 
@@ -69,7 +70,7 @@ public class CreatorControlTests(BrowserFixture fixture) : IClassFixture<Browser
 
         foreach (var person in new[] { alice, bob })
             await Assertions.Expect(person.Page.GetByRole(AriaRole.Heading, new() { Name = "This session has ended" })).ToBeVisibleAsync();
-        var latecomer = await fixture.NewPersonAsync();
+        var latecomer = await Fixture.NewPersonAsync();
         await latecomer.GotoAsync(link);
         await Assertions.Expect(latecomer.GetByRole(AriaRole.Heading, new() { Name = "This session has ended" })).ToBeVisibleAsync();
     }

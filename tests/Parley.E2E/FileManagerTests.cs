@@ -12,12 +12,13 @@ using Parley.Protocol;
 namespace Parley.E2E;
 
 /// <summary>The room's Files page as people use it: folders in, a zip out, and the creator's log.</summary>
-public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class FileManagerTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task A_folder_uploads_with_its_tree_a_selection_downloads_as_one_zip_of_identical_files_with_safe_names_and_the_log_shows_it()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(page);
         // Headless Chromium cannot answer the native save dialog, so the zip arrives as a download.
         await page.AddInitScriptAsync("delete window.showSaveFilePicker;");
@@ -25,10 +26,10 @@ public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         var link = new Uri(page.Url);
 
         // A member whose client writes a file named "../../evil.txt" (the browser would never write that name).
-        using var account = new AccountClient(fixture.Server.BaseUri);
+        using var account = new AccountClient(Fixture.Server.BaseUri);
         await account.RegisterAsync("mallory" + Guid.NewGuid().ToString("N")[..8], RoomPage.Password);
         var roomId = link.AbsolutePath.Split('/')[^1];
-        var (mallory, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, roomId, link.Fragment.TrimStart('#'), cookies: account.Cookies);
+        var (mallory, _) = await RoomSession.JoinAsync(Fixture.Server.BaseUri, roomId, link.Fragment.TrimStart('#'), cookies: account.Cookies);
         await using var _m = mallory;
         var evil = Encoding.UTF8.GetBytes("harmless once it lands\n");
         var upload = await mallory.Files(account.Http).UploadAsync(new MemoryStream(evil), evil.Length);
@@ -94,7 +95,7 @@ public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFix
     [Fact]
     public async Task Files_are_renamed_updated_and_deleted_from_the_page_and_the_server_keeps_no_old_blob()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(page);
         await page.AddInitScriptAsync("delete window.showSaveFilePicker;");
         var alice = await RoomPage.StartSessionAsync(page);
@@ -109,7 +110,7 @@ public class FileManagerTests(BrowserFixture fixture) : IClassFixture<BrowserFix
         var tree = page.GetByRole(AriaRole.Table);
         await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "data.csv", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "draft.txt", Exact = true })).ToBeVisibleAsync();
-        var blobs = Path.Combine(fixture.Server.DataDirectory, "blobs", roomId);
+        var blobs = Path.Combine(Fixture.Server.DataDirectory, "blobs", roomId);
         var before = Directory.GetDirectories(blobs).Select(Path.GetFileName).ToHashSet();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Rename draft.txt" }).ClickAsync();

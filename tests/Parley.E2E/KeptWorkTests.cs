@@ -9,7 +9,8 @@ namespace Parley.E2E;
 /// Edits and messages a tab could not deliver outlive the tab: kept in the browser profile's
 /// IndexedDB, encrypted, and delivered exactly once when the room is opened there again.
 /// </summary>
-public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>One record of the `parley-unsent` database: its raw bytes as stored, and what it holds once opened with the profile's key.</summary>
     sealed record KeptRecord(string Name, string Raw, string Plain);
@@ -64,12 +65,12 @@ public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
         var server = await ParleyServerProcess.StartAsync(data);
         var port = server.BaseUri.Port;
         // Alice's own Chromium on a profile folder: it is closed and started again below.
-        var aliceBrowser = await fixture.LaunchProfileAsync(profile, server.BaseUri);
+        var aliceBrowser = await Fixture.LaunchProfileAsync(profile, server.BaseUri);
         try
         {
             var alice = await RoomPage.StartSessionAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync());
             var link = alice.Page.Url;
-            var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), link);
+            var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), link);
             await alice.TypeAtEndAsync("before");
             await bob.WaitForCodeAsync(c => c == "before", "the first edit at bob");
 
@@ -116,7 +117,7 @@ public class KeptWorkTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
             await server.DisposeAsync();
             server = await ParleyServerProcess.StartAsync(data, port: port);
             // Chromium started again on the same profile opens the room: what the closed tab kept goes out.
-            aliceBrowser = await fixture.LaunchProfileAsync(profile, server.BaseUri);
+            aliceBrowser = await Fixture.LaunchProfileAsync(profile, server.BaseUri);
             var again = await RoomPage.OpenAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync(), link);
             await bob.WaitForCodeAsync(c => c.Contains(code), "the kept edit at bob", 30_000);
             await Assertions.Expect(again.Message(chat)).ToContainTextAsync("sent", new() { Timeout = 30_000 });

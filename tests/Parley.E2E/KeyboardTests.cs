@@ -3,7 +3,8 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>Everything by keyboard: into the editor and out again, the chat, the divider, and dialogs that give the focus back.</summary>
-public class KeyboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class KeyboardTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static Task<bool> IsFocusedAsync(ILocator target) => target.EvaluateAsync<bool>("e => e === document.activeElement");
 
@@ -22,7 +23,7 @@ public class KeyboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
     [Fact]
     public async Task A_keyboard_alone_starts_a_session_edits_leaves_the_editor_chats_and_comes_back()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await PressUntilFocusedAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }), "Start a session");
         var room = await RoomPage.StartedAsync(page, () => page.Keyboard.PressAsync("Enter"));
@@ -83,7 +84,7 @@ public class KeyboardTests(BrowserFixture fixture) : IClassFixture<BrowserFixtur
     [Fact]
     public async Task A_dialog_opened_from_the_menu_by_keyboard_gives_the_focus_back_to_its_button()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         var room = await RoomPage.StartSessionAsync(page);
         await room.MenuButton.FocusAsync();
         await page.Keyboard.PressAsync("Enter");

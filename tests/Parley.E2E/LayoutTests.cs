@@ -7,7 +7,8 @@ namespace Parley.E2E;
 /// The room at a phone's, a small laptop's, a laptop's and a desktop's window: the top bar is one row,
 /// feedback never moves a control, and the menu opens wholly on screen.
 /// </summary>
-public class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static readonly (int Width, int Height)[] Sizes = [(390, 844), (1024, 700), (1280, 720), (1920, 1080)];
 
@@ -78,10 +79,10 @@ public class LayoutTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     public async Task At_a_phone_a_small_laptop_a_laptop_and_a_desktop_the_top_bar_is_one_row_and_the_menu_opens_on_screen()
     {
         // A signed-in creator with a long room name and a password (the lock shows), and a guest.
-        var alicePage = await fixture.NewPersonAsync();
+        var alicePage = await Fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(alicePage);
         var alice = await RoomPage.StartSessionAsync(alicePage, "Design review for the payments service, second round", "a long shared secret");
-        var bob = await RoomPage.EnterWithPasswordAsync(await fixture.NewPersonAsync(), alicePage.Url, "a long shared secret");
+        var bob = await RoomPage.EnterWithPasswordAsync(await Fixture.NewPersonAsync(), alicePage.Url, "a long shared secret");
 
         foreach (var (who, room) in new[] { ("the creator", alice), ("a guest", bob) })
             foreach (var (width, height) in Sizes)

@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>People choose the name others see, in their first room, and see each other by it everywhere.</summary>
-public class NameTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class NameTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static ILocator NameField(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Your name" });
 
@@ -37,13 +38,13 @@ public class NameTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task Names_people_choose_show_in_the_member_list_chat_cursors_files_and_kick_buttons_and_a_taken_name_gets_a_number()
     {
-        var alice = await StartAsAsync(await fixture.NewPersonAsync(chooseName: true), "Alice");
+        var alice = await StartAsAsync(await Fixture.NewPersonAsync(chooseName: true), "Alice");
         var link = alice.Page.Url;
         // Bob shares a file below, which takes an account; he still picks a name other than its user name.
-        var bobPage = await fixture.NewPersonAsync(chooseName: true);
+        var bobPage = await Fixture.NewPersonAsync(chooseName: true);
         await RoomPage.RegisterAsync(bobPage);
         var bob = await JoinAsAsync(bobPage, link, "Bob");
-        var second = await JoinAsAsync(await fixture.NewPersonAsync(chooseName: true), link, "alice");
+        var second = await JoinAsAsync(await Fixture.NewPersonAsync(chooseName: true), link, "alice");
         await alice.WaitForMembersOnlineAsync(3);
 
         // The later "alice" is told how others see her, and everyone sees the same three names.
@@ -87,8 +88,8 @@ public class NameTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_changed_name_reaches_everyone_and_is_remembered_for_the_next_room()
     {
-        var alice = await StartAsAsync(await fixture.NewPersonAsync(chooseName: true), "Alice");
-        var bob = await JoinAsAsync(await fixture.NewPersonAsync(chooseName: true), alice.Page.Url, "Bob");
+        var alice = await StartAsAsync(await Fixture.NewPersonAsync(chooseName: true), "Alice");
+        var bob = await JoinAsAsync(await Fixture.NewPersonAsync(chooseName: true), alice.Page.Url, "Bob");
         await alice.WaitForMembersOnlineAsync(2);
 
         var menu = await bob.OpenMenuAsync();
@@ -112,7 +113,7 @@ public class NameTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task A_signed_in_person_is_offered_their_account_name()
     {
-        var page = await fixture.NewPersonAsync(chooseName: true);
+        var page = await Fixture.NewPersonAsync(chooseName: true);
         var userName = await RoomPage.RegisterAsync(page);
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.GetByRole(AriaRole.Button, new() { Name = "Start a session" }).ClickAsync();

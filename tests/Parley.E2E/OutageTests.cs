@@ -3,7 +3,8 @@ using Parley.Testing;
 
 namespace Parley.E2E;
 
-public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class OutageTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task Code_and_chat_typed_while_the_server_is_down_arrive_once_when_it_is_back_and_outlive_the_restart()
@@ -13,8 +14,8 @@ public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
         var port = server.BaseUri.Port;
         try
         {
-            var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync(server.BaseUri));
-            var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
+            var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync(server.BaseUri));
+            var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
             await alice.TypeAtEndAsync("before");
             await bob.WaitForCodeAsync(c => c == "before", "the first edit at bob");
 
@@ -35,7 +36,7 @@ public class OutageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
             // The message goes out once the connection is back, exactly once.
             await Assertions.Expect(alice.Message("said while the server was down")).ToContainTextAsync("sent", new() { Timeout = 30_000 });
             await Assertions.Expect(bob.Message("said while the server was down")).ToHaveCountAsync(1);
-            var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
+            var carol = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
             await carol.WaitForCodeAsync(c => c == merged, "a newcomer after the restart to see everything");
             await Assertions.Expect(carol.Message("said while the server was down")).ToHaveCountAsync(1);
         }

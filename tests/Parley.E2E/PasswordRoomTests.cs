@@ -2,12 +2,13 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-public class PasswordRoomTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class PasswordRoomTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task A_newcomer_to_a_protected_room_enters_only_with_the_right_password()
     {
-        var alicePage = await fixture.NewPersonAsync();
+        var alicePage = await Fixture.NewPersonAsync();
         await RoomPage.RegisterAsync(alicePage); // protecting a room takes an account
         var alice = await RoomPage.StartSessionAsync(alicePage);
         var link = alice.Page.Url;
@@ -25,7 +26,7 @@ public class PasswordRoomTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         await Assertions.Expect(settings.GetByRole(AriaRole.Button, new() { Name = "Remove password" })).ToBeVisibleAsync();
         await alice.CloseMenuAsync();
 
-        var bobPage = await fixture.NewPersonAsync();
+        var bobPage = await Fixture.NewPersonAsync();
         await bobPage.GotoAsync(link, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Assertions.Expect(bobPage.GetByRole(AriaRole.Heading, new() { Name = "This room is protected" })).ToBeVisibleAsync();
         await Assertions.Expect(bobPage.GetByRole(AriaRole.Textbox, new() { Name = "Code editor" })).ToHaveCountAsync(0);

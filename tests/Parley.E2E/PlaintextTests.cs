@@ -5,7 +5,7 @@ using Parley.Testing;
 namespace Parley.E2E;
 
 /// <summary>The server only ever holds ciphertext: what people type never reaches its disk or log.</summary>
-public class PlaintextTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+public class PlaintextTests(TalkativeBrowserFixture fixture) : IClassFixture<TalkativeBrowserFixture>
 {
     [Fact]
     public async Task Code_chat_room_and_file_names_and_file_contents_never_appear_in_the_database_data_folder_or_server_log()

@@ -7,14 +7,15 @@ using Parley.Testing.Cluster;
 namespace Parley.E2E;
 
 /// <summary>Two people in Chromium on two nodes behind nginx, as they would be in a deployment that scaled out.</summary>
-public partial class ScaleOutBrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public partial class ScaleOutBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]
     public async Task People_on_different_nodes_edit_and_chat_together_and_go_on_through_another_node_when_theirs_is_killed()
     {
         await using var cluster = await ParleyCluster.StartAsync(2, new Dictionary<string, string> { ["Parley__Metrics__Enabled"] = "true" });
-        var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync(cluster.ProxyUri));
-        var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(cluster.ProxyUri), alice.Page.Url);
+        var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync(cluster.ProxyUri));
+        var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(cluster.ProxyUri), alice.Page.Url);
         await alice.WaitForMembersOnlineAsync(2);
 
         // nginx spreads connections round-robin; until each node holds one of the two, bob comes again.

@@ -9,7 +9,8 @@ namespace Parley.E2E;
 /// The Content-Security-Policy is strict enough to matter only if the app itself never trips it:
 /// a full session in Chromium, watched for violation events and for what the console says.
 /// </summary>
-public class SecurityPolicyTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class SecurityPolicyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>What the browsers reported; shared by every page of the session (pages navigate, this stays).</summary>
     sealed class PolicyWatch
@@ -50,13 +51,13 @@ public class SecurityPolicyTests(BrowserFixture fixture) : IClassFixture<Browser
     public async Task A_whole_session_raises_no_content_security_policy_violation()
     {
         var watch = new PolicyWatch();
-        var alicePage = await watch.WatchAsync(await fixture.NewPersonAsync(), "alice");
+        var alicePage = await watch.WatchAsync(await Fixture.NewPersonAsync(), "alice");
         // Headless Chromium cannot answer a save dialog: downloads stream through the service worker.
         await alicePage.AddInitScriptAsync("delete window.showSaveFilePicker;");
         await RoomPage.RegisterAsync(alicePage);
         var alice = await RoomPage.StartSessionAsync(alicePage);
         var link = alicePage.Url;
-        var bobPage = await watch.WatchAsync(await fixture.NewPersonAsync(), "bob");
+        var bobPage = await watch.WatchAsync(await Fixture.NewPersonAsync(), "bob");
         await bobPage.AddInitScriptAsync("delete window.showSaveFilePicker;");
         var bob = await RoomPage.OpenAsync(bobPage, link);
         await alice.WaitForMembersOnlineAsync(2);

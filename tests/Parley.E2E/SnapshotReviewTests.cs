@@ -6,7 +6,8 @@ namespace Parley.E2E;
 /// Vandal snapshots (docs/protocol.md): in real browsers, a guest's snapshot waits until another
 /// member's browser has checked it against the log, and only then replaces it.
 /// </summary>
-public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class SnapshotReviewTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>Who sent the snapshot that waits, and what it covers.</summary>
     static async Task<string> WaitingAsync(ParleyServerProcess server) => Convert.ToString(
@@ -34,9 +35,9 @@ public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<Browser
         });
         try
         {
-            var alice = await RoomPage.StartSessionAsync(await fixture.NewPersonAsync(server.BaseUri));
-            var bob = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
-            var carol = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
+            var alice = await RoomPage.StartSessionAsync(await Fixture.NewPersonAsync(server.BaseUri));
+            var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
+            var carol = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
 
             // Bob (a guest, not the creator) types past the snapshot threshold: his browser uploads one.
             // Plain words: Monaco would close brackets and indent on its own. Each word waits until
@@ -75,7 +76,7 @@ public class SnapshotReviewTests(BrowserFixture fixture) : IClassFixture<Browser
 
             // And the code a newcomer's browser rebuilds from it is everyone's code.
             var code = await carol.CopyAllCodeAsync(); // she typed last, after seeing all of Bob's
-            var erin = await RoomPage.OpenAsync(await fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
+            var erin = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), alice.Page.Url);
             await erin.WaitForCodeAsync(c => c == code, "the newcomer to read the whole code");
         }
         finally

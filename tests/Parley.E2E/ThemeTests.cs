@@ -3,7 +3,8 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>Light and dark: the system's preference by default, a remembered choice in the menu, Monaco with them, both readable.</summary>
-public class ThemeTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public class ThemeTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static Task<string?> ThemeOf(IPage page) => page.EvaluateAsync<string?>("() => document.documentElement.dataset.theme");
 
@@ -12,7 +13,7 @@ public class ThemeTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
     [Fact]
     public async Task The_room_follows_the_system_theme_and_a_choice_in_the_menu_holds_after_a_reload()
     {
-        var page = await fixture.NewPersonAsync();
+        var page = await Fixture.NewPersonAsync();
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         var room = await RoomPage.StartSessionAsync(page);
         Assert.Equal("light", await ThemeOf(page));
