@@ -9,7 +9,6 @@ namespace Parley.E2E;
 /// axe-core on every page and state a person meets, from the landing page to a terminated session, in
 /// the light and the dark theme: no serious or critical finding anywhere.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 public class AccessibilityTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     const string RoomPassword = "a long shared secret";

@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-[Collection(BrowserCollection.Name)]
 public class AccountTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

@@ -16,8 +16,9 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 /// <summary>
 /// An end-to-end test class of <see cref="BrowserCollection"/>: the browser contexts a test opened
 /// (its people) are closed when it ends, so that the next test's pages do not share the machine
-/// with them.
+/// with them. Every class derived from it is in the collection (xUnit reads the attribute from the base).
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
 {
     protected BrowserFixture Fixture => fixture;

@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>What people reach for in a chat: reply, edit, delete, react, and lines for who came and went.</summary>
-[Collection(BrowserCollection.Name)]
 public class ChatActionsTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>The message's actions show on hover (or focus), as in Slack: hover first, then press.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-[Collection(BrowserCollection.Name)]
 public class ChatTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <param name="aliceSignsUp">Sharing files takes an account under the default policy.</param>

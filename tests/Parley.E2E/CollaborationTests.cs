@@ -2,7 +2,6 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-[Collection(BrowserCollection.Name)]
 public class CollaborationTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

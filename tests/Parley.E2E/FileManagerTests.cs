@@ -12,7 +12,6 @@ using Parley.Protocol;
 namespace Parley.E2E;
 
 /// <summary>The room's Files page as people use it: folders in, a zip out, and the creator's log.</summary>
-[Collection(BrowserCollection.Name)]
 public class FileManagerTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

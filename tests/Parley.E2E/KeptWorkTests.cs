@@ -9,7 +9,6 @@ namespace Parley.E2E;
 /// Edits and messages a tab could not deliver outlive the tab: kept in the browser profile's
 /// IndexedDB, encrypted, and delivered exactly once when the room is opened there again.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>One record of the `parley-unsent` database: its raw bytes as stored, and what it holds once opened with the profile's key.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>Device fingerprints, key rotation and link renewal, as people in a room meet them.</summary>
-[Collection(BrowserCollection.Name)]
 public class KeyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static string FragmentOf(string url) => new Uri(url).Fragment;

@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>Everything by keyboard: into the editor and out again, the chat, the divider, and dialogs that give the focus back.</summary>
-[Collection(BrowserCollection.Name)]
 public class KeyboardTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static Task<bool> IsFocusedAsync(ILocator target) => target.EvaluateAsync<bool>("e => e === document.activeElement");

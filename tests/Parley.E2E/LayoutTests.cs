@@ -7,7 +7,6 @@ namespace Parley.E2E;
 /// The room at a phone's, a small laptop's, a laptop's and a desktop's window: the top bar is one row,
 /// feedback never moves a control, and the menu opens wholly on screen.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 public class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static readonly (int Width, int Height)[] Sizes = [(390, 844), (1024, 700), (1280, 720), (1920, 1080)];

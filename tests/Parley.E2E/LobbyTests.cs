@@ -2,7 +2,6 @@ using Microsoft.Playwright;
 
 namespace Parley.E2E;
 
-[Collection(BrowserCollection.Name)]
 public class LobbyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

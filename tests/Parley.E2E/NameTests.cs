@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>People choose the name others see, in their first room, and see each other by it everywhere.</summary>
-[Collection(BrowserCollection.Name)]
 public class NameTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static ILocator NameField(IPage page) => page.GetByRole(AriaRole.Textbox, new() { Name = "Your name" });

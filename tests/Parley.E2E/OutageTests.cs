@@ -3,7 +3,6 @@ using Parley.Testing;
 
 namespace Parley.E2E;
 
-[Collection(BrowserCollection.Name)]
 public class OutageTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

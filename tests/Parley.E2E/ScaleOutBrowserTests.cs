@@ -7,7 +7,6 @@ using Parley.Testing.Cluster;
 namespace Parley.E2E;
 
 /// <summary>Two people in Chromium on two nodes behind nginx, as they would be in a deployment that scaled out.</summary>
-[Collection(BrowserCollection.Name)]
 public partial class ScaleOutBrowserTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

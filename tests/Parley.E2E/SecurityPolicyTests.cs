@@ -9,7 +9,6 @@ namespace Parley.E2E;
 /// The Content-Security-Policy is strict enough to matter only if the app itself never trips it:
 /// a full session in Chromium, watched for violation events and for what the console says.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 public class SecurityPolicyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>What the browsers reported; shared by every page of the session (pages navigate, this stays).</summary>

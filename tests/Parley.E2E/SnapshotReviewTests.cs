@@ -6,7 +6,6 @@ namespace Parley.E2E;
 /// Vandal snapshots (docs/protocol.md): in real browsers, a guest's snapshot waits until another
 /// member's browser has checked it against the log, and only then replaces it.
 /// </summary>
-[Collection(BrowserCollection.Name)]
 public class SnapshotReviewTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     /// <summary>Who sent the snapshot that waits, and what it covers.</summary>

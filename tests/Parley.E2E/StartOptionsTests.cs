@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>"Start a session: a link, with a password option": a signed-in person names and protects a room as they start it.</summary>
-[Collection(BrowserCollection.Name)]
 public class StartOptionsTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     [Fact]

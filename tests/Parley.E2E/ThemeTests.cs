@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 namespace Parley.E2E;
 
 /// <summary>Light and dark: the system's preference by default, a remembered choice in the menu, Monaco with them, both readable.</summary>
-[Collection(BrowserCollection.Name)]
 public class ThemeTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
     static Task<string?> ThemeOf(IPage page) => page.EvaluateAsync<string?>("() => document.documentElement.dataset.theme");
