@@ -208,6 +208,7 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
             if (token is not null) request.Headers.Add(AccountNames.AntiforgeryHeader, token);
             using var response = await guest.Http.SendAsync(request);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(RefusalCode.AntiforgeryInvalid, await response.RefusalCodeAsync());
             Assert.Contains(refusal, await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(users, await fixture.CountRowsAsync("AspNetUsers"));
@@ -225,6 +226,7 @@ public class AccountTests(AccountsFixture fixture) : IClassFixture<AccountsFixtu
         {
             using var response = await alice.Http.PostAsJsonAsync(path, body);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(RefusalCode.AntiforgeryInvalid, await response.RefusalCodeAsync());
             Assert.Contains(refusal, await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(name, (await alice.RefreshAsync()).UserName); // still signed in

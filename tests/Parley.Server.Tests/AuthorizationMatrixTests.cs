@@ -273,6 +273,8 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
     [InlineData(Account.SignedIn, HubNames.PutEntry, Ok)]
     [InlineData(Account.Guest, HubNames.DeleteEntries, "sign-in-to-share-files")]
     [InlineData(Account.SignedIn, HubNames.DeleteEntries, Ok)]
+    [InlineData(Account.Guest, HubNames.SetRoomMeta, "sign-in-to-name-room")]
+    [InlineData(Account.SignedIn, HubNames.SetRoomMeta, Ok)]
     [InlineData(Account.Guest, HubNames.ListEntries, Ok)]
     public async Task Guest_or_signed_in_creator_has_the_expected_outcome(Account account, string action, string expected)
     {
@@ -288,10 +290,11 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
 
         Assert.Equal(expected, await AttemptAsync(creator, http, action));
         if (expected is Ok or "201") return;
-        // Refused, and nothing changed: no file, no entry, and the room still lets a newcomer in without a password.
+        // Refused, and nothing changed: no file, no entry, no name, and the room still lets a newcomer in without a password.
         var (probe, _) = await RoomSession.JoinAsync(server, room.RoomId, room.LinkSecret);
         await probe.DisposeAsync();
         Assert.False(probe.PasswordProtected);
+        Assert.Null(probe.RoomName);
         Assert.Equal(0, await accounts.CountRowsAsync("Files", room.RoomId));
         Assert.Equal(0, await accounts.CountRowsAsync("Entries", room.RoomId));
     }
@@ -304,6 +307,7 @@ public class AuthorizationMatrixTests(ServerFixture fixture, AccountsFixture acc
             switch (action)
             {
                 case HubNames.SetRoomPassword: await creator.SetRoomPasswordAsync("a long enough password"); return Ok;
+                case HubNames.SetRoomMeta: await creator.SetRoomNameAsync("Friday pairing"); return Ok;
                 case HubNames.PutEntry: await files.CreateFolderAsync(["docs"]); return Ok;
                 case HubNames.DeleteEntries: await files.DeleteAsync(["NoSuchEntryAAAAAAAAAAA"]); return Ok;
                 case HubNames.ListEntries: await files.ListAllAsync(); return Ok;

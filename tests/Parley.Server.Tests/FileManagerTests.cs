@@ -176,7 +176,7 @@ public class FileManagerTests(ServerFixture fixture, ITestOutputHelper output) :
         Assert.True(File.Exists(Path.Combine(BlobFolder(room.RoomId, oldFileId), "1")));
         // The file API will not pull a blob from under an entry.
         var pulled = await Assert.ThrowsAsync<HttpRefusalException>(() => alice.Files.Transfer.DeleteAsync(oldFileId));
-        Assert.Equal(HttpStatusCode.Conflict, pulled.StatusCode);
+        Assert.Equal((HttpStatusCode.Conflict, RefusalCode.FileInManager), (pulled.StatusCode, pulled.Code));
 
         var v2 = await alice.Files.UpdateAsync(v1, new MemoryStream(second), second.Length);
 

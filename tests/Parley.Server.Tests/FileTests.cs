@@ -123,7 +123,7 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         await files.UploadChunksAsync(file, content, [0, 3]); // then the connection was cut
 
         var early = await Assert.ThrowsAsync<HttpRefusalException>(() => files.CompleteAsync(file.FileId));
-        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal((HttpStatusCode.Conflict, RefusalCode.FileIncomplete), (early.StatusCode, early.Code));
         Assert.Contains("3 of 5 chunks are missing", early.Message);
         var status = await files.StatusAsync(file.FileId);
         Assert.Equal([0, 3], status.Received);
@@ -174,15 +174,21 @@ public class FileTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         // Only the uploader writes, completes or deletes; content is not served before it is complete.
         Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<HttpRefusalException>(() =>
             bobFiles.UploadChunksAsync(file, new GeneratedContent(100, 1)))).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await Assert.ThrowsAsync<HttpRefusalException>(() => bobFiles.GetContentAsync(file.FileId))).StatusCode);
-        // A chunk of the wrong length is refused and not recorded.
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/rooms/{room.RoomId}/files/{file.FileId}/chunks/0")
+        var unfinished = await Assert.ThrowsAsync<HttpRefusalException>(() => bobFiles.GetContentAsync(file.FileId));
+        Assert.Equal((HttpStatusCode.Conflict, RefusalCode.FileIncomplete), (unfinished.StatusCode, unfinished.Code));
+        // A chunk of the wrong length, or of an index the file does not have, is refused and not recorded.
+        async Task<(HttpStatusCode, RefusalCode?)> PutChunk(int index, int length)
         {
-            Content = new ByteArrayContent(new byte[50]),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("ParleyMember", $"{alice.MemberId}:{Base64Url.Encode(alice.Credentials.MemberToken)}");
-        using var wrongLength = await h1.SendAsync(request);
-        Assert.Equal(HttpStatusCode.BadRequest, wrongLength.StatusCode);
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/rooms/{room.RoomId}/files/{file.FileId}/chunks/{index}")
+            {
+                Content = new ByteArrayContent(new byte[length]),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("ParleyMember", $"{alice.MemberId}:{Base64Url.Encode(alice.Credentials.MemberToken)}");
+            using var response = await h1.SendAsync(request);
+            return (response.StatusCode, await response.RefusalCodeAsync());
+        }
+        Assert.Equal((HttpStatusCode.BadRequest, RefusalCode.ChunkInvalid), await PutChunk(0, 50));
+        Assert.Equal((HttpStatusCode.BadRequest, RefusalCode.ChunkInvalid), await PutChunk(1, 100 + FileLayout.TagBytes));
         Assert.Empty((await files.StatusAsync(file.FileId)).Received);
     }
 

@@ -59,17 +59,17 @@ public class HubEdgeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     public async Task A_page_from_a_foreign_origin_cannot_open_the_hub()
     {
         using var http = fixture.Server.CreateHttpClient();
-        async Task<HttpStatusCode> Negotiate(string? origin)
+        async Task<(HttpStatusCode, RefusalCode?)> Negotiate(string? origin)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{HubNames.Path}/negotiate?negotiateVersion=1");
             if (origin is not null) request.Headers.Add("Origin", origin);
             using var response = await http.SendAsync(request);
-            return response.StatusCode;
+            return (response.StatusCode, await response.RefusalCodeAsync());
         }
 
-        Assert.Equal(HttpStatusCode.Forbidden, await Negotiate("https://evil.example"));
-        Assert.Equal(HttpStatusCode.OK, await Negotiate(fixture.Server.BaseUri.GetLeftPart(UriPartial.Authority)));
-        Assert.Equal(HttpStatusCode.OK, await Negotiate(null));
+        Assert.Equal((HttpStatusCode.Forbidden, RefusalCode.OriginForbidden), await Negotiate("https://evil.example"));
+        Assert.Equal((HttpStatusCode.OK, null), await Negotiate(fixture.Server.BaseUri.GetLeftPart(UriPartial.Authority)));
+        Assert.Equal((HttpStatusCode.OK, null), await Negotiate(null));
 
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", "https://evil.example");

@@ -133,6 +133,29 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Empty(granted);
         Assert.Empty(again.Grants);
         Assert.Contains(forged.MemberId, again.KeyRequests);
+        // Holding no key, the forger cannot rotate one in either, even with a well-formed rotation.
+        var rotation = alice.Keys.Rotate(renewLink: false).Rotation;
+        Assert.Equal(RefusalCode.RotationForbidden, (await Assert.ThrowsAsync<HubException>(() =>
+            forger.InvokeAsync(HubNames.RotateKey, room.RoomId, rotation))).RefusalCode());
+    }
+
+    [Fact]
+    public async Task Nobody_but_the_creator_makes_a_rooms_first_key()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        // Bob follows the link before the creator has opened the room: it has no key yet.
+        var (bob, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, waitForKey: false);
+        await using var _b = bob;
+        var first = bob.Keys.Rotate(renewLink: false).Rotation;
+
+        Assert.Equal(RefusalCode.RotationForbidden, (await Assert.ThrowsAsync<HubException>(() =>
+            bob.Connection.InvokeAsync(HubNames.RotateKey, room.RoomId, first))).RefusalCode());
+
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(fixture.Server.BaseUri, room);
+        await using var _a = alice;
+        Assert.Equal(0, alice.Epoch);
+        await Eventually.True(() => bob.Keys.HasCurrentKey, "bob got the creator's first key");
+        Assert.Equal(alice.Keys.KeyFor(0), bob.Keys.KeyFor(0));
     }
 
     [Fact]
@@ -148,10 +171,12 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         var withoutBob = good with { Grants = good.Grants.Where(g => g.MemberId != bob.MemberId).ToList() };
         var skipping = good with { Epoch = 2, Grants = good.Grants.Select(g => g with { Epoch = 2 }).ToList() };
         var fromBob = bob.Keys.Rotate(renewLink: true).Rotation;
+        var tooMany = good with { Grants = Enumerable.Repeat(good.Grants[0], Limits.MaxGrantsPerCall + 1).ToList() };
 
         Task Rotate(RoomSession s, Rotation r) => s.Connection.InvokeAsync(HubNames.RotateKey, room.RoomId, r);
         Assert.Equal(RefusalCode.RotationIncomplete, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, withoutBob))).RefusalCode());
         Assert.Equal(RefusalCode.RotationStale, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, skipping))).RefusalCode());
+        Assert.Equal(RefusalCode.GrantsTooMany, (await Assert.ThrowsAsync<HubException>(() => Rotate(alice, tooMany))).RefusalCode());
         Assert.Equal(RefusalCode.NotMember, (await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync(HubNames.RotateKey, room.RoomId, good))).RefusalCode());
         Assert.Equal(RefusalCode.GrantMalformed, (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, good))).RefusalCode());
         Assert.Equal(RefusalCode.NotCreator, (await Assert.ThrowsAsync<HubException>(() => Rotate(bob, fromBob))).RefusalCode());
@@ -186,8 +211,11 @@ public class KeyRotationTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         Assert.Equal(RefusalCode.MemberUnknown, (await Assert.ThrowsAsync<HubException>(() => Grant(alice, toStranger))).RefusalCode());
         Assert.Equal(RefusalCode.GrantEpochUnheld, (await Assert.ThrowsAsync<HubException>(() => Grant(alice, ofEpochOne))).RefusalCode());
         Assert.Equal(RefusalCode.GrantMalformed, (await Assert.ThrowsAsync<HubException>(() => Grant(bob, inAlicesName))).RefusalCode());
-        // Bob already holds epoch 0: a second grant of it is stored no more.
-        Assert.Equal(0, await Grant(alice, KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, bobKeys, alice.Keys.KeyFor(0))));
+        // Bob already holds epoch 0: a second grant of it is stored no more; a call of more grants than the limit is refused whole.
+        var toBobAgain = KeyGrants.Make(alice.Keys.Device, alice.MemberId, room.RoomId, 0, bobKeys, alice.Keys.KeyFor(0));
+        Assert.Equal(0, await Grant(alice, toBobAgain));
+        Assert.Equal(RefusalCode.GrantsTooMany, (await Assert.ThrowsAsync<HubException>(() =>
+            Grant(alice, Enumerable.Repeat(toBobAgain, Limits.MaxGrantsPerCall + 1).ToArray()))).RefusalCode());
 
         // With history hidden, only the current epoch may be granted.
         await alice.SetHistoryVisibleAsync(false);

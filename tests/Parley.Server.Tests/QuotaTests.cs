@@ -25,12 +25,12 @@ public class QuotaTests(QuotaFixture fixture) : IClassFixture<QuotaFixture>
 {
     const long MiB = FileLayout.ChunkBytes;
 
-    /// <summary>The refusal's status, ProblemDetails title and detail.</summary>
-    static async Task<(HttpStatusCode? Status, string Title, string Detail)> RefusalAsync(Func<Task> attempt)
+    /// <summary>The refusal's status, code, ProblemDetails title and detail.</summary>
+    static async Task<(HttpStatusCode? Status, RefusalCode? Code, string Title, string Detail)> RefusalAsync(Func<Task> attempt)
     {
         var e = await Assert.ThrowsAsync<HttpRefusalException>(attempt);
         var problem = JsonDocument.Parse(e.Message[(e.Message.IndexOf(':') + 1)..]).RootElement;
-        return (e.StatusCode, problem.GetProperty("title").GetString()!, problem.GetProperty("detail").GetString()!);
+        return (e.StatusCode, e.Code, problem.GetProperty("title").GetString()!, problem.GetProperty("detail").GetString()!);
     }
 
     [Fact]
@@ -42,8 +42,10 @@ public class QuotaTests(QuotaFixture fixture) : IClassFixture<QuotaFixture>
         Assert.Equal(new RoomUsage(0, 5 * MiB, 3 * MiB), await alice.Files.UsageAsync());
 
         var tooLarge = await RefusalAsync(() => transfer.CreateAsync(3 * MiB + 1));
+        var negative = await RefusalAsync(() => transfer.CreateAsync(-1));
 
-        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "File too large"), (tooLarge.Status, tooLarge.Title));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, RefusalCode.FileTooLarge, "File too large"), (tooLarge.Status, tooLarge.Code, tooLarge.Title));
+        Assert.Equal((HttpStatusCode.BadRequest, RefusalCode.SizeInvalid), (negative.Status, negative.Code));
         Assert.Equal("The file is 3,145,729 bytes: 1 byte over the per-file limit (the limit is 3,145,728 bytes).", tooLarge.Detail);
         Assert.Equal(0, await fixture.CountRowsAsync("Files", room.RoomId));
         Assert.False(Directory.Exists(Path.Combine(fixture.Server.DataDirectory, "blobs", room.RoomId)));
@@ -57,7 +59,7 @@ public class QuotaTests(QuotaFixture fixture) : IClassFixture<QuotaFixture>
 
         var full = await RefusalAsync(() => transfer.CreateAsync(MiB));
 
-        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "Room storage full"), (full.Status, full.Title));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, RefusalCode.RoomQuotaExceeded, "Room storage full"), (full.Status, full.Code, full.Title));
         Assert.Equal("This room's uploads hold 4,718,592 of its 5,242,880 bytes, so a file of 1,048,576 bytes is 524,288 bytes " +
             "over the per-room limit (524,288 bytes left).", full.Detail);
         Assert.Equal(3, await fixture.CountRowsAsync("Files", room.RoomId));
