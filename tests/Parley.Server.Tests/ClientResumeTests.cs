@@ -8,7 +8,7 @@ using Parley.Testing;
 namespace Parley.Server.Tests;
 
 /// <summary>A session with automatic resume comes back by itself after its server went away, and misses nothing.</summary>
-public class ClientResumeTests
+public class ClientResumeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     static byte[] Text(string s) => Encoding.UTF8.GetBytes(s);
 
@@ -98,5 +98,37 @@ public class ClientResumeTests
         await server.DisposeAsync();
         await restarted.DisposeAsync();
         Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_message_heard_live_while_a_resume_catches_up_hides_none_of_those_sent_while_away()
+    {
+        var room = await fixture.NewRoomWithCreatorTokenAsync();
+        var (alice, _) = await RoomSession.JoinAsCreatorAsync(fixture.Server.BaseUri, room);
+        await using var _a = alice;
+        var (bob, _) = await RoomSession.JoinAsync(fixture.Server.BaseUri, room.RoomId, room.LinkSecret, autoResume: true);
+        await using var _b = bob;
+        var chats = new ConcurrentQueue<string>();
+        bob.ChatReceived += c => chats.Enqueue(Encoding.UTF8.GetString(c.Plaintext));
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.Reconnected += () => reconnected.TrySetResult();
+        var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.BeforeResumeAttempt = () => away.Task;
+        // Bob has joined again and hears the room live, but has not caught up on chat yet.
+        bob.BeforeChatCatchUp = async () =>
+        {
+            await alice.SendChatAsync(Text("live during the catch-up"));
+            await Eventually.True(() => chats.Contains("live during the catch-up"), "bob heard the live message");
+        };
+        await alice.SendChatAsync(Text("hello"));
+        await Eventually.True(() => chats.Contains("hello"), "bob read the first message");
+
+        await bob.Connection.StopAsync(); // his connection drops
+        await alice.SendChatAsync(Text("while away 1"));
+        await alice.SendChatAsync(Text("while away 2"));
+        away.SetResult();
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["hello", "live during the catch-up", "while away 1", "while away 2"], chats);
     }
 }

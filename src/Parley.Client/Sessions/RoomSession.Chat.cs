@@ -84,10 +84,10 @@ public sealed partial class RoomSession
     }
 
     /// <summary>After a resume: the messages sent while this session was away, through <see cref="ChatReceived"/>.</summary>
-    async Task CatchUpChatAsync(CancellationToken ct)
+    /// <param name="after">The newest seq read when the connection closed (<see cref="NewestChatRead"/>): a message
+    /// heard live since the rejoin is newer than the ones sent while this session was away, so the catch-up cannot start from it.</param>
+    async Task CatchUpChatAsync(long after, CancellationToken ct)
     {
-        long after;
-        lock (chatSeqsRead) after = chatSeqsRead.Count == 0 ? 0 : chatSeqsRead.Max;
         // A session that has read no chat leaves the history to its caller (ChatHistoryAsync).
         if (after == 0) return;
         for (var pages = 0; pages < MaxCatchUpPages; pages++)
@@ -97,6 +97,11 @@ public sealed partial class RoomSession
             if (!page.More || page.Messages.Count == 0) return;
             after = page.Messages[^1].Seq;
         }
+    }
+
+    long NewestChatRead()
+    {
+        lock (chatSeqsRead) return chatSeqsRead.Count == 0 ? 0 : chatSeqsRead.Max;
     }
 
     ChatEntry? Open(StoredChat chat)

@@ -44,6 +44,9 @@ public sealed partial class RoomSession
     /// <summary>Test-only: awaited before each attempt, so a test can keep the session away for a while.</summary>
     internal Func<Task>? BeforeResumeAttempt { get; set; }
 
+    /// <summary>Test-only: awaited after a resume has joined and before it catches up on chat, when live messages already arrive.</summary>
+    internal Func<Task>? BeforeChatCatchUp { get; set; }
+
     Task OnClosed(HubConnection connection, Exception? error)
     {
         // A connection of a failed attempt, or a close while resuming already: the attempt in progress sees it.
@@ -56,6 +59,8 @@ public sealed partial class RoomSession
     async Task ResumeAsync(Exception? error)
     {
         Reconnecting?.Invoke(error);
+        // Read before any attempt joins: from then on, live messages arrive ahead of the catch-up.
+        var chatAfter = NewestChatRead();
         for (var attempt = 0; ; attempt++)
         {
             HubConnection? connection = null;
@@ -68,7 +73,8 @@ public sealed partial class RoomSession
                 Connection = connection;
                 await connection.StartAsync(lifetime.Token);
                 await CatchUpAsync(lifetime.Token);
-                await CatchUpChatAsync(lifetime.Token);
+                if (BeforeChatCatchUp is { } beforeChat) await beforeChat();
+                await CatchUpChatAsync(chatAfter, lifetime.Token);
             }
             catch (Exception e)
             {
