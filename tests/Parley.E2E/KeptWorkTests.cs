@@ -7,7 +7,7 @@ namespace Parley.E2E;
 
 /// <summary>
 /// Edits and messages a tab could not deliver outlive the tab: kept in the browser profile's
-/// IndexedDB, encrypted, and delivered exactly once when the room is opened there again.
+/// IndexedDB, encrypted, each tab's apart, and delivered exactly once when the room is opened there again.
 /// </summary>
 public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
@@ -55,10 +55,10 @@ public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
     static int Occurrences(string text, string marker) => text.Split(marker).Length - 1;
 
     [Fact]
-    public async Task Code_and_chat_from_a_tab_closed_while_the_server_was_down_arrive_once_when_the_browser_opens_the_room_again()
+    public async Task Code_and_chat_from_two_tabs_closed_while_the_server_was_down_arrive_once_when_the_browser_opens_the_room_again()
     {
         string Marker(string what) => $"KEPT{what}{Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()}";
-        var (code, chat) = (Marker("CODE"), Marker("CHAT"));
+        var (code, chat, otherTabsChat) = (Marker("CODE"), Marker("CHAT"), Marker("TABTWO"));
         var data = Directory.CreateTempSubdirectory("parley-kept-").FullName;
         var profile = Directory.CreateTempSubdirectory("parley-kept-profile-").FullName;
         var server = await ParleyServerProcess.StartAsync(data);
@@ -70,23 +70,30 @@ public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
             var alice = await RoomPage.StartSessionAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync());
             var link = alice.Page.Url;
             var bob = await RoomPage.OpenAsync(await Fixture.NewPersonAsync(server.BaseUri), link);
+            // A second tab of the room in the same browser: each tab keeps its own unsent work.
+            var aliceTwo = await RoomPage.OpenAsync(await aliceBrowser.NewPageAsync(), link);
             await alice.TypeAtEndAsync("before");
             await bob.WaitForCodeAsync(c => c == "before", "the first edit at bob");
+            await aliceTwo.WaitForCodeAsync(c => c == "before", "the first edit in alice's second tab");
 
             await server.StopAsync();
             await Assertions.Expect(alice.Page.GetByRole(AriaRole.Status)).Not.ToHaveTextAsync("Connected");
             await alice.TypeAtEndAsync($" {code}");
             await alice.SendMessageAsync($"kept {chat}");
             await Assertions.Expect(alice.Message(chat)).ToContainTextAsync("sending");
+            await Assertions.Expect(aliceTwo.Page.GetByRole(AriaRole.Status)).Not.ToHaveTextAsync("Connected");
+            await aliceTwo.SendMessageAsync($"kept {otherTabsChat}");
+            await Assertions.Expect(aliceTwo.Message(otherTabsChat)).ToContainTextAsync("sending");
 
-            // Both are kept, and only as ciphertext.
+            // All are kept, each tab's message in its own record, and only as ciphertext.
             List<KeptRecord> kept = [];
             try
             {
                 await Eventually.TrueAsync(async () =>
                 {
                     kept = await KeptAsync(alice.Page);
-                    return kept.Any(r => ContainsSpread(r.Plain, code)) && kept.Any(r => r.Plain.Contains(chat));
+                    return kept.Any(r => ContainsSpread(r.Plain, code)) && kept.Any(r => r.Plain.Contains(chat) && !r.Plain.Contains(otherTabsChat)) &&
+                           kept.Any(r => r.Plain.Contains(otherTabsChat));
                 }, "the edit and the message to be kept in the browser");
             }
             catch (TimeoutException e)
@@ -97,7 +104,9 @@ public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
             {
                 Assert.False(ContainsSpread(record.Raw, code), $"the code marker is readable in {record.Name}");
                 Assert.False(ContainsSpread(record.Raw, chat), $"the chat marker is readable in {record.Name}");
+                Assert.False(ContainsSpread(record.Raw, otherTabsChat), $"the second tab's chat marker is readable in {record.Name}");
             }
+            await aliceTwo.Page.CloseAsync(); // the second tab first, its work kept
 
             // Closing a page with unsent work asks first.
             var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -120,7 +129,9 @@ public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
             var again = await RoomPage.OpenAsync(aliceBrowser.Pages.FirstOrDefault() ?? await aliceBrowser.NewPageAsync(), link);
             await bob.WaitForCodeAsync(c => c.Contains(code), "the kept edit at bob", 30_000);
             await Assertions.Expect(again.Message(chat)).ToContainTextAsync("sent", new() { Timeout = 30_000 });
+            await Assertions.Expect(again.Message(otherTabsChat)).ToContainTextAsync("sent", new() { Timeout = 30_000 });
             await Assertions.Expect(bob.Message(chat)).ToHaveCountAsync(1);
+            await Assertions.Expect(bob.Message(otherTabsChat)).ToHaveCountAsync(1);
             var merged = await bob.CopyAllCodeAsync();
             Assert.Equal(1, Occurrences(merged, code));
             await again.WaitForCodeAsync(c => c == merged, "alice's new tab to converge with bob");

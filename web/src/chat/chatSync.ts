@@ -128,6 +128,7 @@ export class ChatSync {
   /** The room is over for this browser: unsent messages are dropped, here and from the browser's storage. */
   dropUnsent(): void {
     this.outbox.drop();
+    void this.kept.forget(); // with what closed tabs left for this room
   }
 
   start(): void {
@@ -151,8 +152,16 @@ export class ChatSync {
     // Restored before the first catch-up, so one that did reach the server is recognised there and not shown twice.
     this.restored = this.kept
       .load()
-      .then((bytes) => {
-        if (bytes && !this.destroyed) this.outbox.restore(decodeKeptOutbox(bytes));
+      .then((records) => {
+        if (this.destroyed || records.length === 0) return;
+        for (const bytes of records) {
+          try {
+            this.outbox.restore(decodeKeptOutbox(bytes));
+          } catch (error) {
+            this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`);
+          }
+        }
+        this.kept.taken();
       })
       .catch((error: unknown) => this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`));
     this.onMembership(membership.get());

@@ -36,6 +36,15 @@ describe('the vault for unsent work', () => {
     expect(await again!.read('room/edits')).toBeNull();
   });
 
+  it('lists the names of the records under a prefix, and only those', async () => {
+    const vault = await openLocalVault(new IDBFactory());
+    for (const name of ['room/chat/tab1', 'room/chat/tab2', 'room/edits/tab1', 'other/chat/tab1']) await vault!.write(name, bytes(name));
+    expect((await vault!.names('room/chat')).sort()).toEqual(['room/chat/tab1', 'room/chat/tab2']);
+    await vault!.remove('room/chat/tab1');
+    expect(await vault!.names('room/chat')).toEqual(['room/chat/tab2']);
+    expect(await vault!.names('nothing')).toEqual([]);
+  });
+
   it('holds no plaintext: IndexedDB keeps only an iv and an AES-GCM ciphertext', async () => {
     const factory = new IDBFactory();
     const vault = await openLocalVault(factory);

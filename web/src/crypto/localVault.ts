@@ -22,6 +22,8 @@ export interface LocalVault {
   read(name: string): Promise<Uint8Array | null>;
   write(name: string, plaintext: Uint8Array): Promise<void>;
   remove(name: string): Promise<void>;
+  /** The names of the records whose names start with `prefix`. */
+  names(prefix: string): Promise<string[]>;
 }
 
 const openVaultDatabase = (factory: IDBFactory) =>
@@ -97,6 +99,11 @@ export function indexedDbVault(factory: IDBFactory, key: CryptoKey, database = k
       await inRecords('readwrite', (store) => void store.put(record, name));
     },
     remove: (name) => inRecords('readwrite', (store) => void store.delete(name)),
+    async names(prefix) {
+      // A few records per room and tab: all keys, then filtered, needs no key range.
+      const keys = await inRecords('readonly', (store) => request(store.getAllKeys()));
+      return keys.filter((key): key is string => typeof key === 'string' && key.startsWith(prefix));
+    },
   };
 }
 

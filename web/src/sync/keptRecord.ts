@@ -1,56 +1,145 @@
-import type { LocalVault } from '../crypto';
+import { toBase64Url, type LocalVault } from '../crypto';
+
+/** The part of the browser's Web Locks (`navigator.locks`) kept records use. */
+export type Locks = Pick<LockManager, 'request'>;
 
 export interface KeptRecordOptions {
   /** This profile's vault; null (no IndexedDB) keeps nothing. */
   vault: Promise<LocalVault | null>;
-  /** The record's name in the vault, e.g. `{roomId}/edits`. */
+  /** The records' name in the vault, e.g. `{roomId}/edits`: each tab keeps its own, `{name}/{tab}`. */
   name: string;
   /** What to keep now; null when there is nothing left to keep (the record is then deleted). */
   snapshot: () => Uint8Array | null;
   report: (message: string) => void;
   /** Changes are gathered this long before a write. */
   delayMs?: number;
+  /**
+   * Which tabs are still open: each holds the lock of its own record while it lives. Defaults to
+   * the browser's; without any, every other tab's record counts as left behind (its work may then
+   * go out twice, which the server's message ids and the document's merge both absorb).
+   */
+  locks?: Locks | null;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const lockOf = (record: string) => `parley-kept|${record}`;
+
+/** Holds the lock until the returned function is called; null when another tab holds it. */
+function hold(locks: Locks | null, name: string): Promise<(() => void) | null> {
+  if (!locks) return Promise.resolve(() => {});
+  return new Promise((resolve, reject) => {
+    locks
+      .request(name, { ifAvailable: true }, (lock) => {
+        if (!lock) return resolve(null);
+        return new Promise<void>((release) => resolve(release));
+      })
+      .catch(reject);
+  });
+}
+
+/** Another tab's record this one took over: its lock is held until the record is gone or this tab stops. */
+interface Adopted {
+  name: string;
+  release: () => void;
+}
 
 /**
- * One record of undelivered work, kept in the vault as it changes: writes are gathered briefly and
- * go one at a time, each with the newest snapshot, so an older state never lands after a newer
- * one. Nothing is written before the record was read once: a write first would overwrite what an
- * earlier visit left. A hidden or closing page writes at once (`pagehide`, `visibilitychange`).
+ * One tab's record of undelivered work, kept in the vault as it changes: writes are gathered
+ * briefly and go one at a time, each with the newest snapshot, so an older state never lands after
+ * a newer one. Each tab writes a record of its own, so two tabs of one room never overwrite each
+ * other's work. On load a tab takes over the records of tabs that are gone (their lock is free) and
+ * deletes them once its own record holds their work. A hidden or closing page writes at once
+ * (`pagehide`, `visibilitychange`).
  */
 export class KeptRecord {
+  private readonly record: string;
+  private readonly locks: Locks | null;
   private loaded = false;
   private dirty = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The room is over for this browser: nothing is kept any more. */
+  private forgotten = false;
+  private releaseOwn: (() => void) | null = null;
+  /** Read by load, not yet taken by the caller. */
+  private adopted: Adopted[] = [];
+  /** Taken by the caller: deleted after the next write of this tab's record. */
+  private covering: Adopted[] = [];
 
   constructor(private readonly options: KeptRecordOptions) {
+    this.record = `${options.name}/${toBase64Url(crypto.getRandomValues(new Uint8Array(12)))}`;
+    this.locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
     globalThis.addEventListener?.('pagehide', this.flush);
     globalThis.addEventListener?.('visibilitychange', this.flush);
   }
 
-  /** What an earlier visit left (null if nothing, or if it could not be opened, which is then deleted). Writes may start after it. */
-  async load(): Promise<Uint8Array | null> {
-    const { vault, name } = this.options;
-    let kept: Uint8Array | null = null;
+  /**
+   * What tabs that are gone left (a record that cannot be opened is reported and deleted). Writes
+   * may start after it; call {@link taken} once their work is restored, so their records can go.
+   */
+  async load(): Promise<Uint8Array[]> {
+    const { vault, name, report } = this.options;
     const store = await vault;
+    // Before this tab writes anything: another tab must never take this one's record for a closed tab's.
+    this.releaseOwn = await hold(this.locks, lockOf(this.record));
+    const found: Uint8Array[] = [];
+    let others: string[] = [];
     try {
-      kept = (await store?.read(name)) ?? null;
+      others = ((await store?.names(name)) ?? []).filter((n) => n !== this.record && (n === name || n.startsWith(`${name}/`)));
     } catch (error) {
-      this.options.report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
-      await store?.remove(name).catch(() => {});
+      report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
+    }
+    for (const other of others) {
+      const release = await hold(this.locks, lockOf(other));
+      if (!release) continue; // an open tab's: it delivers its own
+      try {
+        const bytes = await store!.read(other);
+        if (!bytes) {
+          release();
+          continue;
+        }
+        found.push(bytes);
+        this.adopted.push({ name: other, release });
+      } catch (error) {
+        report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
+        await store!.remove(other).catch(() => {});
+        release();
+      }
     }
     this.loaded = true;
-    if (this.dirty) this.flush();
-    return kept;
+    if (this.forgotten) {
+      await this.forget();
+      return [];
+    }
+    if (this.stopped) this.releaseAll();
+    else if (this.dirty) void this.flush();
+    return found;
+  }
+
+  /** The caller restored what {@link load} returned: this tab's next write keeps it, and then the records it came from go. */
+  taken(): void {
+    this.covering.push(...this.adopted.splice(0));
+    this.changed();
+  }
+
+  /**
+   * The room is over for this browser (removed, ended, left): this tab's record and those it took
+   * over are deleted, now or as soon as they have been read, and nothing is kept from now on.
+   */
+  forget(): Promise<void> {
+    this.forgotten = true;
+    this.dirty = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // After a write under way, so that it cannot bring the record back.
+    this.writing = this.writing.then(() => this.removeAll());
+    return this.writing;
   }
 
   /** The work changed: keep its new state shortly. */
   changed(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.forgotten) return;
     this.dirty = true;
     if (this.loaded) this.timer ??= setTimeout(this.flush, this.options.delayMs ?? 150);
   }
@@ -66,22 +155,46 @@ export class KeptRecord {
     return this.writing;
   };
 
-  /** Stops listening; what changed last is still written. */
-  stop(): Promise<void> {
+  /** Stops listening; what changed last is still written. Records taken over but not yet covered stay for a later visit. */
+  async stop(): Promise<void> {
     globalThis.removeEventListener?.('pagehide', this.flush);
     globalThis.removeEventListener?.('visibilitychange', this.flush);
     const last = this.flush();
     this.stopped = true;
-    return last;
+    await last;
+    if (this.loaded) this.releaseAll();
+  }
+
+  private releaseAll(): void {
+    for (const { release } of [...this.adopted.splice(0), ...this.covering.splice(0)]) release();
+    this.releaseOwn?.();
+    this.releaseOwn = null;
+  }
+
+  private async removeAll(): Promise<void> {
+    const gone = [...this.adopted.splice(0), ...this.covering.splice(0)];
+    try {
+      const store = await this.options.vault;
+      await store?.remove(this.record);
+      for (const { name } of gone) await store?.remove(name);
+    } catch (error) {
+      this.options.report(`Could not delete the unsent work kept in this browser: ${messageOf(error)}`);
+    } finally {
+      for (const { release } of gone) release();
+    }
   }
 
   private async write(): Promise<void> {
-    const { vault, name, snapshot } = this.options;
+    const { vault, snapshot } = this.options;
+    const covered = this.covering.splice(0);
     try {
       const store = await vault;
       const bytes = snapshot();
-      await (bytes ? store?.write(name, bytes) : store?.remove(name));
+      await (bytes ? store?.write(this.record, bytes) : store?.remove(this.record));
+      for (const { name } of covered) await store?.remove(name);
+      for (const { release } of covered) release();
     } catch (error) {
+      this.covering.unshift(...covered); // deleted after a later write, or left for a later visit
       this.options.report(`Could not keep the unsent work in this browser: ${messageOf(error)}`);
     }
   }

@@ -215,7 +215,17 @@ export class RoomSync {
     );
     if (transport.state === 'connected') void this.join();
     // What an earlier visit typed and the room never acknowledged goes out with this one.
-    void this.kept.load().then((update) => update && !this.destroyed && this.status.get() !== 'failed' && this.edits.restore(update));
+    void this.kept.load().then((updates) => {
+      if (updates.length === 0 || this.destroyed || this.status.get() === 'failed') return;
+      for (const update of updates) {
+        try {
+          this.edits.restore(update);
+        } catch (error) {
+          this.report('push-failed', `Could not restore unsent edits: ${messageOf(error)}`);
+        }
+      }
+      this.kept.taken();
+    });
   }
 
   /**
@@ -260,6 +270,7 @@ export class RoomSync {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.gaps.stop();
     this.edits.drop();
+    void this.kept.forget(); // with what closed tabs left for this room
     this.roomKeys.destroy();
     this.membership.set(null);
     this.failure.set(REFUSAL_WORDS[CLOSED_CODE[reason]] ?? reason);
