@@ -112,6 +112,11 @@ describe('a kept record per tab', () => {
     await first.keep('first tab');
     const second = tab(vault, null);
     expect((await second.record.load()).map(text)).toEqual(['first tab']);
+    // Web Locks that refuse every request (as a browser may in some contexts) count as none.
+    const refusing: Locks = { request: (() => Promise.reject(new DOMException('refused', 'SecurityError'))) as Locks['request'] };
+    const third = tab(vault, refusing);
+    expect((await third.record.load()).map(text)).toEqual(['first tab']);
+    expect(third.problems).toEqual([]);
   });
 
   it('deletes its own record and those closed tabs left when the room is over, also when that is known before they are read', async () => {

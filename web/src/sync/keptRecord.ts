@@ -24,16 +24,20 @@ export interface KeptRecordOptions {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const lockOf = (record: string) => `parley-kept|${record}`;
 
-/** Holds the lock until the returned function is called; null when another tab holds it. */
+/**
+ * Holds the lock until the returned function is called; null when another tab holds it. A lock the
+ * browser will not give (a failed request) counts as free, as without Web Locks.
+ */
 function hold(locks: Locks | null, name: string): Promise<(() => void) | null> {
-  if (!locks) return Promise.resolve(() => {});
-  return new Promise((resolve, reject) => {
+  const free = () => {};
+  if (!locks) return Promise.resolve(free);
+  return new Promise((resolve) => {
     locks
       .request(name, { ifAvailable: true }, (lock) => {
         if (!lock) return resolve(null);
         return new Promise<void>((release) => resolve(release));
       })
-      .catch(reject);
+      .catch(() => resolve(free));
   });
 }
 
