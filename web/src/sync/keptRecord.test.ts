@@ -132,9 +132,10 @@ describe('a kept record per tab', () => {
     const early = tab(vault, locks);
     const loading = early.record.load();
     await early.record.forget(); // the join was refused before the records were read
+    await early.record.stop(); // and the page left the room
     expect(await loading).toEqual([]);
     expect(await (await vault)!.names(NAME)).toEqual([]);
-    await early.record.stop();
+    expect(locks.held.size).toBe(0);
 
     const closed = tab(vault, locks);
     await closed.record.load();

@@ -112,13 +112,10 @@ export class KeptRecord {
       }
     }
     this.loaded = true;
-    if (this.forgotten) {
-      await this.forget();
-      return [];
-    }
+    if (this.forgotten) await this.forget();
     if (this.stopped) this.releaseAll();
     else if (this.dirty) void this.flush();
-    return found;
+    return this.forgotten ? [] : found;
   }
 
   /** The caller restored what {@link load} returned: this tab's next write keeps it, and then the records it came from go. */
