@@ -8,7 +8,7 @@ import { LIMITS } from '../wire/limits';
 import type { StoredChat } from '../wire/protocol';
 import type { RoomTransport } from '../wire/transport';
 import { ChatTimeline, type ChatItem, type StoredMessage } from './chatTimeline';
-import { decodeKeptOutbox, encodeKeptOutbox } from './keptMessages';
+import { decodeKeptOutbox, encodeKeptOutbox, type KeptOutbox } from './keptMessages';
 import { ActionFold } from './messageActions';
 import { decodeMessageBody, encodeMessageBody, type Author, type MessageAction, type MessageBody, type MessageRef } from './messageBody';
 import { Outbox } from './outbox';
@@ -152,19 +152,26 @@ export class ChatSync {
     // Restored before the first catch-up, so one that did reach the server is recognised there and not shown twice.
     this.restored = this.kept
       .load()
-      .then((records) => {
-        if (this.destroyed || records.length === 0) return;
-        for (const bytes of records) {
-          try {
-            this.outbox.restore(decodeKeptOutbox(bytes));
-          } catch (error) {
-            this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`);
-          }
-        }
-        this.kept.taken();
-      })
+      .then((records) => this.restoreKept(records))
       .catch((error: unknown) => this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`));
     this.onMembership(membership.get());
+  }
+
+  /** Messages closed tabs of this room left unsent (see KeptRecord.load): shown as sending, and sent, by this tab. */
+  private restoreKept(records: Uint8Array[]): void {
+    if (this.destroyed || records.length === 0) return;
+    const kept: KeptOutbox[] = [];
+    for (const bytes of records) {
+      try {
+        kept.push(decodeKeptOutbox(bytes));
+      } catch (error) {
+        this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`);
+      }
+    }
+    // In one go: a message in two records (only possible without Web Locks) is restored once, before either goes out under a new id.
+    const messages = [...new Map(kept.flatMap((k) => k.messages).map((m) => [m.clientMessageId, m])).values()];
+    this.outbox.restore({ lastId: kept.find((k) => k.lastId !== null)?.lastId ?? null, messages });
+    this.kept.taken();
   }
 
   destroy(): void {

@@ -10,7 +10,7 @@ import { testKeys } from '../sync/testing/members';
 import { TEST_JOIN_KEY, TEST_LINK, testDevice } from '../wire/testing/devices';
 import { FakeRelay, type FakeTransport } from '../wire/testing/fakeRelay';
 import { sleep, until } from '../wire/testing/waiting';
-import { ChatSync } from './chatSync';
+import { ChatSync, type ChatProblem } from './chatSync';
 import { decodeKeptOutbox, encodeKeptOutbox } from './keptMessages';
 import { member, ROOM, stopMembers } from './testing/chatMembers';
 
@@ -25,10 +25,10 @@ afterEach(async () => {
 });
 
 /** One visit of Ann's page: the same profile (vault, member store) each time. */
-async function visit(transport: FakeTransport, vault: Promise<LocalVault | null>, members: MemberStore) {
+async function visit(transport: FakeTransport, vault: Promise<LocalVault | null>, members: MemberStore, onProblem?: (problem: ChatProblem) => void) {
   const keys = await testKeys();
   const room = new RoomSync({ roomId: ROOM, linkSecret: TEST_LINK, device: await testDevice(), keys, transport, members, vault, onProblem: () => {}, retryMs: 20 });
-  const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: room.membership, author: () => ({ name: 'Ann', color: '#34d399' }), vault, retryMs: 10 });
+  const chat = new ChatSync({ roomId: ROOM, keys, transport, membership: room.membership, author: () => ({ name: 'Ann', color: '#34d399' }), vault, retryMs: 10, onProblem });
   visits.push({ room, chat });
   room.start();
   chat.start();
@@ -126,6 +126,18 @@ describe('unsent work kept in the browser', () => {
     await until(() => relay.chats.length === 1, 'the text to go out on Retry');
     await until(() => ann.chat.messages.get()[0]?.status === 'sent', 'the ack');
     expect(ann.chat.messages.get()[0].body?.attachments).toEqual([]);
+  });
+
+  it('restores every message a closed tab left, in order, not only the first', async () => {
+    const { relay, vault } = browserProfile();
+    const left = (n: number) => ({ clientMessageId: `local-${n}`, numbered: false, author: { name: 'Ann', color: '#34d399' }, text: `LEFT-${n}`, extras: {}, createdAt: n, attachments: [], interrupted: [], failed: null });
+    await (await vault)!.write(`${ROOM}/chat`, encodeKeptOutbox({ lastId: null, messages: [left(1), left(2), left(3)] }));
+    const problems: string[] = [];
+    const ann = await visit(relay.connect(), vault, memoryMemberStore(), ({ message }) => problems.push(message));
+    await until(() => relay.chats.length === 3, 'the three to go out');
+    await until(() => ann.chat.messages.get().every((m) => m.status === 'sent'), 'the acks');
+    expect(texts(ann.chat)).toEqual(['LEFT-1', 'LEFT-2', 'LEFT-3']);
+    expect(problems).toEqual([]);
   });
 });
 

@@ -117,7 +117,9 @@ export class Outbox {
     });
     const fresh = restored.filter((r) => !this.entries.some((e) => e.clientMessageId === r.clientMessageId));
     this.entries.unshift(...fresh);
-    for (const entry of fresh) this.changed(entry);
+    // Every entry has its item before the list is published: one at a time would publish the others without.
+    for (const entry of fresh) this.itemize(entry);
+    if (fresh.length > 0) this.publish();
     void this.flush();
   }
 
@@ -289,6 +291,11 @@ export class Outbox {
   }
 
   private changed(entry: Entry): void {
+    this.itemize(entry);
+    this.publish();
+  }
+
+  private itemize(entry: Entry): void {
     const sender = entry.sealedFor ?? this.options.self() ?? '';
     entry.item = {
       key: itemKey(sender, entry.clientMessageId),
@@ -302,7 +309,6 @@ export class Outbox {
       body: bodyOf(entry),
       uploads: entry.attachments ? [] : entry.pending,
     };
-    this.publish();
   }
 
   private publish(): void {

@@ -45,6 +45,16 @@ describe('the vault for unsent work', () => {
     expect(await vault!.names('nothing')).toEqual([]);
   });
 
+  it('replaces a record and removes others in one go, or removes them all', async () => {
+    const vault = await openLocalVault(new IDBFactory());
+    for (const name of ['room/chat/mine', 'room/chat/closed1', 'room/chat/closed2', 'room/chat/open']) await vault!.write(name, bytes(name));
+    await vault!.replace('room/chat/mine', bytes('mine and what the closed tabs left'), ['room/chat/closed1', 'room/chat/closed2']);
+    expect((await vault!.names('room/chat')).sort()).toEqual(['room/chat/mine', 'room/chat/open']);
+    expect(text(await vault!.read('room/chat/mine'))).toBe('mine and what the closed tabs left');
+    await vault!.replace('room/chat/mine', null, ['room/chat/open']);
+    expect(await vault!.names('room/chat')).toEqual([]);
+  });
+
   it('holds no plaintext: IndexedDB keeps only an iv and an AES-GCM ciphertext', async () => {
     const factory = new IDBFactory();
     const vault = await openLocalVault(factory);

@@ -22,6 +22,11 @@ export interface LocalVault {
   read(name: string): Promise<Uint8Array | null>;
   write(name: string, plaintext: Uint8Array): Promise<void>;
   remove(name: string): Promise<void>;
+  /**
+   * In one transaction: writes `name` (or removes it, for null) and removes `others`. Work moved
+   * from other records into this one is then never in two records, nor in none.
+   */
+  replace(name: string, plaintext: Uint8Array | null, others: string[]): Promise<void>;
   /** The names of the records whose names start with `prefix`. */
   names(prefix: string): Promise<string[]>;
 }
@@ -83,6 +88,12 @@ function keptOpen(factory: IDBFactory): () => Promise<IDBDatabase> {
 export function indexedDbVault(factory: IDBFactory, key: CryptoKey, database = keptOpen(factory)): LocalVault {
   const inRecords = async <T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => Promise<T> | T) =>
     inStore(await database(), RECORD_STORE, mode, work);
+  // A fresh random nonce for every write: the key seals many records over its life.
+  const seal = async (name: string, plaintext: Uint8Array): Promise<SealedRecord> => {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(name) }, key, plaintext as Uint8Array<ArrayBuffer>);
+    return { iv, ciphertext: new Uint8Array(sealed) };
+  };
   return {
     async read(name) {
       const stored: unknown = await inRecords('readonly', (store) => request(store.get(name)));
@@ -92,13 +103,18 @@ export function indexedDbVault(factory: IDBFactory, key: CryptoKey, database = k
       return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: associatedData(name) }, key, ciphertext));
     },
     async write(name, plaintext) {
-      // A fresh random nonce for every write: the key seals many records over its life.
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: associatedData(name) }, key, plaintext as Uint8Array<ArrayBuffer>);
-      const record: SealedRecord = { iv, ciphertext: new Uint8Array(sealed) };
+      const record = await seal(name, plaintext);
       await inRecords('readwrite', (store) => void store.put(record, name));
     },
     remove: (name) => inRecords('readwrite', (store) => void store.delete(name)),
+    async replace(name, plaintext, others) {
+      const record = plaintext && (await seal(name, plaintext)); // sealed first: the transaction must not wait
+      await inRecords('readwrite', (store) => {
+        if (record) store.put(record, name);
+        else store.delete(name);
+        for (const other of others) store.delete(other);
+      });
+    },
     async names(prefix) {
       // A few records per room and tab: all keys, then filtered, needs no key range.
       const keys = await inRecords('readonly', (store) => request(store.getAllKeys()));

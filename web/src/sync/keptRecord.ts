@@ -85,12 +85,16 @@ export class KeptRecord {
   async load(): Promise<Uint8Array[]> {
     const { vault, name, report } = this.options;
     const store = await vault;
+    if (!store) {
+      this.loaded = true; // nothing is kept, so there is nothing to take over or to guard
+      return [];
+    }
     // Before this tab writes anything: another tab must never take this one's record for a closed tab's.
     this.releaseOwn = await hold(this.locks, lockOf(this.record));
     const found: Uint8Array[] = [];
     let others: string[] = [];
     try {
-      others = ((await store?.names(name)) ?? []).filter((n) => n !== this.record && (n === name || n.startsWith(`${name}/`)));
+      others = (await store.names(name)).filter((n) => n !== this.record && (n === name || n.startsWith(`${name}/`)));
     } catch (error) {
       report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
     }
@@ -98,7 +102,7 @@ export class KeptRecord {
       const release = await hold(this.locks, lockOf(other));
       if (!release) continue; // an open tab's: it delivers its own
       try {
-        const bytes = await store!.read(other);
+        const bytes = await store.read(other);
         if (!bytes) {
           release();
           continue;
@@ -107,7 +111,7 @@ export class KeptRecord {
         this.adopted.push({ name: other, release });
       } catch (error) {
         report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
-        await store!.remove(other).catch(() => {});
+        await store.remove(other).catch(() => {});
         release();
       }
     }
@@ -176,8 +180,7 @@ export class KeptRecord {
     const gone = [...this.adopted.splice(0), ...this.covering.splice(0)];
     try {
       const store = await this.options.vault;
-      await store?.remove(this.record);
-      for (const { name } of gone) await store?.remove(name);
+      await store?.replace(this.record, null, gone.map((g) => g.name));
     } catch (error) {
       this.options.report(`Could not delete the unsent work kept in this browser: ${messageOf(error)}`);
     } finally {
@@ -190,9 +193,8 @@ export class KeptRecord {
     const covered = this.covering.splice(0);
     try {
       const store = await vault;
-      const bytes = snapshot();
-      await (bytes ? store?.write(this.record, bytes) : store?.remove(this.record));
-      for (const { name } of covered) await store?.remove(name);
+      // One transaction: the work taken over is in this tab's record the moment the others go.
+      await store?.replace(this.record, snapshot(), covered.map((c) => c.name));
       for (const { release } of covered) release();
     } catch (error) {
       this.covering.unshift(...covered); // deleted after a later write, or left for a later visit

@@ -215,17 +215,20 @@ export class RoomSync {
     );
     if (transport.state === 'connected') void this.join();
     // What an earlier visit typed and the room never acknowledged goes out with this one.
-    void this.kept.load().then((updates) => {
-      if (updates.length === 0 || this.destroyed || this.status.get() === 'failed') return;
-      for (const update of updates) {
-        try {
-          this.edits.restore(update);
-        } catch (error) {
-          this.report('push-failed', `Could not restore unsent edits: ${messageOf(error)}`);
-        }
+    void this.kept.load().then((updates) => this.restoreKept(updates));
+  }
+
+  /** Edits closed tabs of this room left unacknowledged: applied here and pushed by this tab. */
+  private restoreKept(updates: Uint8Array[]): void {
+    if (updates.length === 0 || this.destroyed || this.status.get() === 'failed') return;
+    for (const update of updates) {
+      try {
+        this.edits.restore(update);
+      } catch (error) {
+        this.report('push-failed', `Could not restore unsent edits: ${messageOf(error)}`);
       }
-      this.kept.taken();
-    });
+    }
+    this.kept.taken();
   }
 
   /**
