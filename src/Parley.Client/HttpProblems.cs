@@ -16,7 +16,8 @@ static class HttpProblems
         throw new HttpRefusalException($"{(int)response.StatusCode}: {detail}", response.StatusCode, CodeOf(detail));
     }
 
-    static RefusalCode? CodeOf(string body)
+    /// <returns>The code a ProblemDetails body carries, or null for any other body.</returns>
+    internal static RefusalCode? CodeOf(string body)
     {
         try
         {

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Parley.Client;
 using Parley.Protocol;
 
 namespace Parley.Server.Tests;
@@ -7,16 +7,6 @@ namespace Parley.Server.Tests;
 static class ProblemCodes
 {
     /// <returns>The ProblemDetails' code, or null when the answer is no ProblemDetails or carries no code.</returns>
-    public static async Task<RefusalCode?> RefusalCodeAsync(this HttpResponseMessage response)
-    {
-        try
-        {
-            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            return body.RootElement.ValueKind == JsonValueKind.Object &&
-                   body.RootElement.TryGetProperty(RefusalCodes.ProblemExtension, out var code) && code.ValueKind == JsonValueKind.String
-                ? RefusalCodes.Parse(code.GetString())
-                : null;
-        }
-        catch (JsonException) { return null; }
-    }
+    public static async Task<RefusalCode?> RefusalCodeAsync(this HttpResponseMessage response) =>
+        HttpProblems.CodeOf(await response.Content.ReadAsStringAsync());
 }

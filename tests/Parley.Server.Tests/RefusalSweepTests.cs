@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Parley.Protocol;
+using Parley.Testing;
 
 namespace Parley.Server.Tests;
 
@@ -9,7 +10,7 @@ namespace Parley.Server.Tests;
 /// </summary>
 public class RefusalSweepTests
 {
-    static readonly string TestsFolder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
+    static readonly string TestsFolder = Path.Combine(ParleyServerProcess.RepoRoot, "tests");
 
     [Fact]
     public void Every_refusal_code_is_checked_by_a_test_that_provokes_it()
