@@ -168,9 +168,8 @@ export class ChatSync {
         this.report('send-failed', `Could not restore unsent messages: ${messageOf(error)}`);
       }
     }
-    // In one go: a message in two records (only possible without Web Locks) is restored once, before either goes out under a new id.
-    const messages = [...new Map(kept.flatMap((k) => k.messages).map((m) => [m.clientMessageId, m])).values()];
-    this.outbox.restore({ lastId: kept.find((k) => k.lastId !== null)?.lastId ?? null, messages });
+    // In one go: a message in two records is restored once (Outbox.restore), before either goes out under a new id.
+    this.outbox.restore({ lastId: kept.find((k) => k.lastId !== null)?.lastId ?? null, messages: kept.flatMap((k) => k.messages) });
     this.kept.taken();
   }
 

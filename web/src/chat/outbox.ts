@@ -115,7 +115,9 @@ export class Outbox {
       const attachments = m.attachments ?? [];
       return { clientMessageId, numbered, author, text, extras, createdAt, attachments, failed, pending: [], envelope: null, sealedFor: null, staleEpoch: null, attempts: 0, item: null };
     });
-    const fresh = restored.filter((r) => !this.entries.some((e) => e.clientMessageId === r.clientMessageId));
+    // Once each: a message already here, or twice in what is restored (two records of closed tabs, without Web Locks).
+    const fresh = restored.filter((r, i) => !this.entries.some((e) => e.clientMessageId === r.clientMessageId) &&
+      restored.findIndex((o) => o.clientMessageId === r.clientMessageId) === i);
     this.entries.unshift(...fresh);
     // Every entry has its item before the list is published: one at a time would publish the others without.
     for (const entry of fresh) this.itemize(entry);

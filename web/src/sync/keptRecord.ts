@@ -94,7 +94,8 @@ export class KeptRecord {
     const found: Uint8Array[] = [];
     let others: string[] = [];
     try {
-      others = (await store.names(name)).filter((n) => n !== this.record && (n === name || n.startsWith(`${name}/`)));
+      // This tab's own record is written only after load: every one found is another tab's.
+      others = (await store.names(name)).filter((n) => n === name || n.startsWith(`${name}/`));
     } catch (error) {
       report(`Could not open the unsent work kept in this browser: ${messageOf(error)}`);
     }
@@ -137,8 +138,9 @@ export class KeptRecord {
     this.dirty = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.covering.push(...this.adopted.splice(0));
     // After a write under way, so that it cannot bring the record back.
-    this.writing = this.writing.then(() => this.removeAll());
+    this.writing = this.writing.then(() => this.write());
     return this.writing;
   }
 
@@ -176,29 +178,18 @@ export class KeptRecord {
     this.releaseOwn = null;
   }
 
-  private async removeAll(): Promise<void> {
-    const gone = [...this.adopted.splice(0), ...this.covering.splice(0)];
-    try {
-      const store = await this.options.vault;
-      await store?.replace(this.record, null, gone.map((g) => g.name));
-    } catch (error) {
-      this.options.report(`Could not delete the unsent work kept in this browser: ${messageOf(error)}`);
-    } finally {
-      for (const { release } of gone) release();
-    }
-  }
-
   private async write(): Promise<void> {
     const { vault, snapshot } = this.options;
     const covered = this.covering.splice(0);
     try {
       const store = await vault;
-      // One transaction: the work taken over is in this tab's record the moment the others go.
-      await store?.replace(this.record, snapshot(), covered.map((c) => c.name));
+      // One transaction: the work taken over is in this tab's record the moment the others go
+      // (once the room is over, all of them go).
+      await store?.replace(this.record, this.forgotten ? null : snapshot(), covered.map((c) => c.name));
       for (const { release } of covered) release();
     } catch (error) {
       this.covering.unshift(...covered); // deleted after a later write, or left for a later visit
-      this.options.report(`Could not keep the unsent work in this browser: ${messageOf(error)}`);
+      this.options.report(`Could not ${this.forgotten ? 'delete the unsent work kept' : 'keep the unsent work'} in this browser: ${messageOf(error)}`);
     }
   }
 }
