@@ -43,7 +43,7 @@ describe('account pages', () => {
 });
 
 describe('the composer', () => {
-  const staged: Staged = { tasks: [], refused: [], attach: () => {}, remove: () => {}, take: () => [] };
+  const staged: Staged = { tasks: [], refused: [], attach: () => {}, remove: () => {}, take: async () => [] };
   const chat = {} as ChatSync;
   const attachButton = () => screen.getByRole('button', { name: 'Attach files' }) as HTMLButtonElement;
 

@@ -11,8 +11,8 @@ export interface Staged {
   refused: string[];
   attach(files: File[]): void;
   remove(task: UploadTask): void;
-  /** Hands the staged uploads to a message and clears the list. */
-  take(): UploadTask[];
+  /** Hands the staged uploads to a message and clears the list, once the files attached so far are checked. */
+  take(): Promise<UploadTask[]>;
 }
 
 const MAX_ROWS_PX = 200;
@@ -64,7 +64,8 @@ export function Composer({ chat, staged, shareFiles, replyTo = null, onCancelRep
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (!canSend) return;
-    chat.send(text, staged.take(), replyTo?.ref);
+    const reply = replyTo?.ref;
+    void staged.take().then((attachments) => chat.send(text, attachments, reply));
     if (replyTo) onCancelReply();
     setText('');
     requestAnimationFrame(grow);

@@ -1,11 +1,14 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, within } from '@testing-library/react';
+import { File as NodeFile } from 'node:buffer';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Presence } from '../../chat/presence';
+import { toBase64Url } from '../../crypto';
 import { SystemLines } from '../../chat/systemLines';
 import { foreign, member, ROOM, stopMembers } from '../../chat/testing/chatMembers';
 import { FileApi, lastCredentials } from '../../files/fileApi';
 import { FileTransfers } from '../../files/fileTransfers';
+import { FakeFileServer } from '../../files/testing/fakeFileServer';
 import { TEST_JOIN_KEY } from '../../wire/testing/devices';
 import { FakeRelay } from '../../wire/testing/fakeRelay';
 import { until } from '../../wire/testing/waiting';
@@ -30,13 +33,16 @@ afterEach(async () => {
   await stopMembers();
 });
 
-/** A member's chat pane as the room shows it, over the relay. */
-async function pane(relay: FakeRelay, name: string) {
+/** A member's chat pane as the room shows it, over the relay; `fileServer` answers its file requests. */
+async function pane(relay: FakeRelay, name: string, fileServer?: (auth: string) => typeof fetch) {
   const { room, chat } = await member(relay.connect(), name);
   const presence = new Presence(room, chat);
   const systemLines = new SystemLines(room, presence.members, chat.messages);
   watchers.push(presence, systemLines);
-  const files = new FileTransfers(new FileApi({ roomId: ROOM, credentials: lastCredentials(room.membership) }));
+  const joined = room.membership.get()!;
+  const auth = `ParleyMember ${joined.memberId}:${toBase64Url(joined.memberToken)}`;
+  const fetch = fileServer?.(auth);
+  const files = new FileTransfers(new FileApi({ roomId: ROOM, credentials: lastCredentials(room.membership), ...(fetch && { fetch }) }));
   // The parts of a session the chat pane uses, each the real one.
   const session = { chat, presence, systemLines, files, sync: room } as unknown as RoomSession;
   const { container } = render(<ChatPane session={session} />);
@@ -167,6 +173,29 @@ describe('message actions in the chat pane', () => {
     fireEvent.click(ann.view.getByRole('button', { name: 'Retry' }));
     await messageBy(bob.view, 'Ann', 'final');
     expect(ann.view.queryByText('Your edit: Not sent')).toBeNull();
+  });
+
+  it('sends the files attached just before Enter with the message, while their size check is still out', async () => {
+    const relay = new FakeRelay(ROOM, TEST_JOIN_KEY, { preKeyed: true });
+    let answerLimits!: () => void;
+    const limitsHeld = new Promise<void>((resolve) => (answerLimits = resolve));
+    const ann = await pane(relay, 'Ann', (auth) => {
+      const server = new FakeFileServer(16, auth);
+      return async (input, init) => {
+        if (String(input) === '/api/limits') await limitsHeld;
+        return server.fetch(input, init);
+      };
+    });
+    const bob = await pane(relay, 'Bob');
+    // Node's File, since jsdom's cannot be read as an ArrayBuffer.
+    const notes = new NodeFile(['shared notes'], 'notes.txt', { type: 'text/plain' });
+    fireEvent.change(ann.view.getByLabelText('Attach files input'), { target: { files: [notes] } });
+    type(ann.view, 'Message', 'the notes');
+    answerLimits();
+
+    const sent = await messageBy(bob.view, 'Ann', 'the notes');
+    expect(sent.getByRole('button', { name: 'Download notes.txt' })).toBeTruthy();
+    expect(ann.view.queryByRole('list', { name: 'Attachments to send' })).toBeNull();
   });
 
   it('opens the newest own message in the editor on Up in an empty composer, and gives the focus back after', async () => {
