@@ -80,8 +80,9 @@ public class ChatTests(BrowserFixture fixture) : BrowserTest(fixture)
         var message = bob.Message("two files for you");
         var image = message.GetByRole(AriaRole.Img, new() { Name = "sunset.png" });
         await Assertions.Expect(image).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        Assert.Equal(64, await image.EvaluateAsync<int>("img => img.naturalWidth"));
-        Assert.Equal(48, await image.EvaluateAsync<int>("img => img.naturalHeight"));
+        // The thumbnail gives the picture its size before the full image has loaded: wait for the image itself.
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("naturalWidth", 64);
+        await Assertions.Expect(image).ToHaveJSPropertyAsync("naturalHeight", 48);
 
         // Clicked, it opens full size; Escape closes it and the focus is back on the picture.
         var opener = message.GetByRole(AriaRole.Button, new() { Name = "Open sunset.png full size" });
@@ -154,6 +155,8 @@ public class ChatTests(BrowserFixture fixture) : BrowserTest(fixture)
         var chatTab = phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Chat" });
         await Assertions.Expect(phone.Page.GetByRole(AriaRole.Tab, new() { Name = "Code" })).ToBeVisibleAsync();
         await Assertions.Expect(phone.Divider).ToHaveCountAsync(0);
+        // What the chat held when the phone's history loaded is not news; wait for that load (its tab is hidden).
+        await Assertions.Expect(phone.Page.GetByText("Loading messages…")).ToHaveCountAsync(0);
         await alice.SendMessageAsync("ping from the desktop");
         await Assertions.Expect(chatTab).ToContainTextAsync("1 new");
 

@@ -46,7 +46,10 @@ public class CollaborationTests(BrowserFixture fixture) : BrowserTest(fixture)
         await alice.Language.SelectOptionAsync("python");
         await Assertions.Expect(bob.Language).ToHaveValueAsync("python");
 
-        await alice.TypeAtEndAsync("def greet():\nreturn 1");
+        await alice.TypeAtEndAsync("def greet():");
+        // Monaco loads a language's rules when it is first chosen; its colours come with them, so wait for a coloured token.
+        await Assertions.Expect(alice.Page.Locator(".view-lines span[class*='mtk']:not(.mtk1)").First).ToBeAttachedAsync();
+        await alice.TypeAtEndAsync("\nreturn 1");
         // Python indents the body after "def ...:" as VS Code does.
         await bob.WaitForCodeAsync(c => c.Replace("\r", "") == "def greet():\n    return 1", "an indented python body");
 

@@ -64,7 +64,9 @@ public class FileManagerTests(BrowserFixture fixture) : BrowserTest(fixture)
         await tree.GetByRole(AriaRole.Button, new() { Name = "project", Exact = true }).ClickAsync();
         await tree.GetByRole(AriaRole.Button, new() { Name = "src", Exact = true }).ClickAsync();
         await tree.GetByRole(AriaRole.Button, new() { Name = "lib", Exact = true }).ClickAsync();
-        await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = "util.h", Exact = true })).ToBeVisibleAsync();
+        // Folders are listed first, then their files as each upload ends: wait for all three before zipping.
+        foreach (var file in new[] { "README.md", "main.c", "util.h" })
+            await Assertions.Expect(tree.GetByRole(AriaRole.Rowheader, new() { Name = file, Exact = true })).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select project/", Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select evil.txt", Exact = true }).CheckAsync();
@@ -120,7 +122,7 @@ public class FileManagerTests(BrowserFixture fixture) : BrowserTest(fixture)
 
         var chooser = await page.RunAndWaitForFileChooserAsync(() =>
             page.GetByRole(AriaRole.Button, new() { Name = "Update data.csv" }).ClickAsync());
-        await chooser.SetFilesAsync(new FilePayload { Name = "data-v2.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("a,b\n3,4\n") });
+        await chooser.SetFilesAsync(new FilePayload { Name = "data-v2.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("a,b\n3,4\n5,6\n") });
         // The new version replaces the old one on the server: one blob folder gone, one new.
         bool Replaced()
         {
@@ -128,10 +130,12 @@ public class FileManagerTests(BrowserFixture fixture) : BrowserTest(fixture)
             return now.Except(before).Count() == 1 && before.Except(now).Count() == 1;
         }
         await Expect(Replaced, "the new version's blob in place of the old one");
+        // The server drops the old blob before the page hears of the new version: download once the row shows its size.
+        await Assertions.Expect(tree.GetByRole(AriaRole.Row).Filter(new() { HasText = "data.csv" })).ToContainTextAsync("12 B");
         var download = await page.RunAndWaitForDownloadAsync(() =>
             page.GetByRole(AriaRole.Button, new() { Name = "Download data.csv" }).ClickAsync());
         Assert.Equal("data.csv", download.SuggestedFilename);
-        Assert.Equal("a,b\n3,4\n", await File.ReadAllTextAsync(await download.PathAsync()));
+        Assert.Equal("a,b\n3,4\n5,6\n", await File.ReadAllTextAsync(await download.PathAsync()));
 
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select all" }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete selected" }).ClickAsync();
