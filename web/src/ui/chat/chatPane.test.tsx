@@ -181,6 +181,7 @@ describe('message actions in the chat pane', () => {
     const limitsHeld = new Promise<void>((resolve) => (answerLimits = resolve));
     const ann = await pane(relay, 'Ann', (auth) => {
       const server = new FakeFileServer(16, auth);
+      server.maxFileBytes = 50;
       return async (input, init) => {
         if (String(input) === '/api/limits') await limitsHeld;
         return server.fetch(input, init);
@@ -189,12 +190,16 @@ describe('message actions in the chat pane', () => {
     const bob = await pane(relay, 'Bob');
     // Node's File, since jsdom's cannot be read as an ArrayBuffer.
     const notes = new NodeFile(['shared notes'], 'notes.txt', { type: 'text/plain' });
-    fireEvent.change(ann.view.getByLabelText('Attach files input'), { target: { files: [notes] } });
+    const big = new NodeFile([new Uint8Array(100)], 'big.bin');
+    fireEvent.change(ann.view.getByLabelText('Attach files input'), { target: { files: [notes, big] } });
     type(ann.view, 'Message', 'the notes');
     answerLimits();
 
     const sent = await messageBy(bob.view, 'Ann', 'the notes');
     expect(sent.getByRole('button', { name: 'Download notes.txt' })).toBeTruthy();
+    expect(sent.queryByText(/big\.bin/)).toBeNull();
+    // The file the check refused is named, not silently left out.
+    expect(ann.view.getByRole('alert').textContent).toBe('big.bin is 100 B; the limit is 50 B.');
     expect(ann.view.queryByRole('list', { name: 'Attachments to send' })).toBeNull();
   });
 

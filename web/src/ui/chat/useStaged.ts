@@ -52,10 +52,10 @@ export function useStaged(files: FileTransfers): Staged {
   );
 
   const take = useCallback(async () => {
+    setRefused([]); // what was said before Send; a check still out may yet refuse a file, and that shows
     await checked.current;
     const taken = list.current.filter((t) => t.state.get() !== 'cancelled');
     change(() => []);
-    setRefused([]);
     return taken;
   }, [change]);
 
