@@ -168,8 +168,7 @@ export class FileApi {
   private async headers(auth: boolean, contentType?: string): Promise<Record<string, string>> {
     const headers: Record<string, string> = {};
     if (auth) {
-      const { memberId, memberToken } = await this.options.credentials();
-      headers.Authorization = `ParleyMember ${memberId}:${toBase64Url(memberToken)}`;
+      headers.Authorization = memberAuthorization(await this.options.credentials());
     }
     if (contentType) headers['Content-Type'] = contentType;
     return headers;
@@ -195,6 +194,10 @@ function refusedWith(body: string, status: number): FileApiError {
   const text = [raw.title, raw.detail].filter((t) => typeof t === 'string' && t).join(': ') || `The server answered ${status}`;
   return new FileApiError((code && REFUSAL_WORDS[code]) ?? text, status, code);
 }
+
+/** The `Authorization` header of a room's HTTP endpoints (docs/protocol.md): whose request it is, and their token. */
+export const memberAuthorization = ({ memberId, memberToken }: MemberCredentials): string =>
+  `ParleyMember ${memberId}:${toBase64Url(memberToken)}`;
 
 /**
  * The credentials of the latest join. Unlike the hub, HTTP does not need a live connection, so

@@ -1,7 +1,6 @@
 // `GET /api/rooms/{roomId}/usage` (docs/protocol.md, "File manager"): how much of the room's
 // quota its uploads use, so the browser can refuse an upload before it starts.
-import { toBase64Url } from '../../crypto';
-import type { FileApiOptions } from '../fileApi';
+import { memberAuthorization, type FileApiOptions } from '../fileApi';
 
 export interface Usage {
   usedBytes: number;
@@ -17,10 +16,10 @@ const count = (v: unknown, what: string): number => {
 
 /** Asks the server; throws on any failure (the caller decides what an unknown usage means). */
 export async function fetchUsage(options: FileApiOptions, signal?: AbortSignal): Promise<Usage> {
-  const { memberId, memberToken } = await options.credentials();
+  const authorization = memberAuthorization(await options.credentials());
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const response = await doFetch(`/api/rooms/${encodeURIComponent(options.roomId)}/usage`, {
-    headers: { Authorization: `ParleyMember ${memberId}:${toBase64Url(memberToken)}` },
+    headers: { Authorization: authorization },
     credentials: 'omit',
     signal,
   });

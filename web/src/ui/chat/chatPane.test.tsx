@@ -3,10 +3,9 @@ import { act, cleanup, fireEvent, render, within } from '@testing-library/react'
 import { File as NodeFile } from 'node:buffer';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Presence } from '../../chat/presence';
-import { toBase64Url } from '../../crypto';
 import { SystemLines } from '../../chat/systemLines';
 import { foreign, member, ROOM, stopMembers } from '../../chat/testing/chatMembers';
-import { FileApi, lastCredentials } from '../../files/fileApi';
+import { FileApi, lastCredentials, memberAuthorization } from '../../files/fileApi';
 import { FileTransfers } from '../../files/fileTransfers';
 import { FakeFileServer } from '../../files/testing/fakeFileServer';
 import { TEST_JOIN_KEY } from '../../wire/testing/devices';
@@ -39,9 +38,7 @@ async function pane(relay: FakeRelay, name: string, fileServer?: (auth: string) 
   const presence = new Presence(room, chat);
   const systemLines = new SystemLines(room, presence.members, chat.messages);
   watchers.push(presence, systemLines);
-  const joined = room.membership.get()!;
-  const auth = `ParleyMember ${joined.memberId}:${toBase64Url(joined.memberToken)}`;
-  const fetch = fileServer?.(auth);
+  const fetch = fileServer?.(memberAuthorization(room.membership.get()!));
   const files = new FileTransfers(new FileApi({ roomId: ROOM, credentials: lastCredentials(room.membership), ...(fetch && { fetch }) }));
   // The parts of a session the chat pane uses, each the real one.
   const session = { chat, presence, systemLines, files, sync: room } as unknown as RoomSession;
