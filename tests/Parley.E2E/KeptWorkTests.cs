@@ -15,14 +15,11 @@ public class KeptWorkTests(BrowserFixture fixture) : BrowserTest(fixture)
     sealed record KeptRecord(string Name, string Raw, string Plain);
 
     // Reads the records as any script of the page could: the key is usable here, never readable.
-    const string ReadKept = """
+    const string ReadKept = $$"""
         async () => {
-          if (!(await indexedDB.databases()).some((d) => d.name === 'parley-unsent')) return '[]';
-          const db = await new Promise((resolve, reject) => {
-            const open = indexedDB.open('parley-unsent');
-            open.onsuccess = () => resolve(open.result);
-            open.onerror = () => reject(open.error);
-          });
+          {{BrowserStorage.OpenExisting}}
+          const db = await openExisting('parley-unsent');
+          if (!db) return '[]';
           const get = (store, read) => new Promise((resolve, reject) => {
             const request = read(db.transaction(store).objectStore(store));
             request.onsuccess = () => resolve(request.result);

@@ -29,24 +29,6 @@ public class StartOptionsTests(BrowserFixture fixture) : BrowserTest(fixture)
         await new RoomPage(page).WaitForEditorAsync();
     }
 
-    /// <summary>True once the browser's recent-rooms database holds a room; never creates the database itself.</summary>
-    const string RecentRoomsHeldScript = """
-        async () => {
-          if (!(await indexedDB.databases()).some((d) => d.name === 'parley-recent')) return false;
-          return await new Promise((resolve) => {
-            const open = indexedDB.open('parley-recent');
-            open.onerror = () => resolve(false);
-            open.onsuccess = () => {
-              const db = open.result;
-              if (!db.objectStoreNames.contains('rooms')) return db.close(), resolve(false);
-              const count = db.transaction('rooms').objectStore('rooms').count();
-              count.onsuccess = () => (db.close(), resolve(count.result > 0));
-              count.onerror = () => (db.close(), resolve(false));
-            };
-          });
-        }
-        """;
-
     [Fact]
     public async Task A_room_this_browser_was_in_is_listed_under_Recent_rooms_opens_from_there_and_can_be_forgotten()
     {
@@ -55,7 +37,8 @@ public class StartOptionsTests(BrowserFixture fixture) : BrowserTest(fixture)
         var roomPath = new Uri(page.Url).AbsolutePath;
         var name = (await page.TitleAsync()).Replace(" · Parley", "");
         // The room is written to this browser's list once joined; leaving before that write commits would lose it.
-        await Parley.Testing.Eventually.TrueAsync(() => page.EvaluateAsync<bool>(RecentRoomsHeldScript), "the room in this browser's recent rooms");
+        await Parley.Testing.Eventually.TrueAsync(async () => await BrowserStorage.CountAsync(page, "parley-recent", "rooms") > 0,
+            "the room in this browser's recent rooms");
 
         await page.GotoAsync("/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         var recent = page.GetByRole(AriaRole.Region, new() { Name = "Recent rooms" });
