@@ -134,7 +134,8 @@ public sealed class RoomPage(IPage page)
             var inRoom = page.WaitForURLAsync(RoomLink, new() { WaitUntil = WaitUntilState.Commit, Timeout = 45_000 });
             // Only the landing page's alert refuses a start. Monaco's screen-reader alerts flash as the room's
             // editor loads, so the address, not the first alert seen, says whether the room opened.
-            var refused = page.Locator("[role=alert]:not(.monaco-alert)").WaitForAsync(new() { Timeout = 45_000 });
+            var alerts = page.Locator("[role=alert]:not(.monaco-alert)");
+            var refused = alerts.WaitForAsync(new() { Timeout = 45_000 });
             await Task.WhenAny(inRoom, refused);
             if (inRoom.IsCompletedSuccessfully || RoomLink.IsMatch(page.Url))
             {
@@ -144,7 +145,7 @@ public sealed class RoomPage(IPage page)
             }
             string said;
             lock (answers) said = answers.Count == 0 ? "no API call answered" : string.Join("; ", answers);
-            var shown = await page.Locator("[role=alert]:not(.monaco-alert)").AllInnerTextsAsync();
+            var shown = await alerts.AllInnerTextsAsync();
             throw new InvalidOperationException(
                 $"Start a session did not open a room: the page is at {page.Url}, shows [{string.Join(" | ", shown)}]; {said}.");
         }
